@@ -1,0 +1,20 @@
+"""samtheory: verify the convergence theory of Sharpness-Aware Minimization against simulation.
+
+Public namespace:
+
+* :func:`simulate` and :class:`SimulationResult` — the batched SAM-family simulator;
+* :mod:`samtheory.functions` — function classes with certified constants (:func:`get_function`);
+* :mod:`samtheory.oracles`, :mod:`samtheory.sampling` — stochastic gradients;
+* :mod:`samtheory.methods` — the methods and :func:`register_method`;
+* :mod:`samtheory.schedules` — step-size, radius and λ schedules.
+"""
+from ._validation import InvalidParameterError
+from .functions import Objective, check_constants, get_function
+from .methods import Method, register_method
+from .oracles import AdditiveNoise
+from .simulate import SimulationResult, sam_step, simulate
+
+__version__ = "0.1.0"
+
+__all__ = ["simulate", "SimulationResult", "sam_step", "get_function", "Objective", "check_constants",
+           "AdditiveNoise", "Method", "register_method", "InvalidParameterError", "__version__"]

@@ -1,0 +1,74 @@
+"""Function classes with certified constants, and the catalog of named instances.
+
+Each module defines one family; :data:`CATALOG` maps a name to a factory of the default instance,
+and :func:`get_function` builds one (with keyword overrides, e.g. ``get_function("cosine",
+beta=2.0)``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import InvalidParameterError
+from ._base import (CONSTANT_NAMES, Constant, ConstantsReport, Objective, attained_value,
+                    check_constants)
+from .asymmetric_quadratic import AsymmetricQuadratic
+from .cosine import CosineFamily
+from .custom import CustomObjective
+from .huber import Huber
+from .hyperbola_valley import HyperbolaValley
+from .logcosh import LogCosh
+from .pl_sine import PLSine
+from .quadratic import Quadratic
+from .robust_regression import RobustRegression
+
+__all__ = ["Objective", "Constant", "ConstantsReport", "check_constants", "attained_value",
+           "CONSTANT_NAMES", "Quadratic", "CosineFamily", "PLSine", "AsymmetricQuadratic", "LogCosh",
+           "Huber", "RobustRegression", "HyperbolaValley", "CustomObjective", "CATALOG",
+           "get_function", "catalog"]
+
+
+def _quadratic_dense(d=5, low=0.5, high=4.0, seed=0):
+    return Quadratic.with_spectrum(np.linspace(low, high, d), seed=seed, name="quadratic-dense")
+
+
+#: name -> (factory, one-line description). Factories take keyword overrides.
+CATALOG = {
+    "quadratic": (lambda eigenvalues=(1.0, 3.0, 10.0): Quadratic.diagonal(eigenvalues, name="quadratic"),
+                  "diagonal quadratic, spectrum (1, 3, 10)"),
+    "quadratic-1d": (lambda curvature=2.0: Quadratic.diagonal([curvature], name="quadratic-1d"),
+                     "1-D quadratic lambda/2 x^2, lambda = 2 (2-cycle example)"),
+    "quadratic-dense": (_quadratic_dense, "dense quadratic with spectrum linspace(0.5, 4, 5), Haar rotation"),
+    "quadratic-rank-deficient": (
+        lambda eigenvalues=(0.0, 1.0, 4.0): Quadratic.diagonal(eigenvalues, name="quadratic-rank-deficient"),
+        "convex, PL, not strongly convex: spectrum (0, 1, 4)"),
+    "cosine": (lambda beta=1.0, rho=0.1, theta=1.5 * np.pi, dim=1: CosineFamily.stall_counterexample(
+        beta, rho, theta, dim=dim, name="cosine"),
+               "beta/omega^2 (1 - cos omega x), omega = 3 pi / (2 rho), rho = 0.1"),
+    "cosine-unit": (lambda: CosineFamily(1.0, 1.0, name="cosine-unit"), "1 - cos x (hallucinated minimizers)"),
+    "pl-sine": (lambda: PLSine(), "x^2 + 3 sin^2 x: PL, nonconvex"),
+    "asymmetric-quadratic": (lambda mu=0.25, beta=1.0: AsymmetricQuadratic(mu, beta),
+                             "mu/2 x^2 (x<0), beta/2 x^2 (x>=0); mu = 0.25, beta = 1"),
+    "logcosh": (lambda weights=(1.0, 2.0, 0.5): LogCosh(weights), "sum a_i log cosh x_i, a = (1, 2, 0.5)"),
+    "huber": (lambda delta=1.0, dim=2: Huber(delta, dim), "Huber, delta = 1, d = 2"),
+    "robust-regression": (lambda m=20, d=5, seed=0: RobustRegression.random(m, d, seed=seed),
+                          "sum log(1 + (Ax - b)_i^2), consistent, A 20 x 5"),
+    "hyperbola-valley": (lambda box_radius=3.0: HyperbolaValley(box_radius), "(xy - 1)^2 on |x|,|y| <= 3"),
+}
+
+
+def get_function(name, **overrides) -> Objective:
+    """Build the catalog instance ``name``; keyword arguments override its defaults."""
+    if isinstance(name, Objective):
+        return name
+    if name not in CATALOG:
+        raise InvalidParameterError(f"unknown function {name!r}; choose one of: {', '.join(CATALOG)}")
+    factory, _ = CATALOG[name]
+    try:
+        return factory(**overrides)
+    except TypeError as exc:
+        raise InvalidParameterError(f"function {name!r}: {exc}") from None
+
+
+def catalog():
+    """Default instances of every catalog entry, in catalog order."""
+    return [get_function(name) for name in CATALOG]

@@ -1,0 +1,46 @@
+r"""The asymmetric quadratic :math:`f(x)=\frac\mu2x^2` for :math:`x<0`, :math:`\frac\beta2x^2` for :math:`x\ge0`.
+
+With :math:`0<\mu\le\beta`. It is :math:`C^1` (both pieces have :math:`f(0)=f'(0)=0`) but not
+:math:`C^2`. This is the stochastic counterexample of si-yun.md E3.
+
+* smoothness :math:`\beta` — tight: :math:`f'` is piecewise linear with slopes :math:`\mu,\beta`, so
+  :math:`|f'(x)-f'(y)|\le\beta|x-y|`, with equality for :math:`x,y\ge0`.
+* strong convexity :math:`\mu` — tight: :math:`f'` is increasing with slopes at least :math:`\mu`, equality for :math:`x,y<0`.
+* PL :math:`\mu` — tight: :math:`f'^2/(2f)` equals :math:`\mu` on :math:`x<0` and :math:`\beta` on :math:`x>0`.
+* no Lipschitz constant; :math:`f^*=0` at :math:`x^*=0`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._base import Constant, Objective
+
+
+class AsymmetricQuadratic(Objective):
+    def __init__(self, mu=0.25, beta=1.0, *, name="asymmetric-quadratic"):
+        mu, beta = float(mu), float(beta)
+        if not 0 < mu <= beta:
+            raise ValueError(f"need 0 < mu <= beta; got mu={mu}, beta={beta}")
+        self.mu, self.beta = mu, beta
+        constants = {
+            "smoothness": Constant(beta, True, "slope of f' on x >= 0", (np.array([1.0]), np.array([2.0]))),
+            "strong_convexity": Constant(mu, True, "slope of f' on x < 0", (np.array([-1.0]), np.array([-2.0]))),
+            "pl": Constant(mu, True, "f'^2/(2f) = mu on x < 0, beta on x > 0", (np.array([-1.0]),)),
+        }
+        super().__init__(1, constants, 0.0, np.zeros(1), name=name, sample_scale=1.0,
+                         description=f"mu/2 x^2 (x<0), beta/2 x^2 (x>=0); mu={mu:g}, beta={beta:g}")
+
+    def _curvature(self, x):
+        return np.where(x < 0, self.mu, self.beta)
+
+    def value(self, x):
+        x = self._as_points(x)[..., 0]
+        return 0.5 * self._curvature(x) * x ** 2
+
+    def grad(self, x):
+        x = self._as_points(x)
+        return self._curvature(x) * x
+
+    def hessian(self, x):
+        x = self._as_points(x)
+        return self._curvature(x)[..., None]

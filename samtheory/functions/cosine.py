@@ -1,0 +1,59 @@
+r"""The nonconvex, smooth, Lipschitz cosine family :math:`f(x)=\frac{\beta}{\omega^2}(1-\cos\omega x)`.
+
+In 1-D (or coordinate-wise in :math:`d` dimensions, :math:`f(x)=\sum_i\frac{\beta}{\omega^2}(1-\cos\omega x_i)`).
+
+**Constants.** :math:`f'(x)=\frac\beta\omega\sin\omega x`, :math:`f''(x)=\beta\cos\omega x`.
+
+* smoothness :math:`\beta=\sup|f''|` — tight, attained at :math:`x=0`; coordinate-wise the Hessian is
+  diagonal with entries in :math:`[-\beta,\beta]`, so the same holds in :math:`d` dimensions.
+* Lipschitz :math:`L=\beta\sqrt d/\omega` (:math:`\beta/\omega` in 1-D) — tight, attained where every
+  :math:`\omega x_i=\pi/2`.
+* nonconvex (:math:`f''<0` where :math:`\cos\omega x<0`); no PL constant, since the maxima
+  :math:`\omega x=\pi` are stationary points with :math:`f>f^*`.
+* :math:`f^*=0` at :math:`x^*=0` (and at every :math:`2\pi k/\omega`).
+
+With :math:`\omega=3\pi/(2\rho)` this is the Si & Yun-type counterexample where deterministic SAM
+stalls with :math:`|f'|=2\beta\rho/(3\pi)` (si-yun.md E2). With :math:`\beta=\omega=1` it is
+:math:`1-\cos x`, the hallucinated-minimizer example of khanh.md §5.9 (up to the constant).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._base import Constant, Objective
+
+
+class CosineFamily(Objective):
+    def __init__(self, beta=1.0, omega=1.0, dim=1, *, name="cosine", description=""):
+        beta, omega = float(beta), float(omega)
+        if not (beta > 0 and omega > 0):
+            raise ValueError(f"beta and omega must be > 0; got beta={beta}, omega={omega}")
+        self.beta, self.omega = beta, omega
+        h = 1e-7 / omega
+        constants = {
+            "smoothness": Constant(beta, True, "sup |f''| = sup |beta cos(omega x)| = beta, at x = 0",
+                                   (np.full(dim, -h), np.full(dim, h))),
+            "lipschitz": Constant(beta * np.sqrt(dim) / omega, True,
+                                  "sup |f'| = beta/omega per coordinate, at omega x = pi/2",
+                                  (np.full(dim, np.pi / (2 * omega)),)),
+        }
+        super().__init__(dim, constants, 0.0, np.zeros(dim), name=name, sample_scale=2 * np.pi / omega,
+                         description=description or f"beta/omega^2 (1 - cos(omega x)), beta={beta:g}, omega={omega:.6g}")
+
+    @classmethod
+    def stall_counterexample(cls, beta=1.0, rho=0.1, theta=1.5 * np.pi, **kw):
+        """The member with :math:`\\omega=\\theta/\\rho` (default :math:`\\theta=3\\pi/2`)."""
+        return cls(beta, theta / rho, **kw)
+
+    def value(self, x):
+        x = self._as_points(x)
+        return (self.beta / self.omega ** 2) * np.sum(1.0 - np.cos(self.omega * x), axis=-1)
+
+    def grad(self, x):
+        x = self._as_points(x)
+        return (self.beta / self.omega) * np.sin(self.omega * x)
+
+    def hessian(self, x):
+        x = self._as_points(x)
+        diag = self.beta * np.cos(self.omega * x)
+        return diag[..., :, None] * np.eye(self.dim)

@@ -1,0 +1,43 @@
+r"""The Huber function :math:`f(x)=\sum_i h_\delta(x_i-c_i)`, :math:`h_\delta(z)=z^2/2` for
+:math:`|z|\le\delta`, :math:`\delta(|z|-\delta/2)` otherwise.
+
+:math:`h_\delta'(z)=\mathrm{clip}(z,-\delta,\delta)`.
+
+* smoothness 1 — tight (slope of the clip inside :math:`[-\delta,\delta]`).
+* strong convexity 0 (convex; flat derivative outside). No PL constant.
+* Lipschitz :math:`\delta\sqrt d` — tight, attained when every :math:`|x_i-c_i|\ge\delta`.
+* :math:`f^*=0` at :math:`x^*=c`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._base import Constant, Objective
+
+
+class Huber(Objective):
+    def __init__(self, delta=1.0, dim=1, center=None, *, name="huber"):
+        delta = float(delta)
+        if delta <= 0:
+            raise ValueError("delta must be > 0")
+        c = np.zeros(dim) if center is None else np.asarray(center, dtype=float).reshape(dim)
+        self.delta, self.c = delta, c
+        constants = {
+            "smoothness": Constant(1.0, True, "slope 1 of clip(z, -delta, delta) inside the band",
+                                   (c, c + 0.5 * delta)),
+            "strong_convexity": Constant(0.0, True, "f' is constant for |z| > delta", (c + 2 * delta, c + 3 * delta)),
+            "lipschitz": Constant(delta * np.sqrt(dim), True, "|clip| <= delta per coordinate", (c + 2 * delta,)),
+        }
+        super().__init__(dim, constants, 0.0, c, name=name, sample_scale=2 * delta,
+                         description=f"Huber, delta={delta:g}, d={dim}")
+
+    def value(self, x):
+        z = np.abs(self._as_points(x) - self.c)
+        return np.sum(np.where(z <= self.delta, 0.5 * z ** 2, self.delta * (z - 0.5 * self.delta)), axis=-1)
+
+    def grad(self, x):
+        return np.clip(self._as_points(x) - self.c, -self.delta, self.delta)
+
+    def hessian(self, x):
+        z = np.abs(self._as_points(x) - self.c)
+        return (z <= self.delta).astype(float)[..., :, None] * np.eye(self.dim)

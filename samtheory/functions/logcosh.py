@@ -1,0 +1,54 @@
+r"""Convex, smooth and Lipschitz: :math:`f(x)=\sum_i a_i\log\cosh(x_i-c_i)` with weights :math:`a_i>0`.
+
+:math:`\partial_i f=a_i\tanh(x_i-c_i)`, :math:`\nabla^2f=\mathrm{diag}(a_i\,\mathrm{sech}^2(x_i-c_i))`.
+
+* smoothness :math:`\max_ia_i` — tight, at :math:`x=c` (sech² = 1).
+* strong convexity 0 (convex; :math:`\mathrm{sech}^2\to0` so no :math:`\mu>0`). No PL constant: the
+  gradient is bounded while :math:`f` grows linearly.
+* Lipschitz :math:`\|a\|_2` — tight as a supremum (:math:`|\tanh|\to1`); the witness at
+  :math:`x_i-c_i=40` attains it to rounding (:math:`1-\tanh 40<10^{-34}`).
+* :math:`f^*=0` at :math:`x^*=c`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._base import Constant, Objective
+
+
+def _log_cosh(z):
+    # log cosh z = |z| + log1p(exp(-2|z|)) - log 2, stable for large |z|
+    a = np.abs(z)
+    return a + np.log1p(np.exp(-2 * a)) - np.log(2.0)
+
+
+class LogCosh(Objective):
+    def __init__(self, weights=(1.0,), center=None, *, name="logcosh"):
+        a = np.asarray(weights, dtype=float).reshape(-1)
+        if np.any(a <= 0):
+            raise ValueError("weights must be > 0")
+        d = a.size
+        c = np.zeros(d) if center is None else np.asarray(center, dtype=float).reshape(d)
+        self.a, self.c = a, c
+        k = int(np.argmax(a))
+        e = np.zeros(d)
+        e[k] = 1e-7
+        constants = {
+            "smoothness": Constant(a.max(), True, "max_i a_i sech^2(0) = max_i a_i, at x = c", (c - e, c + e)),
+            "strong_convexity": Constant(0.0, True, "sech^2 -> 0 at infinity: convex, not strongly", (c + 40, c + 41)),
+            "lipschitz": Constant(np.linalg.norm(a), True, "sup ||a * tanh|| = ||a||_2 (supremum)", (c + 40,)),
+        }
+        super().__init__(d, constants, 0.0, c, name=name, sample_scale=3.0,
+                         description=f"sum a_i log cosh(x_i - c_i), d={d}")
+
+    def value(self, x):
+        z = self._as_points(x) - self.c
+        return np.sum(self.a * _log_cosh(z), axis=-1)
+
+    def grad(self, x):
+        z = self._as_points(x) - self.c
+        return self.a * np.tanh(z)
+
+    def hessian(self, x):
+        z = self._as_points(x) - self.c
+        return (self.a / np.cosh(z) ** 2)[..., :, None] * np.eye(self.dim)

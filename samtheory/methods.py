@@ -1,0 +1,126 @@
+r"""The SAM family, each method defined by its ascent (perturbation) direction.
+
+Every method takes the step
+
+.. math::
+
+    y_t = x_t + \epsilon(g_t;\rho_t,\lambda_t),\qquad x_{t+1} = x_t - \eta_t\, h_t,
+
+where :math:`g_t` is the (stochastic) gradient at :math:`x_t` and :math:`h_t` the (stochastic)
+gradient at the perturbed point :math:`y_t`. The methods differ only in :math:`\epsilon`:
+
+========== ===================================================================== =====================
+name       perturbation :math:`\epsilon(g;\rho,\lambda)`                          reference
+========== ===================================================================== =====================
+``gd``     :math:`0` (with an oracle: ``sgd``)                                     —
+``sam``    :math:`\rho\, g/\|g\|` (normalized ascent)                              Foret et al. 2021
+``usam``   :math:`\rho\, g` (unnormalized ascent)                                  Andriushchenko & Flammarion 2022
+``unified`` :math:`\rho\,\big(1-\lambda+\lambda/\|g\|\big)\, g`, :math:`\lambda\in[0,1]` Oikonomou & Loizou 2025
+========== ===================================================================== =====================
+
+**Zero-gradient convention.** Where :math:`g=0` the normalized direction :math:`g/\|g\|` is taken
+to be :math:`0`, so an exact stationary point is a fixed point of SAM (si-yun.md §1.4). With
+``eps > 0`` the direction is :math:`g/(\|g\|+\text{eps})` instead, as in PyTorch implementations
+(``1e-12``).
+
+A new variant is one function ``perturbation(g, rho, lam, eps)``; see :func:`register_method`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import InvalidParameterError
+
+
+def normalized(g, eps=0.0):
+    r""":math:`g/\|g\|` along the last axis, 0 where :math:`g=0` (or :math:`g/(\|g\|+\text{eps})`)."""
+    norm = np.sqrt(np.einsum("...i,...i->...", g, g))[..., None]
+    if eps > 0:
+        return g / (norm + eps)
+    # where the norm is 0, g is 0 too, so dividing by 1 there gives the 0 perturbation
+    return g / np.where(norm > 0, norm, 1.0)
+
+
+def sam_perturbation(g, rho, lam, eps):
+    return rho * normalized(g, eps)
+
+
+def usam_perturbation(g, rho, lam, eps):
+    return rho * g
+
+
+def unified_perturbation(g, rho, lam, eps):
+    r""":math:`\rho\,[(1-\lambda)g + \lambda g/\|g\|]`."""
+    return rho * ((1.0 - lam) * g + lam * normalized(g, eps))
+
+
+@dataclass(frozen=True)
+class Method:
+    """A member of the SAM family.
+
+    Attributes
+    ----------
+    name : str
+    perturbation : callable or None
+        ``perturbation(g, rho, lam, eps) -> array like g``; ``None`` for gradient descent (no
+        ascent step, so the descent gradient is the ascent gradient and is not evaluated twice).
+    uses_lam : bool
+        Whether λ enters the perturbation.
+    stochastic_only : bool
+        ``sgd``: needs an oracle.
+    deterministic_only : bool
+        ``gd``: refuses an oracle (use ``sgd``).
+    description : str
+    """
+
+    name: str
+    perturbation: object
+    uses_lam: bool = False
+    stochastic_only: bool = False
+    deterministic_only: bool = False
+    description: str = ""
+
+
+METHODS = {
+    "gd": Method("gd", None, deterministic_only=True, description="gradient descent"),
+    "sgd": Method("sgd", None, stochastic_only=True, description="stochastic gradient descent"),
+    "sam": Method("sam", sam_perturbation, description="SAM, normalized ascent rho*g/||g||"),
+    "usam": Method("usam", usam_perturbation, description="unnormalized SAM, ascent rho*g"),
+    "unified": Method("unified", unified_perturbation, uses_lam=True,
+                      description="Unified SAM, ascent rho*((1-lam) + lam/||g||)*g"),
+}
+
+
+def register_method(name, perturbation, *, uses_lam=False, description="", overwrite=False):
+    """Add a SAM variant given by its ascent direction.
+
+    Parameters
+    ----------
+    name : str
+    perturbation : callable
+        ``perturbation(g, rho, lam, eps)``: ``g`` has shape ``(n, d)``; ``rho`` and ``lam`` are
+        floats or arrays of shape ``(n, 1)``; return the perturbation, shape ``(n, d)``.
+
+    Example
+    -------
+    Sign-SAM perturbs by :math:`\\rho\\,\\mathrm{sign}(g)/\\sqrt d`::
+
+        register_method("sign-sam", lambda g, rho, lam, eps: rho * np.sign(g) / np.sqrt(g.shape[-1]))
+        simulate(objective, "sign-sam", eta=0.1, rho=0.05, steps=100)
+    """
+    if name in METHODS and not overwrite:
+        raise InvalidParameterError(f"method {name!r} exists; pass overwrite=True to replace it")
+    if not callable(perturbation):
+        raise InvalidParameterError("perturbation must be callable as perturbation(g, rho, lam, eps)")
+    METHODS[name] = Method(name, perturbation, uses_lam=uses_lam, description=description)
+    return METHODS[name]
+
+
+def get_method(method) -> Method:
+    if isinstance(method, Method):
+        return method
+    if method not in METHODS:
+        raise InvalidParameterError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
+    return METHODS[method]
