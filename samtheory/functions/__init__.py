@@ -14,6 +14,8 @@ from ._base import (CONSTANT_NAMES, Constant, ConstantsReport, Objective, attain
 from .asymmetric_quadratic import AsymmetricQuadratic
 from .cosine import CosineFamily
 from .custom import CustomObjective
+from .finite_sums import (FiniteSum, LeastSquares, LogisticRegression, Ridge, haar_matrix_with_given_cond,
+                          regression_targets, sq_matrix_with_given_cond)
 from .huber import Huber
 from .hyperbola_valley import HyperbolaValley
 from .logcosh import LogCosh
@@ -24,7 +26,8 @@ from .robust_regression import RobustRegression
 __all__ = ["Objective", "Constant", "ConstantsReport", "check_constants", "attained_value",
            "CONSTANT_NAMES", "Quadratic", "CosineFamily", "PLSine", "AsymmetricQuadratic", "LogCosh",
            "Huber", "RobustRegression", "HyperbolaValley", "CustomObjective", "CATALOG",
-           "get_function", "catalog"]
+           "get_function", "catalog", "FiniteSum", "LeastSquares", "Ridge", "LogisticRegression",
+           "sq_matrix_with_given_cond", "haar_matrix_with_given_cond", "regression_targets"]
 
 
 def _quadratic_dense(d=5, low=0.5, high=4.0, seed=0):
@@ -53,6 +56,15 @@ CATALOG = {
     "robust-regression": (lambda m=20, d=5, seed=0: RobustRegression.random(m, d, seed=seed),
                           "sum log(1 + (Ax - b)_i^2), consistent, A 20 x 5"),
     "hyperbola-valley": (lambda box_radius=3.0: HyperbolaValley(box_radius), "(xy - 1)^2 on |x|,|y| <= 3"),
+    "least-squares": (lambda n=20, d=5, reg=0.0, consistent=True, seed=0: LeastSquares.random(
+        n, d, reg=reg, consistent=consistent, seed=seed, name="least-squares"),
+                      "finite sum (1/2n)||Ax - b||^2, Gaussian A 20 x 5, consistent (interpolation)"),
+    "ridge": (lambda n=20, d=5, reg=0.1, consistent=False, seed=0: Ridge.random(
+        n, d, reg=reg, consistent=consistent, seed=seed, name="ridge"),
+              "finite sum (1/2n)||Ax - b||^2 + (0.1/2)||x||^2, Gaussian A 20 x 5, b ~ N(0, I)"),
+    "logistic": (lambda n=30, d=3, reg=0.05, seed=0: LogisticRegression.random(
+        n, d, reg=reg, seed=seed, name="logistic"),
+                 "finite sum of logistic losses + (0.05/2)||x||^2, Gaussian A 30 x 3 (f* numerical)"),
 }
 
 
