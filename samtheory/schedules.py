@@ -44,10 +44,13 @@ class Schedule:
         Broadcast shape of the schedule's parameters (the grid it spans).
     """
 
-    def __init__(self, formula, name, shape=()):
+    def __init__(self, formula, name, shape=(), **params):
         self.formula = formula
         self.name = name
         self.shape = tuple(shape)
+        #: the defining parameters (e.g. ``kind="power", initial=.., exponent=..``), so that
+        #: theorems can test conditions such as sum(eta_t) = inf symbolically
+        self.params = params
 
     def values(self, steps: int) -> np.ndarray:
         """Array of shape ``(steps,) + self.shape``."""
@@ -78,7 +81,7 @@ def power(initial, exponent, offset=1.0) -> Schedule:
     p = as_float_array("exponent", exponent)
     off = check_positive("offset", offset)
     return Schedule(lambda t: v0 / (t + off) ** p, f"power(initial={initial}, exponent={exponent}, offset={offset})",
-                    _shape(v0, p, off))
+                    _shape(v0, p, off), kind="power", initial=v0, exponent=p, offset=off)
 
 
 def unified_radius(rho_bar) -> Schedule:

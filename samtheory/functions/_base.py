@@ -82,6 +82,12 @@ class Objective:
         Spread of the random points used by :func:`check_constants`.
     """
 
+    #: Real-analytic functions satisfy the Kurdyka–Łojasiewicz property (Łojasiewicz 1963), which
+    #: iterate-convergence results need. Subclasses that are analytic set this to True.
+    analytic = False
+    #: True when the minimizer is unique (strict convexity, or stated by the subclass).
+    unique_minimizer = False
+
     def __init__(self, dim, constants, f_star, minimizer=None, *, name, region=None,
                  sample_scale=3.0, description=""):
         unknown = set(constants) - set(CONSTANT_NAMES)
@@ -141,6 +147,10 @@ class Objective:
             tags.add("lipschitz")
         if self.dim == 1:
             tags.add("1d")
+        if self.analytic:
+            tags.add("analytic")
+        if self.unique_minimizer or (mu is not None and mu > 0):
+            tags.add("unique-minimizer")
         return frozenset(tags)
 
     # -- evaluation -------------------------------------------------------------------------

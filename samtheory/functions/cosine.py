@@ -24,6 +24,8 @@ from ._base import Constant, Objective
 
 
 class CosineFamily(Objective):
+    analytic = True
+
     def __init__(self, beta=1.0, omega=1.0, dim=1, *, name="cosine", description=""):
         beta, omega = float(beta), float(omega)
         if not (beta > 0 and omega > 0):

@@ -23,6 +23,8 @@ from ._base import Constant, Objective
 
 
 class HyperbolaValley(Objective):
+    analytic = True
+
     def __init__(self, box_radius=3.0, *, name="hyperbola-valley"):
         R = float(box_radius)
         if R <= 1:

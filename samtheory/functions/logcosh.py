@@ -23,6 +23,9 @@ def _log_cosh(z):
 
 
 class LogCosh(Objective):
+    analytic = True
+    unique_minimizer = True  # strictly convex (sech^2 > 0)
+
     def __init__(self, weights=(1.0,), center=None, *, name="logcosh"):
         a = np.asarray(weights, dtype=float).reshape(-1)
         if np.any(a <= 0):

@@ -46,6 +46,8 @@ def pl_constant():
 
 
 class PLSine(Objective):
+    analytic = True
+
     def __init__(self, *, name="pl-sine"):
         pl, arg = pl_constant()
         constants = {

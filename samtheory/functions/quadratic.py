@@ -25,6 +25,9 @@ class Quadratic(Objective):
     """:math:`\\tfrac12(x-c)^\\top H(x-c)`; see the module docstring. Use the constructors
     :meth:`diagonal`, :meth:`dense` and :meth:`with_spectrum`."""
 
+    analytic = True
+
+
     def __init__(self, hessian, center=None, *, name="quadratic", description=""):
         H = np.atleast_2d(np.asarray(hessian, dtype=float))
         if H.shape[0] != H.shape[1]:

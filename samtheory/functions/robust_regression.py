@@ -19,6 +19,8 @@ from ._base import Constant, Objective
 
 
 class RobustRegression(Objective):
+    analytic = True
+
     def __init__(self, A, b=None, *, solution=None, f_star=None, name="robust-regression"):
         A = np.atleast_2d(np.asarray(A, dtype=float))
         m, d = A.shape

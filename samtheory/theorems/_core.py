@@ -1,0 +1,680 @@
+r"""The verification engine: theorems, instances, measures and verdicts.
+
+A :class:`Theorem` states a bound on a *measure* of SAM-family iterates (for example
+:math:`\frac1T\sum_{t<T}\|\nabla f(x_t)\|^2`) for a function class, under *preconditions* on the
+hyperparameters and constants. An :class:`Instance` picks a function, a method and
+hyperparameters. :func:`check` simulates the instance, evaluates the measure and the bound, and
+returns a :class:`Verdict`.
+
+Checking semantics (``Theorem.check``):
+
+``every-t``
+    Explicit-constant upper bound: the measure must be at or below the bound at every recorded
+    :math:`t` (deterministic: every trajectory; stochastic: the Monte-Carlo mean, see below).
+``rate``
+    :math:`\mathcal O(\cdot)` bound with an explicit additive term :math:`a` (possibly 0) and a
+    claimed decay :math:`T^{-p}\log^qT`: on a geometric grid of horizons :math:`T_i`, the excess
+    :math:`(m(T_i)-a)_+` times :math:`T_i^p/\log^qT_i` must not grow: its fitted log–log slope
+    must be at most :data:`RATE_SLACK`. The exponent is reported.
+``floor``
+    Lower bound: the measure stays at or above the predicted floor from a stated time on.
+``exact``
+    Exact prediction: the measure equals the prediction within a stated relative tolerance.
+``asymptotic``
+    A quantity tends to 0: on a geometric grid of :math:`k` it must decrease by the factor
+    ``decay`` relative to its first value and have a negative fitted slope.
+
+**Stochastic measures** are Monte-Carlo means over the trajectories, with standard errors. A
+bound is *violated* only if the mean minus :data:`Z` standard errors exceeds it, *holds* if the
+mean plus :data:`Z` standard errors is below it, and is *inconclusive* in between (and the same,
+mirrored, for lower bounds).
+
+**Verdicts**: ``holds``, ``violated``, ``inconclusive``, ``not-applicable`` (with the reason) or
+``diverged``; each with the margin (bound − measure), the ratio (measure / bound) at the worst
+point, and the first violating :math:`t`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .._validation import InvalidParameterError
+from ..functions import Objective, get_function
+from ..oracles import AdditiveNoise
+from ..schedules import Schedule
+from ..simulate import simulate
+
+#: Relative slack for explicit deterministic inequalities: float64 rounding over a few thousand
+#: steps accumulates to ~1e-13 relative; 1e-9 stays far below any error of a constant.
+RTOL = 1e-9
+#: Standard errors of the Monte-Carlo mean required before a stochastic verdict is final. With
+#: z = 5 a single comparison errs with probability below 6e-7, so even a union over 10^4 recorded
+#: steps keeps the chance of a false "violated" below 1 %.
+Z = 5.0
+#: Allowed positive slope of log((m(T) - a)_+ T^p / log^q T) against log T in ``rate`` checks. A
+#: finite geometric grid (about 1.5 decades) on a curve made of several power laws has local
+#: slopes that differ from the asymptotic exponent; 0.2 covers that curvature, while a bound whose
+#: additive term is wrong leaves an excess that does not decay at all (slope ≥ p ≥ 0.5).
+RATE_SLACK = 0.2
+
+PAPERS = {
+    "si-yun-2023": "D. Si, C. Yun. Practical Sharpness-Aware Minimization Cannot Converge All the Way "
+                   "to Optima. NeurIPS 2023 (arXiv:2306.09850).",
+    "oikonomou-loizou-2025": "D. Oikonomou, N. Loizou. Sharpness-Aware Minimization: General Analysis "
+                             "and Improved Rates. ICLR 2025 (arXiv:2503.02225).",
+    "khanh-2024": "P. D. Khanh, H.-C. Luong, B. S. Mordukhovich, D. B. Tran. Fundamental Convergence "
+                  "Analysis of Sharpness-Aware Minimization. NeurIPS 2024 (arXiv:2401.08060).",
+    "bartlett-long-bousquet-2023": "P. L. Bartlett, P. M. Long, O. Bousquet. The Dynamics of "
+                                   "Sharpness-Aware Minimization. JMLR 24(316), 2023 (arXiv:2210.01513).",
+    "long-bartlett-2024": "P. M. Long, P. L. Bartlett. Sharpness-Aware Minimization and the Edge of "
+                          "Stability (arXiv:2309.12488).",
+    "dai-ahn-sra-2023": "Y. Dai, K. Ahn, S. Sra. The Crucial Role of Normalization in Sharpness-Aware "
+                        "Minimization. NeurIPS 2023 (arXiv:2305.15287).",
+    "gd-baselines": "Drori & Teboulle 2014; Taylor, Hendrickx & Glineur 2017; Polyak 1963; "
+                    "Abbaszadehpeivasti, de Klerk & Zamani 2022 (as coded in PEPit's examples).",
+}
+PROVENANCES = ("poster", "derived", "literature")
+KINDS = ("upper", "lower", "exact", "asymptotic")
+CHECKS = ("every-t", "rate", "floor", "exact", "asymptotic")
+
+
+class NotApplicable(Exception):
+    """Raised by a theorem's bound when an instance is outside its preconditions."""
+
+
+class Inconclusive(Exception):
+    """Raised by a measure when the run cannot decide (e.g. a proof's region was left)."""
+
+
+# ----------------------------------------------------------------------------------------------
+# instances and context
+# ----------------------------------------------------------------------------------------------
+
+class Rule:
+    """A hyperparameter chosen from the instance's constants, e.g. a theorem's step-size rule.
+
+    ``Rule(lambda ctx: 1 / (4 * ctx.beta), "1/(4 beta)")`` in an :class:`Instance` is resolved
+    when the context is built (after the function and the sampling constants are known).
+    """
+
+    def __init__(self, choose, name):
+        self.choose, self.name = choose, name
+
+    def __repr__(self):
+        return f"Rule({self.name})"
+
+@dataclass(frozen=True)
+class Instance:
+    """One concrete setting to check a theorem on.
+
+    ``function`` is a catalog name (with ``function_args`` overrides) or an :class:`Objective`.
+    ``noise``/``sigma`` add stochastic gradients; ``sampling`` (a dict of
+    :class:`samtheory.sampling.FiniteSumSampling` arguments) samples a finite sum. ``eta`` and
+    ``rho`` are numbers or schedules. ``horizons``: for theorems whose step size depends on
+    :math:`T`, the geometric grid of :math:`T` (the step size is then chosen by the theorem).
+    """
+
+    function: object
+    method: str = "sam"
+    eta: object = None
+    rho: object = 0.0
+    lam: object = None
+    steps: int = 1000
+    trajectories: int = 1
+    noise: str | None = None
+    sigma: float = 0.0
+    sampling: dict | None = None
+    same_sample: bool = True
+    x0: object = None
+    seed: int = 0
+    function_args: dict = field(default_factory=dict)
+    horizons: tuple | None = None
+    label: str = ""
+
+    def describe(self) -> str:
+        if self.label:
+            return self.label
+        name = self.function if isinstance(self.function, str) else self.function.name
+        parts = [name, self.method]
+        for key in ("eta", "rho", "lam"):
+            v = getattr(self, key)
+            if v is not None and not (key == "rho" and v == 0.0):
+                parts.append(f"{key}={_fmt(v)}")
+        if self.noise:
+            parts.append(f"{self.noise} sigma={self.sigma:g}")
+        if self.sampling:
+            parts.append("sampling=" + ",".join(f"{k}={v}" for k, v in self.sampling.items()))
+        if self.noise or self.sampling:
+            parts.append("same-sample" if self.same_sample else "independent-samples")
+        if self.horizons:
+            parts.append(f"T={min(self.horizons)}..{max(self.horizons)}")
+        else:
+            parts.append(f"T={self.steps}")
+        return " ".join(parts)
+
+    def objective(self) -> Objective:
+        if isinstance(self.function, Objective):
+            return self.function
+        return get_function(self.function, **self.function_args)
+
+    def oracle(self, objective):
+        if self.noise is not None:
+            return AdditiveNoise(objective, self.sigma, self.noise)
+        if self.sampling is not None:
+            from ..sampling import FiniteSumSampling
+            return FiniteSumSampling(objective, **self.sampling)
+        return None
+
+    def to_dict(self):
+        out = {"label": self.describe(), "function": self.function if isinstance(self.function, str)
+               else self.function.name, "method": self.method, "eta": _jsonable(self.eta),
+               "rho": _jsonable(self.rho), "lam": _jsonable(self.lam), "steps": self.steps,
+               "trajectories": self.trajectories, "seed": self.seed}
+        if self.noise:
+            out.update(noise=self.noise, sigma=self.sigma, same_sample=self.same_sample)
+        if self.sampling:
+            out.update(sampling=self.sampling, same_sample=self.same_sample)
+        if self.function_args:
+            out["function_args"] = {k: _jsonable(v) for k, v in self.function_args.items()}
+        return out
+
+
+def _fmt(v):
+    if isinstance(v, (int, float, np.floating)):
+        return f"{float(v):.4g}"
+    return getattr(v, "name", str(v))
+
+
+def _jsonable(v):
+    if v is None or isinstance(v, (str, bool, int)):
+        return v
+    if isinstance(v, (float, np.floating)):
+        return float(v)
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return np.asarray(v, dtype=float).tolist()
+    return getattr(v, "name", str(v))
+
+
+@dataclass
+class Context:
+    """The numbers a bound is a function of: constants of the function and the sampling, the
+    hyperparameters, the horizon and the initial gap. Attributes are ``None`` when unknown."""
+
+    objective: Objective
+    instance: Instance
+    oracle: object
+    beta: float | None
+    mu: float | None
+    pl: float | None
+    lipschitz: float | None
+    f_star: float
+    eta: object
+    rho: object
+    lam: object
+    sigma: float
+    steps: int
+    stochastic: bool
+    # expected smoothness (ABC) and the smoothness valid for every realization f_v
+    A: float | None = None
+    B: float | None = None
+    C: float | None = None
+    L: float | None = None
+    # initial gap f(x0) - f*: a number, or one per trajectory; set from x0 when given and from
+    # the simulation's first record otherwise (bounds read it lazily, after the run)
+    delta: object = None
+    unmet: list = field(default_factory=list)
+
+    def require(self, condition, reason):
+        """Record an unmet precondition (all of them are collected, not just the first)."""
+        if not bool(condition):
+            self.unmet.append(reason)
+        return bool(condition)
+
+    def need(self, *names):
+        """The constants must exist; a missing one makes the theorem not applicable."""
+        labels = {"beta": "smoothness", "mu": "strong convexity", "pl": "PL constant",
+                  "lipschitz": "Lipschitz constant", "A": "expected-smoothness constant A"}
+        ok = True
+        for n in names:
+            if getattr(self, n) is None:
+                self.unmet.append(f"the function has no {labels.get(n, n)} ({self.objective.name})")
+                ok = False
+        return ok
+
+
+def make_context(instance: Instance, objective=None) -> Context:
+    obj = objective or instance.objective()
+    oracle = instance.oracle(obj)
+    ctx = Context(objective=obj, instance=instance, oracle=oracle, beta=obj.smoothness,
+                  mu=obj.strong_convexity, pl=obj.pl, lipschitz=obj.lipschitz, f_star=obj.f_star,
+                  eta=instance.eta, rho=instance.rho, lam=instance.lam,
+                  sigma=float(instance.sigma) if instance.noise else 0.0, steps=instance.steps,
+                  stochastic=oracle is not None)
+    if instance.x0 is not None:
+        x0 = np.asarray(instance.x0, dtype=float)
+        if x0.shape[-1:] == (obj.dim,):
+            ctx.delta = _common(obj.value(x0) - obj.f_star)
+    _set_sampling_constants(ctx, oracle, obj)
+    rules = {k: getattr(instance, k) for k in ("eta", "rho", "lam") if isinstance(getattr(instance, k), Rule)}
+    if rules:
+        values = {}
+        for key, rule in rules.items():
+            try:
+                chosen = rule.choose(ctx)
+                values[key] = chosen if isinstance(chosen, Schedule) else float(chosen)
+            except (InvalidParameterError, TypeError, ZeroDivisionError) as exc:
+                raise InvalidParameterError(f"{key} rule {rule.name}: {exc}") from None
+        resolved = replace(instance, **values)
+        note = ", ".join(f"{k} by {r.name}" for k, r in rules.items())
+        ctx.instance = replace(resolved, label=f"{resolved.describe()} [{note}]")
+        for key, v in values.items():
+            setattr(ctx, key, v)
+    return ctx
+
+
+def _set_sampling_constants(ctx, oracle, obj):
+    if oracle is None:
+        ctx.A, ctx.B, ctx.C, ctx.L = 0.0, 1.0, 0.0, obj.smoothness
+    elif isinstance(oracle, AdditiveNoise):
+        # E||grad f + xi||^2 = ||grad f||^2 + sigma^2 and every f + <xi, .> has f's smoothness
+        ctx.A, ctx.B, ctx.C, ctx.L = 0.0, 1.0, oracle.variance, obj.smoothness
+    elif hasattr(oracle, "expected_smoothness"):
+        try:
+            abc = oracle.expected_smoothness()
+            ctx.A, ctx.B, ctx.C, ctx.L = abc["A"], abc["B"], abc["C"], abc["L"]
+        except InvalidParameterError:
+            pass  # e.g. the biased (unweighted) importance sampler: no ABC constants
+
+
+def _common(values):
+    """A single number when all entries agree, else the flat array."""
+    values = np.asarray(values, dtype=float).reshape(-1)
+    return float(values[0]) if np.all(values == values[0]) else values
+
+
+# ----------------------------------------------------------------------------------------------
+# theorems
+# ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Theorem:
+    """A registry entry. See the module docstring for ``check``; the fields are the contract.
+
+    ``bound(ctx)`` returns the bound as a function of the horizon/step index (``every-t``,
+    ``floor``, ``exact``), or the additive term (``rate``); it calls ``ctx.require``/``ctx.need``
+    for preconditions. ``measure(run)`` returns the measured values (see :class:`Run`).
+    """
+
+    id: str
+    title: str
+    paper: str
+    result: str
+    provenance: str
+    kind: str
+    check: str
+    function_class: tuple
+    methods: tuple
+    setting: str  # "deterministic", "stochastic" or "any"
+    measure_name: str
+    measure: object
+    bound: object
+    statement: str
+    instances: tuple = ()
+    proof: str | None = None
+    notes: str = ""
+    aggregate: str = "max"  # across trajectories for deterministic runs: "max", "min" or "each"
+    rate: float = 0.0  # claimed decay exponent p (rate checks)
+    log_power: float = 0.0  # q in T^-p log^q T (rate checks)
+    tolerance: float = RTOL  # relative tolerance (every-t / exact / floor)
+    tolerance_reason: str = "float64 rounding (RTOL)"
+    from_step: int = 0  # floor / exact checks start at this step (fraction if < 1)
+    decay: float = 1e-2  # asymptotic checks: required decrease of the quantity
+    step_rule: object = None  # rate checks: eta as a function of (ctx, T)
+    fuzz: object = None  # fuzz(rng) -> Instance
+    needs_history: bool = False
+    simulates: bool = False  # the measure runs its own simulations (e.g. one per horizon)
+    doc: str = ""
+
+    def __post_init__(self):
+        if self.provenance not in PROVENANCES:
+            raise ValueError(f"{self.id}: provenance must be one of {PROVENANCES}")
+        if self.kind not in KINDS:
+            raise ValueError(f"{self.id}: kind must be one of {KINDS}")
+        if self.check not in CHECKS:
+            raise ValueError(f"{self.id}: check must be one of {CHECKS}")
+        if self.provenance == "derived" and not self.proof:
+            raise ValueError(f"{self.id}: a derived entry needs a written proof in docs/")
+        if self.paper not in PAPERS:
+            raise ValueError(f"{self.id}: unknown paper key {self.paper!r}")
+
+    def describe(self) -> dict:
+        return {"id": self.id, "title": self.title, "paper": PAPERS[self.paper], "result": self.result,
+                "provenance": self.provenance, "kind": self.kind, "check": self.check,
+                "function_class": list(self.function_class), "methods": list(self.methods),
+                "setting": self.setting, "measure": self.measure_name, "statement": self.statement,
+                "proof": self.proof, "notes": self.notes, "default_instances": len(self.instances)}
+
+
+@dataclass
+class Run:
+    """What a measure sees: the simulation result(s), the context and the objective."""
+
+    ctx: Context
+    result: object
+    horizons: tuple | None = None
+
+
+@dataclass
+class Verdict:
+    theorem: str
+    instance: str
+    verdict: str
+    reason: str = ""
+    margin: float | None = None
+    ratio: float | None = None
+    first_violation: int | None = None
+    exponent: float | None = None
+    measure: float | None = None
+    bound: float | None = None
+    details: dict = field(default_factory=dict)
+    instance_params: dict = field(default_factory=dict)
+
+    def to_dict(self):
+        def clean(v):
+            if isinstance(v, (np.floating, float)):
+                return None if not np.isfinite(v) else float(v)
+            if isinstance(v, np.integer):
+                return int(v)
+            if isinstance(v, dict):
+                return {k: clean(x) for k, x in v.items()}
+            if isinstance(v, (list, tuple)):
+                return [clean(x) for x in v]
+            return v
+        return clean({"theorem": self.theorem, "instance": self.instance, "verdict": self.verdict,
+                      "reason": self.reason, "margin": self.margin, "ratio": self.ratio,
+                      "first_violation": self.first_violation, "exponent": self.exponent,
+                      "measure": self.measure, "bound": self.bound, "details": self.details,
+                      "parameters": self.instance_params})
+
+
+# ----------------------------------------------------------------------------------------------
+# running and judging
+# ----------------------------------------------------------------------------------------------
+
+def applicability(theorem: Theorem, ctx: Context) -> list:
+    """Reasons why ``theorem`` does not apply to ``ctx`` (empty list: it applies)."""
+    reasons = []
+    tags = ctx.objective.tags
+    for tag in theorem.function_class:
+        if tag not in tags:
+            reasons.append(f"needs a {tag} function; {ctx.objective.name} is {', '.join(sorted(tags))}")
+    inst = ctx.instance
+    if inst.method not in theorem.methods:
+        reasons.append(f"covers methods {', '.join(theorem.methods)}, not {inst.method}")
+    if theorem.setting == "deterministic" and ctx.stochastic:
+        reasons.append("is a deterministic result; the instance is stochastic")
+    if theorem.setting == "stochastic" and not ctx.stochastic:
+        reasons.append("is a stochastic result; the instance is deterministic (give a noise oracle)")
+    return reasons
+
+
+def _simulate(ctx: Context, theorem: Theorem, horizons=None):
+    inst = ctx.instance
+    eta = inst.eta
+    steps = inst.steps
+    if horizons is not None:
+        # one trajectory batch per horizon, each with its own step size, all run to the largest T
+        eta = np.array([theorem.step_rule(ctx, T) for T in horizons])[:, None]
+        steps = int(max(horizons))
+    return simulate(ctx.objective, inst.method, eta=eta, rho=inst.rho, lam=inst.lam, steps=steps,
+                    x0=inst.x0, trajectories=inst.trajectories, oracle=ctx.oracle,
+                    same_sample=inst.same_sample, seed=inst.seed, record_every=1,
+                    history=theorem.needs_history)
+
+
+def check(theorem: Theorem, instance: Instance) -> Verdict:
+    """Check ``theorem`` on ``instance`` and return a :class:`Verdict`."""
+    label = instance.describe()
+    params = instance.to_dict()
+    try:
+        ctx = make_context(instance)
+    except InvalidParameterError as exc:
+        return Verdict(theorem.id, label, "not-applicable", f"invalid instance: {exc}", instance_params=params)
+    instance = ctx.instance
+    label, params = instance.describe(), instance.to_dict()
+    reasons = applicability(theorem, ctx)
+    if reasons:
+        return Verdict(theorem.id, label, "not-applicable", "; ".join(reasons), instance_params=params)
+    horizons = instance.horizons if theorem.check == "rate" and theorem.step_rule is not None else None
+    if theorem.check == "rate" and horizons is None:
+        horizons = geometric_horizons(instance.steps)
+    # preconditions are evaluated before simulating; step-size rules may add their own
+    try:
+        bound = theorem.bound(ctx)
+        if horizons is not None and theorem.step_rule is not None:
+            for T in horizons:
+                theorem.step_rule(ctx, T)
+    except NotApplicable as exc:
+        ctx.unmet.append(str(exc))
+    if ctx.unmet:
+        return Verdict(theorem.id, label, "not-applicable", "; ".join(dict.fromkeys(ctx.unmet)),
+                       instance_params=params)
+    if theorem.simulates:
+        run = Run(ctx, None, tuple(horizons) if horizons is not None else instance.horizons)
+        return _judge(theorem, run, bound, label, params)
+    result = _simulate(ctx, theorem, horizons if theorem.step_rule is not None else None)
+    if np.any(result.status != "ok"):
+        bad = int(np.sum(result.status != "ok"))
+        return Verdict(theorem.id, label, "diverged",
+                       f"{bad} of {result.status.size} trajectories diverged (first at step "
+                       f"{int(result.diverged_at[result.status != 'ok'].min())})", instance_params=params)
+    if result.loss_history is not None:
+        first = result.loss_history[0]
+        ctx.delta = _common(first) if theorem.step_rule is None else _common(first.reshape(first.shape[0], -1)[0])
+    run = Run(ctx, result, tuple(horizons) if horizons is not None else None)
+    return _judge(theorem, run, bound, label, params)
+
+
+def _judge(theorem, run, bound, label, params):
+    try:
+        measured = np.asarray(theorem.measure(run), dtype=float)
+    except Inconclusive as exc:
+        return Verdict(theorem.id, label, "inconclusive", str(exc), instance_params=params)
+    judge = {"every-t": _judge_every_t, "rate": _judge_rate, "floor": _judge_floor,
+             "exact": _judge_exact, "asymptotic": _judge_asymptotic}[theorem.check]
+    verdict = judge(theorem, run, measured, bound)
+    verdict.theorem, verdict.instance, verdict.instance_params = theorem.id, label, params
+    return verdict
+
+
+def geometric_horizons(steps, count=6):
+    """Horizons ``steps / 2^k`` (k = count-1, ..., 0), the grid of ``rate`` checks."""
+    hs = sorted({max(2, int(round(steps / 2 ** k))) for k in range(count)})
+    return tuple(hs)
+
+
+def _stats(values, stochastic):
+    """Per-t aggregate over trajectories: returns (centre, half-width of the Z interval)."""
+    if stochastic:
+        n = values.shape[-1]
+        mean = values.mean(axis=-1)
+        se = values.std(axis=-1, ddof=1) / math.sqrt(n) if n > 1 else np.full(mean.shape, np.inf)
+        return mean, Z * se
+    return values, np.zeros_like(values)
+
+
+def _bound_array(bound, t, shape):
+    b = bound(t) if callable(bound) else bound
+    return np.broadcast_to(np.asarray(b, dtype=float), shape)
+
+
+def _judge_every_t(theorem, run, measured, bound):
+    """measured: (n_t, n_traj) with rows t = 0..T (or the measure's own index via run)."""
+    stochastic = run.ctx.stochastic
+    t = np.arange(measured.shape[0])
+    centre, half = _stats(measured, stochastic)
+    b = _bound_array(bound, t if centre.ndim == 1 else t[:, None], centre.shape)
+    tol = theorem.tolerance * np.abs(b) + _float_floor(run)
+    if not stochastic:
+        excess = centre - b
+        bad = excess > tol
+        status = "violated" if bad.any() else "holds"
+    else:
+        bad = (centre - half - b) > tol
+        unsure = (centre + half - b) > tol
+        status = "violated" if bad.any() else ("inconclusive" if unsure.any() else "holds")
+        excess = centre - b
+    return _verdict_from_excess(status, excess, centre, b, t, bad, theorem)
+
+
+def _float_floor(run):
+    """Absolute slack for values that sit at the float64 floor (e.g. f − f* ≈ 1e-30 when the
+    bound decays to 1e-40): 1e-13 times the scale of f at the start."""
+    res = run.result
+    scale = abs(run.ctx.f_star) + float(np.nanmax(np.abs(res.loss_history[0]))) if res.loss_history is not None else 1.0
+    return 1e-13 * scale
+
+
+def _verdict_from_excess(status, excess, centre, b, t, bad, theorem):
+    """Locate the reported point: the first violation if any, else the largest measure/bound
+    ratio (skipping the first row, where many bounds equal the measure by construction)."""
+    flat_excess = excess.reshape(excess.shape[0], -1)
+    flat_c = centre.reshape(centre.shape[0], -1)
+    flat_b = b.reshape(b.shape[0], -1)
+    if bad.any():
+        flat_bad = bad.reshape(bad.shape[0], -1)
+        i = int(np.flatnonzero(flat_bad.any(axis=1))[0])
+        j = int(np.argmax(flat_excess[i]))
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(np.abs(flat_b) > 0, flat_c / flat_b, -np.inf)
+        if not np.isfinite(ratio).any():  # bound identically 0: report the largest measure
+            ratio = flat_excess.astype(float).copy()
+        if ratio.shape[0] > 1:
+            ratio[0] = -np.inf
+        i, j = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
+        i, j = int(i), int(j)
+    m = float(centre.reshape(centre.shape[0], -1)[i, j])
+    bb = float(b.reshape(b.shape[0], -1)[i, j])
+    first = None
+    if bad.any():
+        first = int(t[np.flatnonzero(bad.reshape(bad.shape[0], -1).any(axis=1))[0]])
+    ratio = m / bb if bb != 0 else (0.0 if m <= 0 else math.inf)
+    return Verdict("", "", status, reason=f"worst at t={int(t[i])}: measure {m:.4g} vs bound {bb:.4g}",
+                   margin=bb - m, ratio=ratio, first_violation=first, measure=m, bound=bb)
+
+
+def _judge_floor(theorem, run, measured, bound):
+    stochastic = run.ctx.stochastic
+    n_t = measured.shape[0]
+    start = int(theorem.from_step * n_t) if theorem.from_step < 1 else int(theorem.from_step)
+    t = np.arange(n_t)
+    centre, half = _stats(measured, stochastic)
+    if not stochastic and theorem.aggregate in ("max", "min") and centre.ndim == 2:
+        centre = centre.max(axis=1) if theorem.aggregate == "max" else centre.min(axis=1)
+        half = np.zeros_like(centre)
+    b = _bound_array(bound, t if centre.ndim == 1 else t[:, None], centre.shape)
+    tol = theorem.tolerance * np.abs(b)
+    sl = slice(start, None)
+    shortfall = (b - centre)[sl]
+    bad = (b - (centre + half) > tol)[sl]
+    unsure = (b - (centre - half) > tol)[sl]
+    status = "violated" if bad.any() else ("inconclusive" if unsure.any() else "holds")
+    v = _verdict_from_excess(status, shortfall, centre[sl], b[sl], t[sl], bad, theorem)
+    v.margin = None if v.margin is None else -v.margin  # measure − floor (positive = room)
+    v.reason = v.reason.replace("worst", "closest to the floor").replace("vs bound", "vs floor")
+    v.details["from_step"] = start
+    return v
+
+
+def _judge_exact(theorem, run, measured, bound):
+    stochastic = run.ctx.stochastic
+    n_t = measured.shape[0]
+    start = int(theorem.from_step * n_t) if theorem.from_step < 1 else int(theorem.from_step)
+    t = np.arange(n_t)
+    centre, half = _stats(measured, stochastic)
+    b = _bound_array(bound, t if centre.ndim == 1 else t[:, None], centre.shape)
+    err = np.abs(centre - b)[start:]
+    tol = theorem.tolerance * np.abs(b[start:]) + half[start:]
+    bad = err > tol
+    status = "violated" if bad.any() else "holds"
+    v = _verdict_from_excess(status, err - tol, centre[start:], b[start:], t[start:], bad, theorem)
+    v.reason = (f"max relative error {float(np.max(err / np.maximum(np.abs(b[start:]), 1e-300))):.3g} "
+                f"(tolerance {theorem.tolerance:.0e}: {theorem.tolerance_reason}) from step {start}")
+    v.margin = None
+    return v
+
+
+def _fit_slope(x, y):
+    x, y = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
+    return float(np.polyfit(x, y, 1)[0])
+
+
+def _judge_rate(theorem, run, measured, additive):
+    """measured: (n_horizons, n_traj) values m(T_i)."""
+    stochastic = run.ctx.stochastic
+    T = np.asarray(run.horizons, dtype=float)
+    centre, half = _stats(measured, stochastic)
+    if not stochastic and centre.ndim == 2:
+        centre = centre.max(axis=1)
+        half = half.max(axis=1)
+    a = float(additive)
+    scale = T ** theorem.rate / np.log(T) ** theorem.log_power
+    upper = np.maximum(centre + half - a, 0.0) * scale  # excess, generous (for "holds")
+    lower = np.maximum(centre - half - a, 0.0) * scale  # excess, strict (for "violated")
+    details = {"horizons": T.astype(int).tolist(), "measure": centre.tolist(), "additive": a,
+               "claimed_rate": theorem.rate, "log_power": theorem.log_power}
+    tail_ok = centre[-1] - half[-1] <= a * (1 + theorem.tolerance) + 1e-300
+    v = Verdict("", "", "holds", measure=float(centre[-1]), bound=a, details=details)
+    v.ratio = float(centre[-1] / a) if a > 0 else None
+    v.margin = a - float(centre[-1]) if a > 0 else None
+    if np.all(upper == 0):
+        v.reason = f"measure below the additive term {a:.4g} at every horizon"
+        return v
+    pos = upper > 0
+    slope_upper = _fit_slope(T[pos], upper[pos]) if pos.sum() >= 3 else -np.inf
+    pos_l = lower > 0
+    slope_lower = _fit_slope(T[pos_l], lower[pos_l]) if pos_l.sum() >= 3 else -np.inf
+    v.exponent = -theorem.rate + (slope_upper if np.isfinite(slope_upper) else 0.0)
+    details["excess_slope"] = slope_upper
+    if slope_upper <= RATE_SLACK:
+        v.reason = (f"excess over {a:.4g} decays like T^{v.exponent:.3g} "
+                    f"(claimed T^-{theorem.rate:g}{' log^' + format(theorem.log_power, 'g') + ' T' if theorem.log_power else ''})")
+        return v
+    if slope_lower > RATE_SLACK and lower[-1] > 0 and not tail_ok:
+        v.verdict = "violated"
+        v.first_violation = int(T[np.flatnonzero(lower > 0)[0]])
+        v.reason = (f"measure {centre[-1]:.4g} at T={int(T[-1])} stays above the additive term {a:.4g}; "
+                    f"the excess does not decay at the claimed rate (fitted slope {slope_lower:.3g} > {RATE_SLACK})")
+        return v
+    v.verdict = "inconclusive"
+    v.reason = f"excess slope {slope_upper:.3g} above {RATE_SLACK}, but not significantly: run longer"
+    return v
+
+
+def _judge_asymptotic(theorem, run, measured, bound):
+    """measured: (n_grid,) or (n_grid, n_traj) values q(k_i) on the grid returned by bound()."""
+    grid = np.asarray(bound, dtype=float)
+    q = measured if measured.ndim == 1 else measured.max(axis=1)
+    details = {"grid": grid.astype(int).tolist(), "values": q.tolist(), "required_decay": theorem.decay}
+    q0 = q[0]
+    v = Verdict("", "", "holds", measure=float(q[-1]), bound=float(theorem.decay * q0), details=details)
+    pos = q > 0
+    slope = _fit_slope(grid[pos], q[pos]) if pos.sum() >= 3 else -np.inf
+    v.exponent = slope if np.isfinite(slope) else None
+    if q[-1] <= theorem.decay * q0 or q[-1] == 0:
+        v.reason = f"decreased by {q[-1] / q0 if q0 else 0:.3g} (required {theorem.decay:g}); fitted slope {slope:.3g}"
+        return v
+    if slope >= 0 and q[-1] >= 0.5 * q0:
+        v.verdict = "violated"
+        v.reason = f"does not tend to 0: {q0:.3g} -> {q[-1]:.3g}, fitted slope {slope:.3g}"
+        return v
+    v.verdict = "inconclusive"
+    v.reason = f"decreasing (slope {slope:.3g}) but only by {q[-1] / q0:.3g}; run longer"
+    return v
+
+
+def with_instance(instance: Instance, **changes) -> Instance:
+    return replace(instance, **changes)

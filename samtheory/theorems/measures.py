@@ -1,0 +1,122 @@
+r"""Measures of SAM iterates that theorems bound.
+
+A measure maps a :class:`~samtheory.theorems._core.Run` to an array whose first axis is the
+time (or horizon) index and whose remaining axes are the trajectories. Curves come from the
+simulator's per-step records (``record_every=1``); measures that need the perturbed point
+recompute it from the recorded iterates with the same update rule.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..methods import get_method
+
+
+def _flat(a, T1):
+    """(T+1, *batch) -> (T+1, n)."""
+    return np.asarray(a).reshape(T1, -1)
+
+
+def loss(run):
+    r""":math:`f(x_t)-f^*`, :math:`t=0..T`."""
+    h = run.result.loss_history
+    return _flat(h, h.shape[0])
+
+
+def gradsq(run):
+    r""":math:`\|\nabla f(x_t)\|^2`, :math:`t=0..T`."""
+    h = run.result.gradsq_history
+    return _flat(h, h.shape[0])
+
+
+def best_loss(run):
+    r""":math:`\min_{s\le t}f(x_s)-f^*`."""
+    return np.minimum.accumulate(loss(run), axis=0)
+
+
+def running_average(values):
+    r"""Row :math:`T` is :math:`\frac1T\sum_{t<T}` values[t] (row 0 repeats values[0])."""
+    csum = np.cumsum(values, axis=0)
+    out = np.empty_like(values)
+    out[0] = values[0]
+    out[1:] = csum[:-1] / np.arange(1, values.shape[0])[:, None]
+    return out
+
+
+def avg_gradsq(run):
+    r""":math:`\frac1T\sum_{t=0}^{T-1}\|\nabla f(x_t)\|^2` for every :math:`T` (row :math:`T`)."""
+    return running_average(gradsq(run))
+
+
+def avg_gap_sq(run):
+    r""":math:`\frac1T\sum_{t<T}(\|\nabla f(x_t)\|-\beta\rho)^2`."""
+    beta, rho = run.ctx.beta, float(run.ctx.rho)
+    return running_average((np.sqrt(gradsq(run)) - beta * rho) ** 2)
+
+
+def tail_average(values, fraction=0.5):
+    """Per-trajectory average over the last ``fraction`` of the rows; shape (1, n)."""
+    n = values.shape[0]
+    start = min(n - 1, int(n * (1 - fraction)))
+    return values[start:].mean(axis=0, keepdims=True)
+
+
+def at_horizons(run, curve):
+    r"""Evaluate a per-:math:`T` curve at the horizons of a ``rate`` check.
+
+    With a horizon-dependent step size the simulation batch has one row per horizon
+    (shape ``(K, trajectories)``) and horizon :math:`i` reads its own row at :math:`T_i`;
+    otherwise all horizons read the same trajectories.
+    """
+    T1 = curve.shape[0]
+    horizons = run.horizons
+    batch = run.result.batch_shape
+    per_horizon = len(batch) == 2 and batch[0] == len(horizons) and run.ctx.instance.eta is None
+    c = curve.reshape((T1,) + tuple(batch))
+    if per_horizon:
+        return np.stack([c[T, i] for i, T in enumerate(horizons)])
+    return np.stack([c[T].reshape(-1) for T in horizons])
+
+
+def horizon(curve_fn):
+    """Wrap a per-T curve measure into its values at the check's horizons."""
+    def measure(run):
+        return at_horizons(run, curve_fn(run))
+    measure.__doc__ = f"{curve_fn.__doc__} (at the horizons of a rate check)"
+    return measure
+
+
+def perturbed_gradients(run):
+    r"""Recompute, from the recorded iterates, :math:`g_t=\nabla f(x_t)` and the deterministic
+    descent gradient :math:`h_t=\nabla f(y_t)` at the perturbed point, and the step sizes.
+
+    Returns ``(x, g, h, eta_t, rho_t)`` with ``x`` of shape ``(T+1, n, d)``. Only for
+    deterministic runs (the perturbation uses the exact gradient).
+    """
+    ctx = run.ctx
+    res = run.result
+    f = ctx.objective
+    d = f.dim
+    x = res.x_history.reshape(res.x_history.shape[0], -1, d)
+    g = f.grad(x)
+    meth = get_method(ctx.instance.method)
+    steps = x.shape[0] - 1
+    eta_t = _values(ctx.instance.eta, steps)
+    rho_t = _values(ctx.instance.rho, steps)
+    lam = 1.0 if ctx.instance.lam is None else float(ctx.instance.lam)
+    if meth.perturbation is None:
+        h = g.copy()
+    else:
+        # the last recorded iterate has no step after it; reuse the last radius for it
+        pert = np.stack([meth.perturbation(g[t], rho_t[min(t, steps - 1)], lam, 0.0) for t in range(steps + 1)])
+        h = f.grad(x + pert)
+    return x, g, h, eta_t, rho_t
+
+
+def _values(param, steps):
+    """A hyperparameter (number or Schedule) as an array of length ``steps``."""
+    from ..schedules import Schedule
+    if isinstance(param, Schedule):
+        return np.asarray(param.values(steps), dtype=float).reshape(steps)
+    return np.full(steps, float(param))
+
