@@ -1,0 +1,275 @@
+r"""Run the theorem registry: the default instances (``samtheory verify``) and random ones (fuzzing).
+
+* :func:`verify_all` checks every registry entry on its default instances, after the simulator's
+  self-checks, and returns a :class:`Report` (table, JSON, Markdown, exit code).
+* :func:`random_instance` draws a random instance for a theorem: one of its default instances
+  with the function replaced by a random member of the same family (random constants and
+  dimension), a random start, and the numeric step size and radius rescaled; instances that miss
+  the theorem's preconditions are rejected and redrawn, so every counted run is inside them.
+* :func:`fuzz` runs ``n`` accepted random instances per theorem and counts the verdicts.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .functions import (AsymmetricQuadratic, CosineFamily, Huber, LogCosh, Objective, PLSine, Quadratic,
+                        RobustRegression)
+from .theorems import THEOREMS, Instance, check, get_theorem, make_context
+from .theorems._core import Rule, applicability
+from .theorems.literature import TiltedValley
+
+VERDICTS = ("holds", "violated", "inconclusive", "not-applicable", "diverged", "error")
+
+
+@dataclass
+class Report:
+    """Verdicts of a verification run, plus the simulator self-checks."""
+
+    rows: list = field(default_factory=list)  # Verdict objects
+    selfchecks: list = field(default_factory=list)  # CheckResult objects
+    seconds: float = 0.0
+
+    @property
+    def counts(self):
+        out = {v: 0 for v in VERDICTS}
+        for r in self.rows:
+            out[r.verdict] = out.get(r.verdict, 0) + 1
+        return out
+
+    @property
+    def failed(self) -> bool:
+        bad_rows = any(r.verdict in ("violated", "error") for r in self.rows)
+        bad_checks = any(c.verdict != "holds" for c in self.selfchecks)
+        return bad_rows or bad_checks
+
+    def to_dict(self):
+        return {"summary": {"verdicts": self.counts, "theorems": len({r.theorem for r in self.rows}),
+                            "checks": len(self.rows), "selfchecks_failed": sum(c.verdict != "holds" for c in self.selfchecks),
+                            "seconds": round(self.seconds, 2), "passed": not self.failed},
+                "selfchecks": [c.to_dict() for c in self.selfchecks],
+                "results": [r.to_dict() for r in self.rows]}
+
+    def to_json(self):
+        return json.dumps(self.to_dict(), indent=2, default=_json_default)
+
+    def table(self, width=150):
+        lines = []
+        if self.selfchecks:
+            lines.append("Simulator self-checks")
+            for c in self.selfchecks:
+                lines.append(f"  {c.verdict:<10} {c.name:<24} {c.detail}")
+            lines.append("")
+        head = f"  {'verdict':<14} {'theorem':<52} {'ratio':>9}  instance"
+        lines += ["Theorems (ratio = measure / bound at the reported point)", head, "  " + "-" * (len(head) - 2)]
+        for r in self.rows:
+            ratio = "" if r.ratio is None or not np.isfinite(r.ratio) else f"{r.ratio:.3g}"
+            inst = r.instance if len(r.instance) < 70 else r.instance[:67] + "..."
+            lines.append(f"  {r.verdict:<14} {r.theorem:<52} {ratio:>9}  {inst}")
+            if r.verdict not in ("holds",):
+                lines.append(f"  {'':<14} -> {r.reason}")
+        c = self.counts
+        lines.append("")
+        lines.append("  " + ", ".join(f"{v}: {c[v]}" for v in VERDICTS if c.get(v)) +
+                     f"  ({len(self.rows)} checks of {len({r.theorem for r in self.rows})} theorems, {self.seconds:.1f} s)")
+        return "\n".join(lines)
+
+    def markdown(self):
+        out = ["# samtheory verify", "", f"{len(self.rows)} checks, {self.seconds:.1f} s. "
+               + ", ".join(f"{v}: {n}" for v, n in self.counts.items() if n), ""]
+        if self.selfchecks:
+            out += ["## Simulator self-checks", "", "| check | verdict | detail |", "|---|---|---|"]
+            out += [f"| {c.name} | {c.verdict} | {c.detail} |" for c in self.selfchecks]
+            out.append("")
+        out += ["## Theorems", "", "| theorem | instance | verdict | ratio | margin | first violation | reason |",
+                "|---|---|---|---|---|---|---|"]
+        for r in self.rows:
+            out.append(f"| `{r.theorem}` | {r.instance} | **{r.verdict}** | {_fmt(r.ratio)} | {_fmt(r.margin)} | "
+                       f"{'' if r.first_violation is None else r.first_violation} | {r.reason.replace('|', '/')} |")
+        return "\n".join(out) + "\n"
+
+
+def _fmt(v):
+    if v is None:
+        return ""
+    try:
+        return f"{float(v):.4g}"
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def _json_default(o):
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, (np.floating, np.integer)):
+        return o.item()
+    return str(o)
+
+
+def verify_all(theorem_ids=None, *, selfchecks=True, progress=None) -> Report:
+    """Check every (or the selected) theorem on its default instances.
+
+    ``progress(done, total, label)`` is called after each check.
+    """
+    from .selfcheck import run_selfchecks
+    start = time.perf_counter()
+    report = Report()
+    if selfchecks:
+        report.selfchecks = run_selfchecks()
+    ids = list(THEOREMS) if theorem_ids is None else list(theorem_ids)
+    jobs = [(get_theorem(i), inst) for i in ids for inst in get_theorem(i).instances]
+    for k, (th, inst) in enumerate(jobs):
+        report.rows.append(_safe_check(th, inst))
+        if progress is not None:
+            progress(k + 1, len(jobs), th.id)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _safe_check(th, inst):
+    from .theorems import Verdict
+    try:
+        return check(th, inst)
+    except Exception as exc:  # a crash in one check must not hide the others
+        return Verdict(th.id, inst.describe(), "error", f"{type(exc).__name__}: {exc}")
+
+
+# ---------------------------------------------------------------------------------------------
+# random instances
+# ---------------------------------------------------------------------------------------------
+
+def _spectrum(rng, d, low, high, zero=False):
+    lam = np.exp(rng.uniform(np.log(low), np.log(high), d))
+    if zero:
+        lam[0] = 0.0
+    return lam
+
+
+def random_function(name, rng, instance):
+    """A random member of the family of catalog entry ``name`` (same tags)."""
+    if isinstance(name, Objective):
+        if isinstance(name, TiltedValley):
+            return name
+        return name
+    d = int(rng.integers(1, 6))
+    if name in ("quadratic", "quadratic-dense"):
+        return Quadratic.with_spectrum(_spectrum(rng, max(d, 2), 0.1, 10.0), seed=int(rng.integers(1 << 30)), name=name)
+    if name == "quadratic-1d":
+        return Quadratic.diagonal([float(np.exp(rng.uniform(np.log(0.2), np.log(10))))], name=name)
+    if name == "quadratic-rank-deficient":
+        return Quadratic.with_spectrum(_spectrum(rng, max(d, 2), 0.1, 10.0, zero=True), seed=int(rng.integers(1 << 30)), name=name)
+    if name == "cosine":
+        beta = float(np.exp(rng.uniform(np.log(0.3), np.log(3))))
+        # keep the counterexample's link omega = 3 pi / (2 rho) to the run's radius
+        rho = float(instance.rho) if isinstance(instance.rho, (int, float)) and instance.rho > 0 else 0.1
+        return CosineFamily.stall_counterexample(beta, rho, name=name)
+    if name == "cosine-unit":
+        return CosineFamily(float(np.exp(rng.uniform(np.log(0.3), np.log(3)))),
+                            float(np.exp(rng.uniform(np.log(0.3), np.log(3)))), name=name)
+    if name == "pl-sine":
+        return PLSine()
+    if name == "asymmetric-quadratic":
+        beta = float(np.exp(rng.uniform(np.log(0.5), np.log(2))))
+        return AsymmetricQuadratic(beta * rng.uniform(0.05, 0.9), beta)
+    if name == "logcosh":
+        return LogCosh(np.exp(rng.uniform(np.log(0.2), np.log(3), d)), rng.normal(size=d))
+    if name == "huber":
+        return Huber(float(rng.uniform(0.3, 2.0)), d, rng.normal(size=d))
+    if name == "robust-regression":
+        return RobustRegression.random(int(rng.integers(d + 1, 30)), d, seed=int(rng.integers(1 << 30)))
+    if name in ("least-squares", "ridge", "logistic"):
+        from .functions.finite_sums import LeastSquares, LogisticRegression
+        n, seed = int(rng.integers(d + 2, 30)), int(rng.integers(1 << 30))
+        if name == "least-squares":
+            return LeastSquares.random(n, d, seed=seed)
+        if name == "ridge":
+            return LeastSquares.random(n, d, reg=float(rng.uniform(0.01, 0.5)), consistent=False, seed=seed)
+        return LogisticRegression.random(n, d, reg=float(rng.uniform(0.01, 0.5)), seed=seed)
+    from .functions import get_function
+    return get_function(name, **instance.function_args)
+
+
+def _scaled(value, rng):
+    """Rescale a numeric hyperparameter by a log-uniform factor in [0.1, 1.5]; keep rules/schedules."""
+    if isinstance(value, (int, float, np.floating)) and not isinstance(value, bool) and value > 0:
+        return float(value) * float(np.exp(rng.uniform(np.log(0.1), np.log(1.5))))
+    return value
+
+
+def random_instance(theorem, rng, max_tries=200):
+    """A random instance inside ``theorem``'s preconditions (see the module docstring), or None."""
+    th = get_theorem(theorem)
+    if not th.instances:
+        return None
+    for _ in range(max_tries):
+        template = th.instances[int(rng.integers(len(th.instances)))]
+        rho = _scaled(template.rho, rng)
+        template = replace(template, rho=rho)
+        f = random_function(template.function, rng, template)
+        n_x0 = template.trajectories
+        x0 = template.x0
+        if x0 is not None and not isinstance(template.function, TiltedValley):
+            scale = 2.0 * f.sample_scale / 3.0
+            center = f.minimizer if f.minimizer is not None else np.zeros(f.dim)
+            if np.ndim(x0) == 2:
+                x0 = center + scale * rng.normal(size=(n_x0, f.dim))
+            else:
+                x0 = center + scale * rng.normal(size=f.dim)
+        inst = replace(template, function=f, eta=_scaled(template.eta, rng), x0=x0,
+                       seed=int(rng.integers(1 << 30)), sigma=_scaled(template.sigma, rng) if template.noise else template.sigma,
+                       label="", function_args={})
+        if th.fuzz is not None:
+            inst = th.fuzz(inst, rng)
+            if inst is None:
+                continue
+        if _applies(th, inst):
+            return inst
+    return None
+
+
+def _applies(th, inst):
+    try:
+        ctx = make_context(inst)
+    except Exception:
+        return False
+    if applicability(th, ctx):
+        return False
+    try:
+        th.bound(ctx)
+        if th.step_rule is not None and inst.horizons:
+            for T in inst.horizons:
+                th.step_rule(ctx, T)
+    except Exception:
+        return False
+    return not ctx.unmet
+
+
+def fuzz(n, theorem_ids=None, seed=0, progress=None):
+    """Run ``n`` random instances per theorem; returns ``{id: {verdict: count}}`` and the
+    non-holding verdicts (for inspection)."""
+    ids = list(THEOREMS) if theorem_ids is None else list(theorem_ids)
+    rng = np.random.default_rng(seed)
+    counts, details = {}, []
+    total = n * len(ids)
+    done = 0
+    for tid in ids:
+        th = get_theorem(tid)
+        c = {v: 0 for v in VERDICTS}
+        c["no-instance"] = 0
+        for _ in range(n):
+            inst = random_instance(th, rng)
+            done += 1
+            if inst is None:
+                c["no-instance"] += 1
+            else:
+                v = _safe_check(th, inst)
+                c[v.verdict] += 1
+                if v.verdict != "holds":
+                    details.append(v)
+            if progress is not None:
+                progress(done, total, tid)
+        counts[tid] = c
+    return counts, details
