@@ -228,7 +228,8 @@ SH5 = (500, 1000, 2000, 4000, 8000, 16000)  # P5: 2 ln T/(mu T) <= 1/(4 beta) ne
                         trajectories=200, horizons=SH5, same_sample=False),
                Instance("asymmetric-quadratic", rho=0.1, noise="rademacher", sigma=1.0, x0=[1.0],
                         trajectories=200, horizons=SH5, same_sample=True),
-               Instance("quadratic", rho=0.05, noise="gaussian", sigma=0.5, x0=X3, trajectories=100, horizons=SH)))
+               Instance("quadratic", rho=0.05, noise="gaussian", sigma=0.5, x0=X3, trajectories=100, horizons=SH,
+                        function_args={"eigenvalues": (1.0, 2.0, 4.0)})))
 def p5(ctx):
     r"""**P5.** Stochastic SAM, β-smooth μ-strongly convex f, noise variance ≤ σ²:
     :math:`\mathbb Ef(x_T)-f^*\le\tilde{\mathcal O}(e^{-T}+[\sigma^2-\beta^2\rho^2]_+/T)+2\beta^2\rho^2/\mu`.

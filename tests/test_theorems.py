@@ -1,0 +1,159 @@
+"""The theorem registry: metadata, default instances, failing on wrong bounds, refusing
+instances outside the preconditions, and equivalent reformulations."""
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from samtheory import InvalidParameterError
+from samtheory.functions import Quadratic
+from samtheory.theorems import (CHECKS, KINDS, PAPERS, PROVENANCES, THEOREMS, Instance, check,
+                                get_theorem)
+from samtheory.verify import random_instance
+
+ROOT = Path(__file__).resolve().parents[1]
+IDS = list(THEOREMS)
+
+
+def test_registry_covers_the_issue():
+    poster = [t for t in THEOREMS.values() if t.provenance == "poster"]
+    assert {t.result.split("row ")[-1][:2] for t in poster} >= {"P1", "P3", "P4", "P5", "P6", "P7"}
+    assert "siyun.deterministic.strongly-convex.lower" in THEOREMS  # P2
+    for prefix in ("siyun.derived.d", "unifiedsam.pl.constant-step", "unifiedsam.pl.decreasing",
+                   "unifiedsam.nonconvex", "khanh.lemma-a", "khanh.lemma-b", "khanh.lemma-c",
+                   "khanh.lyapunov", "khanh.usam-descent", "khanh.property-5",
+                   "literature.quadratic.two-cycle", "literature.quadratic.contraction",
+                   "literature.sam-edge", "literature.gd."):
+        assert any(i.startswith(prefix) for i in IDS), prefix
+    assert sum("rho2-unavoidable" in i for i in IDS) >= 4
+
+
+@pytest.mark.parametrize("tid", IDS)
+def test_entry_metadata(tid):
+    th = THEOREMS[tid]
+    assert th.provenance in PROVENANCES and th.kind in KINDS and th.check in CHECKS
+    assert th.paper in PAPERS and th.statement and th.doc and th.measure_name
+    assert th.instances, "every entry has default instances"
+    if th.provenance == "derived":
+        proof = ROOT / th.proof
+        assert proof.is_file() and proof.stat().st_size > 200, f"{tid}: missing written proof {th.proof}"
+
+
+@pytest.mark.parametrize("tid", IDS)
+def test_default_instances_hold(tid):
+    th = THEOREMS[tid]
+    for inst in th.instances:
+        v = check(th, inst)
+        assert v.verdict == "holds", f"{tid} on {v.instance}: {v.verdict}: {v.reason}"
+
+
+def scaled(tid, factor):
+    """The entry with its bound (or floor, or additive term, or prediction) multiplied."""
+    th = THEOREMS[tid]
+
+    def bound(ctx):
+        b = th.bound(ctx)
+        return (lambda t: factor * b(t)) if callable(b) else factor * np.asarray(b)
+    return dataclasses.replace(th, bound=bound)
+
+
+# (entry, factor, instance index): each wrong bound must be reported violated
+WRONG_BOUNDS = [
+    # the issue's example: the P7 additive term 5 beta^2 rho^2 cut to a tenth, on the cosine
+    # counterexample (where the measure sits at (1 - 2/(3 pi))^2 beta^2 rho^2 = 0.62 beta^2 rho^2)
+    ("siyun.stochastic.smooth-lipschitz.upper", 0.1, 0),
+    # P4's beta^2 rho^2: the cosine stall level is 4/(9 pi^2) = 0.045 of it, so a tenth still
+    # holds there (a true statement about this construction); a hundredth is violated
+    ("siyun.deterministic.smooth.upper", 0.01, 0),
+    ("siyun.derived.d1", 0.01, 0),  # every-t, deterministic
+    ("siyun.derived.d5.pl", 0.01, 0),  # every-t, Monte Carlo with intervals
+    ("unifiedsam.pl.constant-step", 0.5, 0),
+    ("siyun.deterministic.smooth.rho2-unavoidable", 1.1, 0),  # floor
+    ("siyun.stochastic.strongly-convex.rho2-unavoidable", 10.0, 0),  # floor, Monte Carlo
+    ("literature.quadratic.two-cycle", 1.01, 0),  # exact
+    ("literature.gd.smooth-convex", 0.9, 1),  # a tight bound made 10 % too good
+]
+
+
+@pytest.mark.parametrize("tid, factor, k", WRONG_BOUNDS)
+def test_checker_fails_on_a_wrong_bound(tid, factor, k):
+    wrong = scaled(tid, factor)
+    v = check(wrong, THEOREMS[tid].instances[k])
+    assert v.verdict == "violated", f"{tid} x {factor}: {v.verdict} ({v.reason})"
+
+
+def test_p4_with_a_tenth_of_its_term_still_holds_on_the_cosine_stall():
+    v = check(scaled("siyun.deterministic.smooth.upper", 0.1), THEOREMS["siyun.deterministic.smooth.upper"].instances[0])
+    assert v.verdict == "holds"
+
+
+def test_asymptotic_checks_are_never_violated_but_can_fail_to_hold():
+    # property (3) claimed for SAM with a constant step and radius (outside the preconditions,
+    # forced through by replacing the bound): the 2-cycle keeps ||grad f|| constant
+    th = THEOREMS["khanh.property-3"]
+    forced = dataclasses.replace(th, bound=lambda ctx: np.array(sorted({max(1, ctx.instance.steps // 2 ** j) for j in range(1, 7)})))
+    v = check(forced, Instance("quadratic", eta=0.1, rho=0.05, x0=np.ones(3), steps=4000))
+    assert v.verdict == "inconclusive"
+
+
+@pytest.mark.parametrize("tid, inst, reason", [
+    ("siyun.derived.d3", Instance("cosine", eta=0.5, rho=0.1, x0=[0.9], steps=10), "eta <= 1/(4 beta)"),
+    ("siyun.derived.d1", Instance("cosine", eta=0.1, rho=0.1, x0=[0.9], steps=10), "strongly-convex"),
+    ("siyun.deterministic.smooth.upper", Instance("hyperbola-valley", eta=0.01, rho=0.1, x0=[2.0, 0.25], steps=10),
+     "globally-smooth"),
+    ("siyun.stochastic.strongly-convex.upper", Instance("quadratic", rho=0.1, x0=np.ones(3), horizons=(500, 1000, 2000)),
+     "stochastic result"),
+    ("siyun.derived.d5.nonconvex", Instance("cosine", eta=0.2, rho=0.1, noise="gaussian", sigma=1.0, x0=[0.9],
+                                            same_sample=True, steps=10), "D5 is for independent-sample SAM"),
+    ("unifiedsam.pl.constant-step", Instance("least-squares", method="unified", lam=0.5, eta=1.0, rho=0.01,
+                                             x0=np.ones(5), steps=10), "gamma_max"),
+    ("khanh.property-1", Instance("cosine-unit", eta=0.5, rho=0.5, x0=[2.0], steps=100), "sum t_k^2 < infinity"),
+    ("literature.quadratic.two-cycle", Instance("quadratic", eta=0.3, rho=0.1, x0=np.ones(3), steps=100), "eta lambda_1 < 2"),
+    ("siyun.derived.d2", Instance("quadratic", method="usam", eta=0.05, rho=0.1, x0=np.ones(3), steps=10), "covers methods"),
+])
+def test_not_applicable_with_reason(tid, inst, reason):
+    v = check(THEOREMS[tid], inst)
+    assert v.verdict == "not-applicable" and reason in v.reason, v.reason
+
+
+def test_missing_constant_is_not_applicable():
+    # the Lipschitz constant is needed by P7: a quadratic has none
+    v = check(THEOREMS["siyun.stochastic.smooth-lipschitz.upper"],
+              Instance("quadratic", rho=0.1, noise="gaussian", sigma=0.1, x0=np.ones(3), trajectories=10,
+                       horizons=(250, 500, 1000)))
+    assert v.verdict == "not-applicable" and "lipschitz" in v.reason
+
+
+def test_unknown_theorem():
+    with pytest.raises(InvalidParameterError, match="unknown theorem id"):
+        get_theorem("siyun.nope")
+
+
+def test_equivalent_reformulations_give_the_same_numbers():
+    """PEPit-style: the same check on a rotated quadratic (same spectrum, rotated start)."""
+    from scipy.stats import ortho_group
+    eig = np.array([0.5, 2.0, 4.0])
+    Q = ortho_group.rvs(3, random_state=3)
+    plain, rotated = Quadratic.diagonal(eig), Quadratic(Q.T @ np.diag(eig) @ Q)
+    x0 = np.array([1.0, -1.0, 0.5])
+    a = check(THEOREMS["siyun.derived.d1"], Instance(plain, eta=0.1, rho=0.2, x0=x0 @ Q.T, steps=300))
+    b = check(THEOREMS["siyun.derived.d1"], Instance(rotated, eta=0.1, rho=0.2, x0=x0, steps=300))
+    assert a.verdict == b.verdict == "holds"
+    assert b.measure == pytest.approx(a.measure, rel=1e-9) and b.bound == pytest.approx(a.bound, rel=1e-9)
+
+
+UPPER = [t for t in IDS if THEOREMS[t].kind == "upper"]
+
+
+@pytest.mark.parametrize("tid", UPPER)
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2 ** 31 - 1))
+def test_fuzz_upper_bounds_never_violated(tid, seed):
+    inst = random_instance(THEOREMS[tid], np.random.default_rng(seed))
+    if inst is None:
+        return  # no random instance satisfied the preconditions within the draw budget
+    v = check(THEOREMS[tid], inst)
+    assert v.verdict != "violated", f"{tid} on {v.instance}: {v.reason}"
