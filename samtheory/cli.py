@@ -1,0 +1,362 @@
+"""The ``samtheory`` command line.
+
+Exit status: ``0`` success, ``1`` a check was violated (or raised), ``2`` usage error (bad option,
+parameter out of range: any :class:`samtheory.InvalidParameterError`), printed on stderr as one
+line ``samtheory: error: <message>``.
+
+Adding a subcommand: write ``_configure_NAME(parser)`` (adds the options) and ``cmd_NAME(args) ->
+int`` (runs it), then add one :class:`Command` line to :data:`COMMANDS`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+from dataclasses import dataclass
+from typing import Callable
+
+from ._validation import InvalidParameterError
+
+PROG = "samtheory"
+
+EXIT_OK = 0
+EXIT_VIOLATED = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A command-line usage error; :func:`main` prints it as one line and returns 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors raise :class:`UsageError` instead of printing the usage
+    and exiting, so that every usage error is reported the same way (one line, status 2)."""
+
+    def error(self, message):
+        raise UsageError(message)
+
+
+def _one_line(message) -> str:
+    return " ".join(str(message).split())
+
+
+def _print_error(message) -> None:
+    print(f"{PROG}: error: {_one_line(message)}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------------------------
+# argument types
+# ---------------------------------------------------------------------------------------------
+
+def _lam_type(text: str):
+    from .schedules import LAMBDA_SCHEDULES
+    if text in LAMBDA_SCHEDULES:
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number in [0, 1] or one of {', '.join(map(repr, LAMBDA_SCHEDULES))}; got {text!r}") from None
+
+
+def _float_list(text: str):
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        return [float(p) for p in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated numbers such as 0.5,-1,2; got {text!r}") from None
+
+
+#: Options whose value may start with a minus sign (``--x0 -1,2``, ``--rho -1e-3``). argparse
+#: would read such a value as an option, so :func:`_join_negative_values` glues it to its option.
+_NUMERIC_OPTIONS = {"--x0", "--eta", "--rho", "--lam", "--sigma", "--eps", "--seed"}
+_NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
+
+
+def _join_negative_values(argv):
+    out, i = [], 0
+    while i < len(argv):
+        tok = argv[i]
+        if tok in _NUMERIC_OPTIONS and i + 1 < len(argv) and _NEGATIVE_VALUE.match(argv[i + 1]):
+            out.append(f"{tok}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# formatting helpers
+# ---------------------------------------------------------------------------------------------
+
+def _fmt(value, digits=4) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        return f"{value:.{digits}g}"
+    return str(value)
+
+
+def _table(headers, rows) -> str:
+    """Plain-text table with left-aligned columns."""
+    rows = [[str(c) for c in r] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    out = [line(headers), line(["-" * w for w in widths])]
+    out.extend(line(r) for r in rows)
+    return "\n".join(out)
+
+
+def _dump_json(obj) -> str:
+    from ._io import to_jsonable
+    return json.dumps(to_jsonable(obj), indent=2, allow_nan=False)
+
+
+def _check_writable(path, option) -> None:
+    """Fail early (usage error) when ``path`` cannot be written, before a long run."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise UsageError(f"{option} {path}: directory {directory} does not exist")
+    if os.path.isdir(path):
+        raise UsageError(f"{option} {path}: is a directory")
+    if not os.access(directory, os.W_OK):
+        raise UsageError(f"{option} {path}: directory {directory} is not writable")
+
+
+# ---------------------------------------------------------------------------------------------
+# samtheory functions
+# ---------------------------------------------------------------------------------------------
+
+def _configure_functions(p):
+    p.add_argument("--json", action="store_true", help="print a JSON list of the function summaries")
+
+
+def cmd_functions(args) -> int:
+    from .functions import CATALOG, get_function
+    summaries = [get_function(name).summary() for name in CATALOG]
+    if args.json:
+        print(_dump_json(summaries))
+        return EXIT_OK
+
+    def const(s, key):
+        c = s["constants"].get(key)
+        if c is None:
+            return "-"
+        return _fmt(c["value"]) + ("" if c["tight"] else "*")
+
+    rows = [[s["name"], s["dim"], ",".join(s["tags"]), const(s, "smoothness"), const(s, "strong_convexity"),
+             const(s, "pl"), const(s, "lipschitz"), _fmt(s["f_star"])] for s in summaries]
+    print(_table(["name", "d", "tags", "beta", "mu", "PL", "L", "f*"], rows))
+    print("\nbeta: smoothness, mu: strong convexity (absent: nonconvex), PL: Polyak-Lojasiewicz constant, "
+          "L: Lipschitz constant of f.\n-: not claimed; *: a valid bound, not claimed tight. "
+          "Details: samtheory functions --json.")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
+# samtheory simulate
+# ---------------------------------------------------------------------------------------------
+
+def _configure_simulate(p):
+    from .methods import METHODS
+    p.add_argument("--function", required=True, metavar="NAME",
+                   help="catalog name (see 'samtheory functions')")
+    p.add_argument("--method", required=True, choices=list(METHODS),
+                   help="SAM-family method")
+    p.add_argument("--lam", type=_lam_type, default=None, metavar="L",
+                   help="Unified SAM weight in [0, 1], or the schedules '1/t' (SAM -> USAM) and '1-1/t' "
+                        "(USAM -> SAM); used by --method unified only (default 1)")
+    p.add_argument("--eta", type=float, required=True, metavar="E", help="step size (> 0)")
+    p.add_argument("--rho", type=float, default=0.0, metavar="R", help="perturbation radius (>= 0, default 0)")
+    p.add_argument("--steps", type=int, required=True, metavar="T", help="number of steps (>= 1)")
+    p.add_argument("--trajectories", type=int, default=1, metavar="B",
+                   help="number of trajectories simulated at once (>= 1, default 1)")
+    p.add_argument("--noise", choices=["gaussian", "rademacher"], default=None,
+                   help="additive gradient noise with E||xi||^2 = sigma^2 (needs --sigma)")
+    p.add_argument("--sigma", type=float, default=None, metavar="S", help="noise level (>= 0; needs --noise)")
+    p.add_argument("--independent-samples", action="store_true",
+                   help="stochastic runs: draw the descent sample independently of the ascent sample "
+                        "(default: the same sample for both)")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the random stream (default 0)")
+    p.add_argument("--x0", type=_float_list, default=None, metavar="X",
+                   help="starting point as comma-separated numbers, e.g. --x0 1,-2,0.5 (default: random "
+                        "points around the minimizer, from the seed)")
+    p.add_argument("--eps", type=float, default=0.0, metavar="EPS",
+                   help="0: zero perturbation where the gradient is 0 (default); > 0: divide by ||g|| + EPS")
+    p.add_argument("--json", action="store_true", help="print the result summary as JSON")
+
+
+def cmd_simulate(args) -> int:
+    from .functions import get_function
+    from .oracles import AdditiveNoise
+    from .simulate import simulate
+
+    if args.sigma is not None and args.noise is None:
+        raise UsageError("--sigma needs --noise (gaussian or rademacher)")
+    if args.noise is not None and args.sigma is None:
+        raise UsageError("--noise needs --sigma (the noise level)")
+    if args.independent_samples and args.noise is None:
+        raise UsageError("--independent-samples needs a stochastic oracle (--noise and --sigma)")
+
+    objective = get_function(args.function)
+    oracle = None if args.noise is None else AdditiveNoise(objective, args.sigma, args.noise)
+    result = simulate(objective, args.method, eta=args.eta, rho=args.rho, lam=args.lam, steps=args.steps,
+                      trajectories=args.trajectories, x0=args.x0, oracle=oracle,
+                      same_sample=not args.independent_samples, seed=args.seed, eps=args.eps,
+                      record_every=None, progress=sys.stderr.isatty())
+    summary = result.summary()
+    if args.json:
+        print(_dump_json(summary))
+        return EXIT_OK
+    print(_simulation_text(summary, objective))
+    return EXIT_OK
+
+
+def _simulation_text(s, objective) -> str:
+    params = ", ".join(f"{k}={_fmt(v, 6)}" for k, v in s["parameters"].items())
+    if s["oracle"] is None:
+        mode = "deterministic"
+    else:
+        o = s["oracle"]
+        mode = (f"stochastic: {o.get('kind', '')} {o.get('oracle', '')} sigma={_fmt(o.get('sigma'), 6)}, "
+                + ("same sample for ascent and descent" if s["same_sample"] else "independent samples"))
+    lines = [
+        f"{s['method']} on {s['function']} (d={objective.dim}, f*={_fmt(s['conventions']['f_star'], 6)}): "
+        f"{s['steps']} steps x {s['trajectories']} trajectories, {params}, seed {s['seed']}",
+        mode,
+        "status: " + ", ".join(f"{k} {v}" for k, v in s["status_counts"].items()),
+    ]
+    tail_steps = max(1, int(round(s["tail_fraction"] * s["steps"])))
+    rows = []
+    for label, key in (("final f - f*", "final_loss"),
+                       (f"tail-mean f - f* (last {tail_steps} steps)", "tail_mean_loss"),
+                       ("final ||grad f||^2", "final_gradsq"),
+                       (f"tail-mean ||grad f||^2 (last {tail_steps})", "tail_mean_gradsq")):
+        st = s[key]
+        if st is None:
+            rows.append([label, "-", "-", "-", "-"])
+        else:
+            rows.append([label] + [_fmt(st[k]) for k in ("mean", "median", "min", "max")])
+    lines.append("")
+    lines.append(_table(["measure (over ok trajectories)", "mean", "median", "min", "max"], rows))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# samtheory verify
+# ---------------------------------------------------------------------------------------------
+
+def _configure_verify(p):
+    p.add_argument("--json", metavar="FILE", default=None, help="also write the results as JSON to FILE")
+    p.add_argument("--markdown", metavar="FILE", default=None, help="also write the results as a Markdown table")
+
+
+def _verify_markdown(results, counts) -> str:
+    esc = lambda text: str(text).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    lines = ["# samtheory verify", "",
+             "Counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()), "",
+             "| check | verdict | detail |", "|---|---|---|"]
+    lines += [f"| {esc(r.name)} | {esc(r.verdict)} | {esc(r.detail)} |" for r in results]
+    return "\n".join(lines) + "\n"
+
+
+def cmd_verify(args) -> int:
+    from . import __version__
+    from ._io import atomic_write_text
+    for path, option in ((args.json, "--json"), (args.markdown, "--markdown")):
+        if path is not None:
+            _check_writable(path, option)
+    from .selfcheck import run_selfchecks
+
+    progress = None
+    if sys.stderr.isatty():
+        def progress(r):
+            print(f"  {r.verdict:<8} {r.name}", file=sys.stderr, flush=True)
+    results = run_selfchecks(progress=progress)
+    counts = {}
+    for r in results:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    failed = [r for r in results if r.verdict in ("violated", "error")]
+
+    print(_table(["check", "verdict", "detail"], [[r.name, r.verdict, _one_line(r.detail)] for r in results]))
+    print()
+    print(f"{len(results)} checks: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+    if args.json is not None:
+        doc = {"samtheory_version": __version__, "command": "verify", "passed": not failed,
+               "counts": counts, "checks": [r.to_dict() for r in results]}
+        atomic_write_text(args.json, _dump_json(doc) + "\n")
+    if args.markdown is not None:
+        atomic_write_text(args.markdown, _verify_markdown(results, counts))
+    return EXIT_VIOLATED if failed else EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
+# registration and entry point
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    configure: Callable  # configure(parser): add the subcommand's options
+    run: Callable  # run(args) -> exit status
+
+
+COMMANDS = [
+    Command("functions", "list the catalog of objectives and their certified constants",
+            _configure_functions, cmd_functions),
+    Command("simulate", "simulate a SAM-family method on a catalog function",
+            _configure_simulate, cmd_simulate),
+    Command("verify", "run the simulator's self-checks (exit 1 if one is violated)",
+            _configure_verify, cmd_verify),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+    parser = _Parser(prog=PROG, description="Verify the convergence theory of Sharpness-Aware Minimization "
+                                            "against simulation.",
+                     epilog="Exit status: 0 ok, 1 a check was violated, 2 usage error.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for cmd in COMMANDS:
+        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
+        cmd.configure(p)
+        p.set_defaults(_run=cmd.run)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(_join_negative_values(argv))
+        return int(args._run(args))
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
+    except (UsageError, InvalidParameterError) as exc:
+        _print_error(exc)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `samtheory functions | head`
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
