@@ -254,48 +254,139 @@ def _simulation_text(s, objective) -> str:
 # ---------------------------------------------------------------------------------------------
 
 def _configure_verify(p):
+    p.add_argument("theorem", nargs="?", default=None,
+                   help="check one theorem (an id from `samtheory theorems`) on the instance given by the options; "
+                        "without it, run the whole registry on its default instances")
     p.add_argument("--json", metavar="FILE", default=None, help="also write the results as JSON to FILE")
     p.add_argument("--markdown", metavar="FILE", default=None, help="also write the results as a Markdown table")
+    p.add_argument("--fuzz", metavar="N", type=int, default=None,
+                   help="run N random instances per theorem (inside each theorem's preconditions) and report counts")
+    p.add_argument("--fuzz-seed", metavar="S", type=int, default=0, help="seed of the random instances (default 0)")
+    p.add_argument("--only", metavar="PREFIX", default=None, help="restrict the registry run to ids starting with PREFIX")
+    g = p.add_argument_group("instance (with THEOREM)")
+    g.add_argument("--function", default=None, help="catalog function name")
+    g.add_argument("--method", default="sam", help="gd, sgd, sam, usam or unified (default sam)")
+    g.add_argument("--eta", type=float, default=None, help="step size (omit for theorems that choose it per horizon)")
+    g.add_argument("--rho", type=float, default=0.0, help="radius")
+    g.add_argument("--lam", type=float, default=None, help="Unified SAM lambda in [0, 1]")
+    g.add_argument("--steps", type=int, default=1000, help="number of steps T (default 1000)")
+    g.add_argument("--horizons", type=_float_list, default=None, help="horizons T for rate checks, e.g. 250,500,1000")
+    g.add_argument("--trajectories", type=int, default=None, help="trajectories (default 1; 100 for stochastic runs)")
+    g.add_argument("--noise", choices=("gaussian", "rademacher"), default=None, help="additive gradient noise")
+    g.add_argument("--sigma", type=float, default=None, help="noise level sigma")
+    g.add_argument("--independent-samples", action="store_true", help="independent ascent/descent samples")
+    g.add_argument("--x0", type=_float_list, default=None, help="starting point, comma-separated (default: a random one)")
+    g.add_argument("--seed", type=int, default=0, help="random seed")
 
 
-def _verify_markdown(results, counts) -> str:
-    esc = lambda text: str(text).replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    lines = ["# samtheory verify", "",
-             "Counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()), "",
-             "| check | verdict | detail |", "|---|---|---|"]
-    lines += [f"| {esc(r.name)} | {esc(r.verdict)} | {esc(r.detail)} |" for r in results]
-    return "\n".join(lines) + "\n"
+def _instance_from_args(args):
+    from .functions import get_function
+    from .theorems import Instance
+    if args.function is None:
+        raise UsageError("verify THEOREM needs --function NAME (see `samtheory functions`)")
+    if (args.noise is None) != (args.sigma is None):
+        raise UsageError("--noise and --sigma go together")
+    f = get_function(args.function)
+    x0 = args.x0
+    if x0 is None:
+        x0 = f.sample_points(__import__("numpy").random.default_rng(args.seed), 1)[0].tolist()
+    trajectories = args.trajectories if args.trajectories is not None else (100 if args.noise else 1)
+    horizons = None if args.horizons is None else tuple(int(h) for h in args.horizons)
+    return Instance(f, method=args.method, eta=args.eta, rho=args.rho, lam=args.lam, steps=args.steps,
+                    trajectories=trajectories, noise=args.noise, sigma=args.sigma or 0.0,
+                    same_sample=not args.independent_samples, x0=x0, seed=args.seed, horizons=horizons)
+
+
+def _progress_printer(enabled):
+    if not enabled:
+        return None
+    def progress(done, total, label):
+        print(f"\r  [{done}/{total}] {label:<60}", end="", file=sys.stderr, flush=True)
+        if done == total:
+            print(file=sys.stderr)
+    return progress
 
 
 def cmd_verify(args) -> int:
-    from . import __version__
     from ._io import atomic_write_text
+    from . import verify as V
     for path, option in ((args.json, "--json"), (args.markdown, "--markdown")):
         if path is not None:
             _check_writable(path, option)
-    from .selfcheck import run_selfchecks
-
-    progress = None
-    if sys.stderr.isatty():
-        def progress(r):
-            print(f"  {r.verdict:<8} {r.name}", file=sys.stderr, flush=True)
-    results = run_selfchecks(progress=progress)
-    counts = {}
-    for r in results:
-        counts[r.verdict] = counts.get(r.verdict, 0) + 1
-    failed = [r for r in results if r.verdict in ("violated", "error")]
-
-    print(_table(["check", "verdict", "detail"], [[r.name, r.verdict, _one_line(r.detail)] for r in results]))
-    print()
-    print(f"{len(results)} checks: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-
+    if args.fuzz is not None:
+        return _cmd_fuzz(args)
+    if args.theorem is not None:
+        from .theorems import check, get_theorem
+        th = get_theorem(args.theorem)
+        inst = _instance_from_args(args)
+        if inst.eta is None and th.step_rule is None:
+            raise UsageError(f"{th.id} needs --eta")
+        from .methods import get_method
+        get_method(inst.method)
+        verdict = check(th, inst)
+        if verdict.verdict == "not-applicable" and verdict.details.get("missing_class_or_constant"):
+            raise UsageError(f"{th.id} does not apply to {args.function}: {verdict.reason}")
+        report = V.Report(rows=[verdict])
+    else:
+        ids = None
+        if args.only:
+            from .theorems import THEOREMS
+            ids = [i for i in THEOREMS if i.startswith(args.only)]
+            if not ids:
+                raise UsageError(f"no theorem id starts with {args.only!r}")
+        report = V.verify_all(ids, progress=_progress_printer(sys.stderr.isatty()))
+    print(report.table())
     if args.json is not None:
-        doc = {"samtheory_version": __version__, "command": "verify", "passed": not failed,
-               "counts": counts, "checks": [r.to_dict() for r in results]}
-        atomic_write_text(args.json, _dump_json(doc) + "\n")
+        atomic_write_text(args.json, report.to_json() + "\n")
     if args.markdown is not None:
-        atomic_write_text(args.markdown, _verify_markdown(results, counts))
-    return EXIT_VIOLATED if failed else EXIT_OK
+        atomic_write_text(args.markdown, report.markdown())
+    return EXIT_VIOLATED if report.failed else EXIT_OK
+
+
+def _cmd_fuzz(args) -> int:
+    from ._io import atomic_write_text
+    from .theorems import THEOREMS, get_theorem
+    from . import verify as V
+    if args.fuzz < 1:
+        raise UsageError(f"--fuzz must be an integer >= 1; got {args.fuzz}")
+    ids = [get_theorem(args.theorem).id] if args.theorem else [i for i in THEOREMS if not args.only or i.startswith(args.only)]
+    counts, details = V.fuzz(args.fuzz, ids, seed=args.fuzz_seed, progress=_progress_printer(sys.stderr.isatty()))
+    cols = ["holds", "violated", "inconclusive", "not-applicable", "diverged", "error", "no-instance"]
+    print(_table(["theorem"] + cols, [[tid] + [c.get(k, 0) for k in cols] for tid, c in counts.items()]))
+    total = {k: sum(c.get(k, 0) for c in counts.values()) for k in cols}
+    print()
+    print(f"fuzz: {args.fuzz} random instances per theorem, seed {args.fuzz_seed}: "
+          + ", ".join(f"{k} {v}" for k, v in total.items() if v))
+    for v in details:
+        if v.verdict in ("violated", "error"):
+            print(f"  {v.verdict}: {v.theorem} on {v.instance}: {v.reason}")
+    if args.json is not None:
+        doc = {"fuzz": args.fuzz, "seed": args.fuzz_seed, "counts": counts, "totals": total,
+               "not_holding": [v.to_dict() for v in details]}
+        atomic_write_text(args.json, _dump_json(doc) + "\n")
+    return EXIT_VIOLATED if total["violated"] or total["error"] else EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
+# samtheory theorems
+# ---------------------------------------------------------------------------------------------
+
+def _configure_theorems(p):
+    p.add_argument("--json", action="store_true", help="print the registry as JSON")
+
+
+def cmd_theorems(args) -> int:
+    from .theorems import THEOREMS
+    entries = [t.describe() for t in THEOREMS.values()]
+    if args.json:
+        print(_dump_json(entries))
+        return EXIT_OK
+    print(_table(["id", "kind", "provenance", "check", "class", "result"],
+                 [[e["id"], e["kind"], e["provenance"], e["check"], ",".join(e["function_class"]),
+                   e["result"][:60]] for e in entries]))
+    print()
+    print(f"{len(entries)} theorems; `samtheory verify ID --function NAME ...` checks one on an instance")
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,8 +406,9 @@ COMMANDS = [
             _configure_functions, cmd_functions),
     Command("simulate", "simulate a SAM-family method on a catalog function",
             _configure_simulate, cmd_simulate),
-    Command("verify", "run the simulator's self-checks (exit 1 if one is violated)",
+    Command("verify", "check the theorem registry against simulation (exit 1 if a bound is violated)",
             _configure_verify, cmd_verify),
+    Command("theorems", "list the theorem registry", _configure_theorems, cmd_theorems),
 ]
 
 

@@ -54,7 +54,9 @@ class Report:
                 "results": [r.to_dict() for r in self.rows]}
 
     def to_json(self):
-        return json.dumps(self.to_dict(), indent=2, default=_json_default)
+        """Strict JSON (non-finite numbers become null)."""
+        from ._io import to_jsonable
+        return json.dumps(to_jsonable(self.to_dict()), indent=2, allow_nan=False)
 
     def table(self, width=150):
         lines = []
@@ -99,14 +101,6 @@ def _fmt(v):
         return f"{float(v):.4g}"
     except (TypeError, ValueError):
         return str(v)
-
-
-def _json_default(o):
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if isinstance(o, (np.floating, np.integer)):
-        return o.item()
-    return str(o)
 
 
 def verify_all(theorem_ids=None, *, selfchecks=True, progress=None) -> Report:

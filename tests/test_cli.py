@@ -216,22 +216,21 @@ def test_python_dash_m_exit_statuses():
 
 # -- verify -------------------------------------------------------------------------------------
 
-def test_verify_writes_json_and_markdown(tmp_path, capsys):
-    selfcheck = pytest.importorskip("samtheory.selfcheck")
+def test_verify_registry_subset_writes_json_and_markdown(tmp_path, capsys):
     json_path, md_path = tmp_path / "verify.json", tmp_path / "verify.md"
-    status, out, err = run(capsys, "verify", "--json", str(json_path), "--markdown", str(md_path))
+    status, out, err = run(capsys, "verify", "--only", "literature.gd", "--json", str(json_path),
+                           "--markdown", str(md_path))
+    assert status == 0, out
     doc = json.loads(json_path.read_text())
-    failed = [c for c in doc["checks"] if c["verdict"] in ("violated", "error")]
-    assert status == (1 if failed else 0), out
-    assert doc["passed"] is (not failed)
-    assert len(doc["checks"]) == len(selfcheck.CHECKS)
-    assert sum(doc["counts"].values()) == len(doc["checks"])
-    for c in doc["checks"]:
-        assert {"name", "verdict", "detail"} <= set(c)
-        assert c["name"] in out
+    assert doc["summary"]["passed"] is True
+    assert doc["summary"]["verdicts"]["holds"] == len(doc["results"]) > 0
+    assert {c["name"] for c in doc["selfchecks"]} >= {"two-cycle", "batched-equals-loop"}
+    for r in doc["results"]:
+        assert {"theorem", "instance", "verdict", "reason", "margin", "ratio", "first_violation",
+                "parameters"} <= set(r)
+        assert r["theorem"].startswith("literature.gd") and r["theorem"] in out
     md = md_path.read_text()
-    assert "| check | verdict | detail |" in md
-    assert all(c["name"] in md for c in doc["checks"])
+    assert "| theorem | instance | verdict |" in md and "literature.gd.pl" in md
     assert sorted(os.listdir(tmp_path)) == ["verify.json", "verify.md"]  # no temporary files left
 
 
@@ -244,17 +243,65 @@ class _FakeCheck:
 
 
 @pytest.mark.parametrize("verdict,expected", [("holds", 0), ("violated", 1), ("error", 1)])
-def test_verify_exit_status_follows_the_verdicts(verdict, expected, tmp_path, capsys, monkeypatch):
-    selfcheck = pytest.importorskip("samtheory.selfcheck")
+def test_verify_exit_status_follows_the_selfchecks(verdict, expected, tmp_path, capsys, monkeypatch):
+    import samtheory.selfcheck as selfcheck
     fake = [_FakeCheck("a-check", "holds"), _FakeCheck("b-check", verdict)]
     monkeypatch.setattr(selfcheck, "run_selfchecks", lambda progress=None: fake)
     path = tmp_path / "out.json"
-    status, out, _ = run(capsys, "verify", "--json", str(path), "--markdown", str(tmp_path / "out.md"))
+    status, out, _ = run(capsys, "verify", "--only", "literature.gd.pl", "--json", str(path))
     assert status == expected
     doc = json.loads(path.read_text())  # strict JSON: nan written as null
-    assert doc["checks"][0]["observed"] is None
-    assert doc["passed"] is (expected == 0)
-    assert "x \\| y" in (tmp_path / "out.md").read_text()  # pipes escaped in the Markdown table
+    assert doc["selfchecks"][0]["observed"] is None
+    assert doc["summary"]["passed"] is (expected == 0)
+
+
+def test_verify_one_theorem(capsys):
+    status, out, _ = run(capsys, "verify", "siyun.derived.d3", "--function", "cosine", "--eta", "0.25",
+                         "--rho", "0.1", "--steps", "300", "--x0", "0.9")
+    assert status == 0 and "holds" in out and "siyun.derived.d3" in out
+    status, out, _ = run(capsys, "verify", "siyun.derived.d3", "--function", "cosine", "--eta", "0.5",
+                         "--rho", "0.1", "--steps", "300")
+    assert status == 0 and "not-applicable" in out and "eta <= 1/(4 beta)" in out
+
+
+def test_verify_reports_a_violated_theorem(capsys):
+    import dataclasses
+    from samtheory.theorems import THEOREMS, register_theorem
+    base = THEOREMS["siyun.derived.d3"]
+    wrong = dataclasses.replace(base, id="test.wrong-d3", bound=lambda ctx: (lambda t, b=base.bound(ctx): 0.01 * b(t)))
+    register_theorem(wrong, overwrite=True)
+    try:
+        status, out, _ = run(capsys, "verify", "test.wrong-d3", "--function", "cosine", "--eta", "0.25",
+                             "--rho", "0.1", "--steps", "300", "--x0", "0.9")
+    finally:
+        del THEOREMS["test.wrong-d3"]
+    assert status == 1 and "violated" in out
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["verify", "nope.theorem", "--function", "cosine"], "unknown theorem id"),
+    (["verify", "siyun.derived.d1", "--function", "cosine", "--eta", "0.1", "--rho", "0.1"], "does not apply to cosine"),
+    (["verify", "siyun.derived.d3", "--function", "cosine", "--eta", "-1", "--rho", "0.1"], "eta must be > 0"),
+    (["verify", "siyun.derived.d3", "--function", "nope", "--eta", "0.1"], "unknown function"),
+    (["verify", "siyun.derived.d3", "--eta", "0.1"], "--function"),
+    (["verify", "--fuzz", "0"], "--fuzz"),
+])
+def test_verify_usage_errors(capsys, argv, needle):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and needle in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_verify_fuzz(capsys):
+    status, out, _ = run(capsys, "verify", "--fuzz", "1", "--only", "literature.gd.pl")
+    assert status == 0 and "literature.gd.pl" in out and "fuzz: 1 random instances" in out
+
+
+def test_theorems_json(capsys):
+    from samtheory.theorems import THEOREMS
+    status, out, _ = run(capsys, "theorems", "--json")
+    entries = json.loads(out)
+    assert status == 0 and [e["id"] for e in entries] == list(THEOREMS)
+    assert all({"kind", "provenance", "statement", "measure", "paper"} <= set(e) for e in entries)
 
 
 def test_verify_unwritable_output_is_a_usage_error(tmp_path, capsys):

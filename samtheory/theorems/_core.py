@@ -226,6 +226,8 @@ class Context:
     # the simulation's first record otherwise (bounds read it lazily, after the run)
     delta: object = None
     unmet: list = field(default_factory=list)
+    #: the subset of ``unmet`` that is about the function lacking a constant or a class
+    missing: list = field(default_factory=list)
 
     def require(self, condition, reason):
         """Record an unmet precondition (all of them are collected, not just the first)."""
@@ -240,7 +242,9 @@ class Context:
         ok = True
         for n in names:
             if getattr(self, n) is None:
-                self.unmet.append(f"the function has no {labels.get(n, n)} ({self.objective.name})")
+                reason = f"the function has no {labels.get(n, n)} ({self.objective.name})"
+                self.unmet.append(reason)
+                self.missing.append(reason)
                 ok = False
         return ok
 
@@ -383,21 +387,12 @@ class Verdict:
     instance_params: dict = field(default_factory=dict)
 
     def to_dict(self):
-        def clean(v):
-            if isinstance(v, (np.floating, float)):
-                return None if not np.isfinite(v) else float(v)
-            if isinstance(v, np.integer):
-                return int(v)
-            if isinstance(v, dict):
-                return {k: clean(x) for k, x in v.items()}
-            if isinstance(v, (list, tuple)):
-                return [clean(x) for x in v]
-            return v
-        return clean({"theorem": self.theorem, "instance": self.instance, "verdict": self.verdict,
-                      "reason": self.reason, "margin": self.margin, "ratio": self.ratio,
-                      "first_violation": self.first_violation, "exponent": self.exponent,
-                      "measure": self.measure, "bound": self.bound, "details": self.details,
-                      "parameters": self.instance_params})
+        from .._io import to_jsonable
+        return to_jsonable({"theorem": self.theorem, "instance": self.instance, "verdict": self.verdict,
+                            "reason": self.reason, "margin": self.margin, "ratio": self.ratio,
+                            "first_violation": self.first_violation, "exponent": self.exponent,
+                            "measure": self.measure, "bound": self.bound, "details": self.details,
+                            "parameters": self.instance_params})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -447,7 +442,8 @@ def check(theorem: Theorem, instance: Instance) -> Verdict:
     label, params = instance.describe(), instance.to_dict()
     reasons = applicability(theorem, ctx)
     if reasons:
-        return Verdict(theorem.id, label, "not-applicable", "; ".join(reasons), instance_params=params)
+        return Verdict(theorem.id, label, "not-applicable", "; ".join(reasons), instance_params=params,
+                       details={"missing_class_or_constant": any("needs a" in r for r in reasons)})
     horizons = instance.horizons if theorem.check == "rate" and theorem.step_rule is not None else None
     if theorem.check == "rate" and horizons is None:
         horizons = geometric_horizons(instance.steps)
@@ -461,7 +457,7 @@ def check(theorem: Theorem, instance: Instance) -> Verdict:
         ctx.unmet.append(str(exc))
     if ctx.unmet:
         return Verdict(theorem.id, label, "not-applicable", "; ".join(dict.fromkeys(ctx.unmet)),
-                       instance_params=params)
+                       instance_params=params, details={"missing_class_or_constant": bool(ctx.missing)})
     if theorem.simulates:
         run = Run(ctx, None, tuple(horizons) if horizons is not None else instance.horizons)
         return _judge(theorem, run, bound, label, params)
