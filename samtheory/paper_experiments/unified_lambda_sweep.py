@@ -158,7 +158,7 @@ def _plot(doc, outdir):
         if c["bound"] is not None:
             ax2.semilogy(t, c["bound"], color=color, lw=1.4, ls="--", label=f"λ = {c['lam']:.1f} PL bound")
     ax2.set_title("measured (solid) vs derived PL bound (dashed)")
-    ax2.legend(fontsize=8, loc="center right")
+    ax2.legend(fontsize=8, loc="lower left")
     for a in (ax, ax2):
         a.set_xlabel("iteration t")
         a.set_ylabel(r"$(f(x_t)-f^*)\,/\,(f(x_0)-f^*)$")
