@@ -390,6 +390,45 @@ def cmd_theorems(args) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# samtheory reproduce
+# ---------------------------------------------------------------------------------------------
+
+def _configure_reproduce(p):
+    p.add_argument("names", nargs="*", metavar="NAME", help="figure scripts to run (see --list)")
+    p.add_argument("--all", action="store_true", help="run every registered figure script")
+    p.add_argument("--quick", action="store_true", help="the same code at reduced size (seconds each)")
+    p.add_argument("--outdir", default="figures", metavar="DIR",
+                   help="directory for the PNG, PDF and JSON files (default: figures)")
+    p.add_argument("--list", action="store_true", help="list the figure scripts and exit")
+
+
+def cmd_reproduce(args) -> int:
+    from . import reproduce
+    if args.list:
+        print(_table(["name", "what"], [[e.name, e.description] for e in reproduce.REGISTRY.values()]))
+        return EXIT_OK
+    if args.all == bool(args.names):
+        raise UsageError("give figure script names or --all (not both); --list shows the names")
+    names = reproduce.names() if args.all else args.names
+    for name in names:
+        reproduce.get(name)  # unknown names are usage errors before anything runs
+    if os.path.exists(args.outdir) and not os.path.isdir(args.outdir):
+        raise UsageError(f"--outdir {args.outdir}: not a directory")
+    os.makedirs(args.outdir, exist_ok=True)
+    total = 0.0
+    for name in names:
+        doc = reproduce.run(name, args.outdir, quick=args.quick)
+        seconds = float(doc.get("runtime_seconds", 0.0)) if isinstance(doc, dict) else 0.0
+        total += seconds
+        print(f"{name}: {seconds:.1f} s")
+        for path in (doc.get("files", []) if isinstance(doc, dict) else []):
+            print(f"  {path}")
+    if len(names) > 1:
+        print(f"{len(names)} figure scripts, {total:.1f} s")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
 # registration and entry point
 # ---------------------------------------------------------------------------------------------
 
@@ -409,6 +448,8 @@ COMMANDS = [
     Command("verify", "check the theorem registry against simulation (exit 1 if a bound is violated)",
             _configure_verify, cmd_verify),
     Command("theorems", "list the theorem registry", _configure_theorems, cmd_theorems),
+    Command("reproduce", "regenerate the paper figures (PNG, PDF and JSON) of the registered figure scripts",
+            _configure_reproduce, cmd_reproduce),
 ]
 
 
