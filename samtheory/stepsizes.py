@@ -6,7 +6,7 @@ of the sampling (``(ABC)``: :math:`\mathbb E\|\nabla f_v(x)\|^2\le2A(f(x)-f^*)+B
 and the mixing weight :math:`\lambda\in[0,1]`. Deterministic runs have :math:`A=0, B=1`.
 
 **Conditions of the PL constant-step result** (the "old" form; the official code's formulas,
-re-derived in ``docs/proofs/unified-sam-pl.md``, provenance CODE + derived):
+re-derived in ``docs/proofs/unified-sam.md``, provenance CODE + derived):
 
 .. math::
 

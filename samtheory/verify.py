@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+import zlib
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -241,11 +242,16 @@ def _applies(th, inst):
     return not ctx.unmet
 
 
+def fuzz_generator(seed, theorem_id, k):
+    """The generator of the k-th random instance of a theorem: each case can be re-created alone."""
+    return np.random.default_rng([int(seed), zlib.crc32(theorem_id.encode()), int(k)])
+
+
 def fuzz(n, theorem_ids=None, seed=0, progress=None):
     """Run ``n`` random instances per theorem; returns ``{id: {verdict: count}}`` and the
-    non-holding verdicts (for inspection)."""
+    non-holding verdicts (their ``details["fuzz_case"]`` = (seed, k) re-creates the instance with
+    :func:`fuzz_generator`)."""
     ids = list(THEOREMS) if theorem_ids is None else list(theorem_ids)
-    rng = np.random.default_rng(seed)
     counts, details = {}, []
     total = n * len(ids)
     done = 0
@@ -253,8 +259,8 @@ def fuzz(n, theorem_ids=None, seed=0, progress=None):
         th = get_theorem(tid)
         c = {v: 0 for v in VERDICTS}
         c["no-instance"] = 0
-        for _ in range(n):
-            inst = random_instance(th, rng)
+        for k in range(n):
+            inst = random_instance(th, fuzz_generator(seed, tid, k))
             done += 1
             if inst is None:
                 c["no-instance"] += 1
@@ -262,6 +268,7 @@ def fuzz(n, theorem_ids=None, seed=0, progress=None):
                 v = _safe_check(th, inst)
                 c[v.verdict] += 1
                 if v.verdict != "holds":
+                    v.details["fuzz_case"] = [int(seed), k]
                     details.append(v)
             if progress is not None:
                 progress(done, total, tid)

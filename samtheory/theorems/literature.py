@@ -217,8 +217,14 @@ def _x_ratio(run):
     x = x.reshape(x.shape[0], -1, 2)
     if np.any(np.abs(x[:, :, 1]) <= 1):
         raise Inconclusive("y reached the quadratic part of the Huber term; shorten the run or start further out")
+    xs = x[:, :, 0]
+    # ratios only where |x| is far above underflow (a fast-contracting x reaches 0 in the run)
+    valid = (np.abs(xs[:-1]) > 1e-250) & (np.abs(xs[1:]) > 1e-250)
+    if valid.sum() < 10:
+        raise Inconclusive("x left the representable range within 10 steps")
     with np.errstate(divide="ignore", invalid="ignore"):
-        return x[1:, :, 0] / x[:-1, :, 0]
+        ratio = xs[1:] / xs[:-1]
+    return ratio[valid][:, None]
 
 
 def _edge_bound(ctx):
@@ -296,7 +302,7 @@ def usam_edge(ctx):
 # gradient-descent baselines (rho = 0)
 # ---------------------------------------------------------------------------------------------
 
-_GD = dict(paper="gd-baselines", provenance="literature", setting="deterministic", methods=("gd",))
+_GD = dict(paper="gd-baselines", provenance="literature", setting="deterministic", methods=("gd",), proof=PROOF)
 
 
 def _distance_sq(ctx):

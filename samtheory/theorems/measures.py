@@ -71,7 +71,9 @@ def at_horizons(run, curve):
     T1 = curve.shape[0]
     horizons = run.horizons
     batch = run.result.batch_shape
-    per_horizon = len(batch) == 2 and batch[0] == len(horizons) and run.ctx.instance.eta is None
+    per_horizon = run.ctx.instance.eta is None  # the theorem chose one step size per horizon
+    if per_horizon and not (len(batch) == 2 and batch[0] == len(horizons)):
+        raise ValueError(f"expected a batch of shape (horizons, trajectories); got {batch}")
     c = curve.reshape((T1,) + tuple(batch))
     if per_horizon:
         return np.stack([c[T, i] for i, T in enumerate(horizons)])

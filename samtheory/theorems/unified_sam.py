@@ -7,8 +7,8 @@ Unified SAM: :math:`x^{t+1}=x^t-\gamma_t\nabla f_{v_t}\big(x^t+\rho_t(1-\lambda+
 The paper's theorem statements are not available (unified-sam.md §0): the README names Theorem 3.2
 (PL, constant steps, linear convergence to a neighbourhood), 3.5 (PL, decreasing steps, O(1/t))
 and 3.7 (nonconvex). The entries below are **derived** bounds that reproduce exactly the step-size
-conditions of the official code (proofs and a sympy check in ``docs/proofs/unified-sam.md`` and
-``tests/test_proofs_unified_sam.py``); they are not the paper's constants.
+conditions of the official code (proofs in ``docs/proofs/unified-sam.md``, sympy checks in
+``tests/test_proofs.py``); they are not the paper's constants.
 
 Constants: μ the PL constant; :math:`L` a smoothness constant valid for every realization
 :math:`f_v` (:math:`L_{\max}` for uniform sampling, :math:`\bar L` for reweighted importance
@@ -43,10 +43,24 @@ def _lam(ctx):
     return float(lam)
 
 
-def _pl_constants(ctx):
-    ctx.need("pl")
+def _sampling_conditions(ctx):
+    """What every Unified SAM entry needs of the oracle (docs/proofs/unified-sam.md): (ABC)
+    constants of an unbiased estimator; the same sample for ascent and descent unless the noise is
+    additive (then independent samples are covered with the same constants); and an L that bounds
+    the smoothness of f."""
+    from ..oracles import AdditiveNoise
     ctx.require(ctx.A is not None, "needs a sampling with expected-smoothness constants (A, B, C): "
                 "an unbiased estimator")
+    ctx.require(ctx.instance.same_sample or ctx.oracle is None or isinstance(ctx.oracle, AdditiveNoise),
+                "the derived bound uses the same sample for ascent and descent (independent samples are "
+                "covered only for additive noise)")
+    if ctx.beta is not None and ctx.L is not None:
+        ctx.require(ctx.L >= ctx.beta * (1 - 1e-12), "L must bound the smoothness of f")
+
+
+def _pl_constants(ctx):
+    ctx.need("pl")
+    _sampling_conditions(ctx)
     return (ctx.pl or 1.0), (ctx.L or 1.0), (ctx.A or 0.0), (ctx.B or 0.0), (ctx.C or 0.0), _lam(ctx)
 
 
@@ -107,9 +121,8 @@ def pl_constant_step(ctx):
     if ctx.unmet:
         return 0.0
     rho, gamma = float(rho), float(gamma)
-    if ctx.beta is not None and ctx.L is not None:
-        ctx.require(ctx.L >= ctx.beta * (1 - 1e-12), "L must bound the smoothness of f")
     _check_conditions(ctx, rho, gamma, mu, L, A, B, lam)
+    ctx.require(gamma * mu <= 1, "needs gamma mu <= 1 (to unroll the recursion)")
     N = S.pl_one_step_noise(rho, gamma, L, C, lam)
     q = 1 - gamma * mu
 
@@ -170,6 +183,7 @@ def pl_decreasing(ctx):
     if np.all(rho_t < rmax):
         gmax = np.array([S.gamma_max(r, mu, L, A, B, lam) for r in rho_t])
         ctx.require(np.all(gamma_t <= gmax * (1 + 1e-12)), "needs gamma_t <= gamma_max(rho_t) at every t")
+    ctx.require(np.all(gamma_t * mu <= 1), "needs gamma_t mu <= 1 at every t")
     N = np.array([S.pl_one_step_noise(r, g, L, C, lam) for r, g in zip(rho_t, gamma_t)])
 
     def bound(t):
@@ -219,7 +233,7 @@ def nonconvex(ctx):
     λ > 0 a floor :math:`2L\rho\lambda^2` remains (the O(ρ) analogue of Si & Yun's O(ρ²) terms).
     """
     ctx.need("beta")
-    ctx.require(ctx.A is not None, "needs a sampling with expected-smoothness constants (A, B, C)")
+    _sampling_conditions(ctx)
     lam = _lam(ctx)
     rho, gamma = ctx.instance.rho, ctx.instance.eta
     ctx.require(isinstance(rho, (int, float)) and isinstance(gamma, (int, float)), "constant rho and eta required")
