@@ -93,8 +93,17 @@ def perturbed_gradients(run):
     descent gradient :math:`h_t=\nabla f(y_t)` at the perturbed point, and the step sizes.
 
     Returns ``(x, g, h, eta_t, rho_t)`` with ``x`` of shape ``(T+1, n, d)``. Only for
-    deterministic runs (the perturbation uses the exact gradient).
+    deterministic runs (the perturbation uses the exact gradient). :func:`perturbed_points` also
+    returns the perturbed points as computed in floating point.
     """
+    x, g, h, eta_t, rho_t, _ = perturbed_points(run)
+    return x, g, h, eta_t, rho_t
+
+
+def perturbed_points(run):
+    """As :func:`perturbed_gradients`, plus the perturbed points ``y`` as rounded in float64:
+    near a minimizer the perturbation can be below the spacing of the floats around x, and an
+    inequality such as ||∇f(y) − ∇f(x)|| ≤ L||y − x|| is then exact only with the realized y."""
     ctx = run.ctx
     res = run.result
     f = ctx.objective
@@ -107,12 +116,12 @@ def perturbed_gradients(run):
     rho_t = _values(ctx.instance.rho, steps)
     lam = 1.0 if ctx.instance.lam is None else float(ctx.instance.lam)
     if meth.perturbation is None:
-        h = g.copy()
+        y = x
     else:
         # the last recorded iterate has no step after it; reuse the last radius for it
         pert = np.stack([meth.perturbation(g[t], rho_t[min(t, steps - 1)], lam, 0.0) for t in range(steps + 1)])
-        h = f.grad(x + pert)
-    return x, g, h, eta_t, rho_t
+        y = x + pert
+    return x, g, f.grad(y), eta_t, rho_t, y
 
 
 def _values(param, steps):
