@@ -429,6 +429,55 @@ def cmd_reproduce(args) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# samtheory counterexamples / counterexample NAME
+# ---------------------------------------------------------------------------------------------
+
+def _configure_counterexamples(p):
+    p.add_argument("--json", action="store_true", help="print the constructions as JSON")
+
+
+def cmd_counterexamples(args) -> int:
+    from .counterexamples import COUNTEREXAMPLES
+    entries = [ce.describe() for ce in COUNTEREXAMPLES.values()]
+    if args.json:
+        print(_dump_json(entries))
+        return EXIT_OK
+    print(_table(["name", "setting", "poster row", "title"],
+                 [[e["name"], e["setting"], e["poster_row"] or "-", e["title"][:70]] for e in entries]))
+    return EXIT_OK
+
+
+def _configure_counterexample(p):
+    p.add_argument("name", help="a construction from `samtheory counterexamples`")
+    p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
+                   help="override a parameter, e.g. --set rho=0.05 --set eta=0.1 (ranges are checked)")
+    p.add_argument("--rho", type=float, default=None, help="shortcut for --set rho=VALUE")
+    p.add_argument("--eta", type=float, default=None, help="shortcut for --set eta=VALUE")
+    p.add_argument("--json", action="store_true", help="print the check report as JSON")
+
+
+def cmd_counterexample(args) -> int:
+    from .counterexamples import get_counterexample
+    ce = get_counterexample(args.name)
+    params = {}
+    for item in args.set:
+        if "=" not in item:
+            raise UsageError(f"--set expects KEY=VALUE; got {item!r}")
+        key, value = item.split("=", 1)
+        try:
+            params[key.strip()] = float(value)
+        except ValueError:
+            raise UsageError(f"--set {key}: expected a number; got {value!r}") from None
+    for key in ("rho", "eta"):
+        if getattr(args, key) is not None:
+            params[key] = getattr(args, key)
+    ce.resolve(**params)  # range errors are usage errors (exit 2) before any simulation
+    report = ce.check(**params)
+    print(_dump_json(report.to_dict()) if args.json else report.format())
+    return EXIT_OK if report.ok else EXIT_VIOLATED
+
+
+# ---------------------------------------------------------------------------------------------
 # registration and entry point
 # ---------------------------------------------------------------------------------------------
 
@@ -448,6 +497,10 @@ COMMANDS = [
     Command("verify", "check the theorem registry against simulation (exit 1 if a bound is violated)",
             _configure_verify, cmd_verify),
     Command("theorems", "list the theorem registry", _configure_theorems, cmd_theorems),
+    Command("counterexamples", "list the non-convergence constructions", _configure_counterexamples,
+            cmd_counterexamples),
+    Command("counterexample", "check one construction: prediction vs simulation (exit 1 if it fails)",
+            _configure_counterexample, cmd_counterexample),
     Command("reproduce", "regenerate the paper figures (PNG, PDF and JSON) of the registered figure scripts",
             _configure_reproduce, cmd_reproduce),
 ]

@@ -78,3 +78,17 @@ for _name, _module, _description in (
         ("khanh-schedules", "khanh_schedules",
          "Khanh et al. schedules Constant / Diminish 1-3 and properties (1)-(5)")):
     register(_name, _paper_experiment(_module), _description)
+
+
+def _siyun_figure(name):
+    def run_figure(outdir="figures", quick=False):
+        from .paper_experiments.siyun_figures import FIGURES
+        return FIGURES[name][0](outdir, quick=quick)
+    return run_figure
+
+
+for _name, _description in (("siyun-fig1-valley", "Si & Yun Fig. 1: GD, USAM and SAM on (xy - 1)^2"),
+                            ("siyun-fig2-virtual-loss", "Si & Yun Fig. 2: deterministic and stochastic virtual loss"),
+                            ("siyun-fig6-examples", "Si & Yun Fig. 6: SAM on each example function"),
+                            ("siyun-floor-vs-rho", "counterexample floors against rho, slope 2, under the poster terms")):
+    register(_name, _siyun_figure(_name), _description)

@@ -1,0 +1,18 @@
+"""Si & Yun figure: `samtheory reproduce siyun-floor-vs-rho` (see samtheory.paper_experiments.siyun_figures).
+
+Usage: python experiments/siyun_floor_vs_rho.py [--quick] [--outdir DIR]
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from samtheory import reproduce
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=reproduce.get("siyun-floor-vs-rho").description)
+    parser.add_argument("--quick", action="store_true", help="the same code at a reduced size")
+    parser.add_argument("--outdir", default=str(Path(__file__).resolve().parent.parent / "figures"))
+    args = parser.parse_args()
+    doc = reproduce.run("siyun-floor-vs-rho", args.outdir, quick=args.quick)
+    print("\n".join(doc["files"]))
+    sys.exit(0)

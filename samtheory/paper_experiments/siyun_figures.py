@@ -1,0 +1,210 @@
+r"""Si & Yun (NeurIPS 2023) figure reproductions, built on :mod:`samtheory.counterexamples`.
+
+* ``siyun-fig1-valley`` — Fig. 1: GD, USAM and SAM on :math:`(xy-1)^2` over its contours, with the
+  hyperbola :math:`xy=1` (the function is CONFIRMED as the paper's; the parameters are ours).
+* ``siyun-fig2-virtual-loss`` — Fig. 2: virtual loss plots, deterministic (cosine stall, both
+  labelled forms) and stochastic (asymmetric quadratic with ±σ noise).
+* ``siyun-fig6-examples`` — Fig. 6: SAM on each example function, the trajectory as a yellow line
+  over f, and :math:`f-f^*` or :math:`\|\nabla f\|^2` against t with the predicted floor dashed.
+* ``siyun-floor-vs-rho`` — per counterexample, the measured floor against ρ on log–log axes with
+  the fitted slope and the poster's upper-bound additive term.
+
+The constructions are DERIVED substitutes (si-yun.md §4.2), not the paper's own examples, whose
+formulas are not available; every title says so. Each ``run(outdir, quick)`` writes PNG, PDF and a
+JSON of the plotted numbers and returns the JSON document.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import virtual_loss as vl
+from ..counterexamples import COUNTEREXAMPLES
+from ..functions import HyperbolaValley
+from ..oracles import AdditiveNoise
+from ..simulate import simulate
+from ._common import PALETTE, new_figure, prepare_outdir, save_figure, write_json
+
+YELLOW = "#E6B800"
+
+
+def _finish(doc, fig, outdir, stem):
+    doc["files"] = save_figure(fig, outdir, stem) + [write_json(outdir, stem, doc)]
+    return doc
+
+
+def fig1_valley(outdir="figures", quick=False, progress=None):
+    """GD, USAM and SAM trajectories on (xy - 1)^2 over its contour plot, with xy = 1."""
+    outdir = prepare_outdir(outdir)
+    f = HyperbolaValley()
+    eta, rho, steps = 0.02, 0.1, 20000 if quick else 200000
+    start = [2.0, 0.25]
+    runs = {}
+    for method, label, color in (("gd", "GD", PALETTE[0]), ("usam", "USAM (rho = 0.1)", PALETTE[2]),
+                                 ("sam", "SAM (rho = 0.1)", PALETTE[1])):
+        r = simulate(f, method, eta=eta, rho=rho if method != "gd" else 0.0, steps=steps, x0=start, history=True,
+                     record_every=max(1, steps // 2000), tail=0.1)
+        runs[method] = {"label": label, "color": color, "path": r.x_history[:, 0, :], "t": r.t,
+                        "loss": r.loss_history[:, 0], "final": r.x[0], "tail_loss": float(r.loss_tail_mean[0])}
+    fig, axes = new_figure(1, 2, size=(12.0, 5.0))
+    ax, ax2 = axes[0]
+    g = np.linspace(0.05, 2.6, 400)
+    X, Y = np.meshgrid(g, g)
+    Z = (X * Y - 1) ** 2
+    cs = ax.contourf(X, Y, np.log10(Z + 1e-6), levels=30, cmap="Greys")
+    fig.colorbar(cs, ax=ax, label="log10 (f + 1e-6)")
+    xs = np.linspace(0.38, 2.6, 200)
+    ax.plot(xs, 1 / xs, color="black", lw=1.2, ls="--", label="minimizers xy = 1")
+    ax.plot([1], [1], marker="*", color="black", ms=12, ls="none", label="flattest minimizer (1, 1)")
+    for m in ("gd", "usam", "sam"):
+        d = runs[m]
+        ax.plot(d["path"][:, 0], d["path"][:, 1], color=d["color"], lw=2, label=d["label"])
+        ax.plot(*d["final"], marker="o", color=d["color"], ms=6)
+    ax.plot(*start, marker="s", color="black", ms=6, ls="none", label="start (2, 0.25)")
+    ax.set(xlim=(0.05, 2.6), ylim=(0.05, 2.6), xlabel="x", ylabel="y", aspect="equal",
+           title=f"trajectories, eta = {eta}, {steps} steps")
+    ax.legend(loc="upper right", fontsize=8)
+    for m in ("gd", "usam", "sam"):
+        d = runs[m]
+        ax2.semilogy(np.maximum(d["t"], 1), np.maximum(d["loss"], 1e-32), color=d["color"], lw=1.5, label=d["label"])
+    ax2.set(xscale="log", xlabel="iteration t", ylabel="f(x_t) - f*", title="loss: SAM keeps oscillating")
+    ax2.legend(fontsize=9)
+    ax2.grid(alpha=0.3)
+    fig.suptitle("Fig. 1 (Si & Yun) on (xy - 1)^2: GD and USAM converge nearby; SAM drifts along the valley "
+                 "to the flattest minimizer and oscillates", fontsize=11)
+    doc = {"name": "siyun-fig1-valley", "eta": eta, "rho": rho, "steps": steps, "start": start,
+           "runs": {m: {"final": d["final"], "tail_mean_loss": d["tail_loss"],
+                        "path_every": int(steps // max(1, len(d["t"]) - 1)), "path": d["path"]} for m, d in runs.items()}}
+    return _finish(doc, fig, outdir, "siyun_fig1_valley")
+
+
+def fig2_virtual_loss(outdir="figures", quick=False, progress=None):
+    """Deterministic and stochastic virtual loss plots with the SAM limit points."""
+    outdir = prepare_outdir(outdir)
+    cs, an = COUNTEREXAMPLES["cosine-stall"], COUNTEREXAMPLES["asymmetric-noise"]
+    pc = cs.resolve()
+    fc = cs.objective()
+    period = 2 * math.pi / fc.omega
+    x = np.linspace(-period, period, 1201)
+    J_int = vl.virtual_loss(fc, x, pc["rho"], form="integral", x_ref=0.0, J_ref=0.0)
+    J_comp = vl.composition_loss(fc, x, pc["rho"])
+    mins_c = vl.minimizers(fc, pc["rho"], (-period, period))
+    r = simulate(fc, "sam", eta=pc["eta"], rho=pc["rho"], steps=500, x0=np.linspace(-period, period, 9)[:, None],
+                 trajectories=9, record_every=None)
+    pa = an.resolve()
+    fa = an.objective()
+    xa = np.linspace(-3 * pa["rho"], 2 * pa["rho"], 801)
+    J_s = vl.virtual_loss(fa, xa, pa["rho"], noise="rademacher", sigma=pa["sigma"], x_ref=0.0, J_ref=0.0)
+    mins_a = vl.minimizers(fa, pa["rho"], (-2 * pa["rho"], 2 * pa["rho"]), noise="rademacher", sigma=pa["sigma"])
+    chains = 100 if quick else 400
+    ra = simulate(fa, "sam", eta=pa["eta"], rho=pa["rho"], steps=4000 if quick else 20000, x0=[0.0],
+                  trajectories=chains, oracle=AdditiveNoise(fa, pa["sigma"], "rademacher"), same_sample=False, seed=0,
+                  record_every=None)
+    fig, axes = new_figure(1, 2, size=(12.0, 4.8))
+    ax, ax2 = axes[0]
+    ax.plot(x, fc.value(x[:, None]), color="black", lw=2, label="f")
+    ax.plot(x, J_int, color=PALETTE[1], lw=2, label="J_f, integral form (continuous)")
+    ax.plot(x, J_comp, color=PALETTE[0], lw=1.2, ls="--", label="J_f, composition form f(x + rho sign f')")
+    for m in mins_c:
+        ax.axvline(m.x, color=PALETTE[1], lw=0.8, ls=":")
+    ax.plot(r.x.ravel(), fc.value(r.x.reshape(-1, 1)), "o", color=YELLOW, mec="black", ms=7, label="SAM limit points")
+    ax.set(xlabel="x", ylabel="value", title=f"deterministic: cosine, omega = 3pi/(2 rho), rho = {pc['rho']}")
+    ax.legend(fontsize=8, loc="upper center")
+    ax.grid(alpha=0.3)
+    ax2.plot(xa, fa.value(xa[:, None]), color="black", lw=2, label="f (mu = 0.25 | beta = 1)")
+    ax2.plot(xa, J_s, color=PALETTE[1], lw=2, label="J (expected SAM direction, +-sigma noise)")
+    for m in mins_a:
+        ax2.axvline(m.x, color=PALETTE[1], lw=0.8, ls=":", label=f"minimizer of J: x = {m.x:.4f}")
+    ax2.axvline(float(ra.x.mean()), color=YELLOW, lw=2.5, label=f"mean of {chains} SAM chains: {float(ra.x.mean()):.4f}")
+    ax2.set(xlabel="x", ylabel="value", title=f"stochastic: asymmetric quadratic, rho = {pa['rho']}, sigma = {pa['sigma']:g}")
+    ax2.legend(fontsize=8, loc="upper center")
+    ax2.grid(alpha=0.3)
+    fig.suptitle("Fig. 2 (Si & Yun) analogue: SAM on f is gradient descent on the virtual loss J_f; "
+                 "its minimizers are where SAM stalls (constructions derived, not the paper's)", fontsize=10.5)
+    doc = {"name": "siyun-fig2-virtual-loss",
+           "deterministic": {"x": x, "f": fc.value(x[:, None]), "J_integral": J_int, "J_composition": J_comp,
+                             "minimizers": [m.x for m in mins_c], "sam_limits": r.x.ravel()},
+           "stochastic": {"x": xa, "f": fa.value(xa[:, None]), "J": J_s, "minimizers": [m.x for m in mins_a],
+                          "sam_mean": float(ra.x.mean()), "chains": chains}}
+    return _finish(doc, fig, outdir, "siyun_fig2_virtual_loss")
+
+
+def fig6_examples(outdir="figures", quick=False, progress=None):
+    """SAM on each 1-D example: trajectory (yellow) over f, and the measure against t with the floor."""
+    outdir = prepare_outdir(outdir)
+    rows = []
+    specs = (("quadratic-cycle", "f - f*", "loss"), ("cosine-stall", "||grad f||^2", "gradsq"),
+             ("hallucinated-minimizer", "||grad f||^2", "gradsq"), ("asymmetric-noise", "E f - f*", "loss"),
+             ("cosine-noise", "E ||grad f||^2", "gradsq"))
+    fig, axes = new_figure(len(specs), 2, size=(11.5, 3.0 * len(specs)))
+    for k, (name, ylabel, measure) in enumerate(specs):
+        ce = COUNTEREXAMPLES[name]
+        p = ce.resolve()
+        f = ce.objective(**p)
+        oracle = ce.oracle(objective=f, **p)
+        pred = ce.predict(**p)
+        floor = pred.get("floor", pred.get("gradsq", pred.get("level")))
+        rho = p.get("rho", 4.0)
+        eta = p["eta"] if name != "asymmetric-noise" else p["eta"]
+        steps = 3000 if oracle is None else (20000 if quick else 60000)
+        chains = 1 if oracle is None else (50 if quick else 200)
+        x0 = {"quadratic-cycle": [1.5], "cosine-stall": [0.9], "hallucinated-minimizer": [-3.0],
+              "asymmetric-noise": [0.3], "cosine-noise": [0.9]}[name]
+        r = simulate(f, "sam", eta=eta, rho=rho, steps=steps, x0=x0, trajectories=chains, oracle=oracle,
+                     same_sample=False, seed=1, history=True, record_every=max(1, steps // 1500))
+        path = r.x_history[:, 0, 0]
+        curve = (r.loss_history if measure == "loss" else r.gradsq_history).reshape(len(r.t), -1).mean(axis=1)
+        lo, hi = float(min(path.min(), -abs(path).max())), float(max(path.max(), abs(path).max()))
+        span = max(hi - lo, 4 * rho)
+        xs = np.linspace(lo - 0.15 * span, hi + 0.15 * span, 600)
+        axl, axr = axes[k]
+        axl.plot(xs, f.value(xs[:, None]), color="black", lw=1.5, label="f")
+        axl.plot(path, f.value(path[:, None]), color=YELLOW, lw=2, label="SAM trajectory (chain 1)")
+        axl.plot(path[-1:], f.value(path[-1:, None]), "o", color=YELLOW, mec="black", ms=7)
+        axl.set(xlabel="x", ylabel="f", title=f"{ce.name}: {ce.title}"[:95])
+        axl.title.set_fontsize(9)
+        axl.legend(fontsize=8)
+        axr.loglog(np.maximum(r.t, 1), np.maximum(curve, 1e-30), color=PALETTE[0], lw=1.5,
+                   label=ylabel + (f" (mean of {chains} chains)" if chains > 1 else ""))
+        axr.axhline(floor, color=PALETTE[1], ls="--", lw=1.5, label=f"predicted floor {floor:.3g}")
+        axr.set(xlabel="iteration t", ylabel=ylabel, title=f"eta = {eta:.3g}, rho = {rho:.3g}")
+        axr.title.set_fontsize(9)
+        axr.legend(fontsize=8)
+        axr.grid(alpha=0.3)
+        rows.append({"name": name, "eta": eta, "rho": rho, "floor": floor, "t": r.t, "measure": curve, "path": path})
+    fig.suptitle("Fig. 6 (Si & Yun) analogue: SAM on each example function (derived constructions); "
+                 "the yellow line is the trajectory", fontsize=11)
+    return _finish({"name": "siyun-fig6-examples", "examples": rows}, fig, outdir, "siyun_fig6_examples")
+
+
+def floor_vs_rho(outdir="figures", quick=False, progress=None):
+    """Measured floor against rho (log-log) per counterexample, with the fitted slope and the poster term."""
+    outdir = prepare_outdir(outdir)
+    names = ("quadratic-cycle", "cosine-stall", "asymmetric-noise", "cosine-noise", "valley")
+    fig, axes = new_figure(2, 3, size=(13.0, 8.0))
+    axes[1][2].axis("off")
+    sweeps = []
+    for k, name in enumerate(names):
+        sw = COUNTEREXAMPLES[name].floor_vs_rho(quick=quick)
+        sweeps.append(sw)
+        ax = axes[k // 3][k % 3]
+        rho = np.asarray(sw["rho"])
+        ax.loglog(rho, sw["measured"], "o-", color=PALETTE[0], lw=2, label=f"measured, slope {sw['slope']:.3f}")
+        ax.loglog(rho, sw["predicted"], "--", color=PALETTE[1], lw=1.5, label="predicted floor")
+        if sw.get("poster_term"):
+            ax.loglog(rho, sw["poster_term"], ":", color="black", lw=1.5,
+                      label=sw["poster_label"].split(";")[0].split(":")[0] + " upper-bound term")
+        ax.set(xlabel="rho", ylabel=sw["quantity"][:45], title=name)
+        ax.yaxis.label.set_fontsize(8)
+        ax.legend(fontsize=7.5)
+        ax.grid(alpha=0.3, which="both")
+    fig.suptitle("The O(rho^2) floors are attained: measured floor vs rho (log-log, slope 2) under the poster's "
+                 "upper-bound additive terms (dotted)", fontsize=11)
+    return _finish({"name": "siyun-floor-vs-rho", "sweeps": sweeps}, fig, outdir, "siyun_floor_vs_rho")
+
+
+FIGURES = {"siyun-fig1-valley": (fig1_valley, "Si & Yun Fig. 1: GD, USAM, SAM on (xy - 1)^2"),
+           "siyun-fig2-virtual-loss": (fig2_virtual_loss, "Si & Yun Fig. 2: deterministic and stochastic virtual loss"),
+           "siyun-fig6-examples": (fig6_examples, "Si & Yun Fig. 6: SAM on each example function"),
+           "siyun-floor-vs-rho": (floor_vs_rho, "floors against rho with fitted slopes and the poster terms")}
