@@ -120,6 +120,15 @@ def write_json(outdir, stem, data) -> str:
     return path
 
 
+def save_outputs(doc, outdir, stem, plot):
+    """Draw the figure with ``plot(doc, outdir) -> [files]``, then write the JSON of the plotted
+    numbers; ``doc["files"]`` lists all of them. Returns ``doc``."""
+    outdir = prepare_outdir(outdir)
+    doc["files"] = list(plot(doc, outdir)) + [json_path(outdir, stem)]
+    write_json(outdir, stem, doc)
+    return doc
+
+
 def new_figure(nrows=1, ncols=1, size=(7.0, 4.6), **kw):
     """A matplotlib Figure and its axes, without pyplot (no global state, any backend)."""
     from matplotlib.figure import Figure

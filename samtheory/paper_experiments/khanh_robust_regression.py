@@ -110,12 +110,8 @@ def run(outdir="figures", quick=False, *, dims=(2, 20, 50, 100), steps=None, tri
                       "With m = n the data are consistent, so f(x_k) = f(x_k) - f*."],
             "panels": panels,
         })
-        if plot:
-            outdir = C.prepare_outdir(outdir)
-            doc["files"] = _plot(doc, outdir)
     if plot:
-        doc["files"].append(C.json_path(outdir, STEM))
-        C.write_json(outdir, STEM, doc)
+        C.save_outputs(doc, outdir, STEM, _plot)
     return doc
 
 

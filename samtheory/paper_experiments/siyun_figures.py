@@ -24,14 +24,13 @@ from ..counterexamples import COUNTEREXAMPLES
 from ..functions import HyperbolaValley
 from ..oracles import AdditiveNoise
 from ..simulate import simulate
-from ._common import PALETTE, new_figure, prepare_outdir, save_figure, write_json
+from ._common import PALETTE, new_figure, prepare_outdir, save_figure, save_outputs
 
 YELLOW = "#E6B800"
 
 
 def _finish(doc, fig, outdir, stem):
-    doc["files"] = save_figure(fig, outdir, stem) + [write_json(outdir, stem, doc)]
-    return doc
+    return save_outputs(doc, outdir, stem, lambda doc, outdir: save_figure(fig, outdir, stem))
 
 
 def fig1_valley(outdir="figures", quick=False, progress=None):

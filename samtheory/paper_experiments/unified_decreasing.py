@@ -148,12 +148,8 @@ def run(outdir="figures", quick=False, *, n=None, steps=None, trials=None, lambd
                       "quick mode uses reg = 0.3 so that the step-size switch time 2/(gamma_bar mu) drops below the horizon."],
             "t": t.tolist(), "curves": curves,
         })
-        if plot:
-            outdir = C.prepare_outdir(outdir)
-            doc["files"] = _plot(doc, outdir)
     if plot:
-        doc["files"].append(C.json_path(outdir, STEM))
-        C.write_json(outdir, STEM, doc)
+        C.save_outputs(doc, outdir, STEM, _plot)
     return doc
 
 

@@ -178,12 +178,8 @@ def run(outdir="figures", quick=False, *, n=None, steps=None, trials=None, lambd
                       "quick mode uses reg = 15/n instead of 3/n so that the plateaus appear within 20 000 iterations"],
             "t": t.tolist(), "curves": curves,
         })
-        if plot:
-            outdir = C.prepare_outdir(outdir)
-            doc["files"] = _plot(doc, outdir)
     if plot:
-        doc["files"].append(C.json_path(outdir, STEM))
-        C.write_json(outdir, STEM, doc)
+        C.save_outputs(doc, outdir, STEM, _plot)
     return doc
 
 

@@ -127,12 +127,8 @@ def run(outdir="figures", quick=False, *, n=None, steps=None, lambdas=DEFAULT_LA
                              "plotted and stored relative to Delta = f(x0) - f*",
             "t": t.tolist(), "curves": curves,
         })
-        if plot:
-            outdir = C.prepare_outdir(outdir)
-            doc["files"] = _plot(doc, outdir)
     if plot:
-        doc["files"].append(C.json_path(outdir, STEM))
-        C.write_json(outdir, STEM, doc)
+        C.save_outputs(doc, outdir, STEM, _plot)
     return doc
 
 
