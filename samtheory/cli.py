@@ -478,6 +478,37 @@ def cmd_counterexample(args) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# samtheory explore
+# ---------------------------------------------------------------------------------------------
+
+def _configure_explore(p):
+    p.add_argument("name", nargs="?", default="cosine-stall", help="a counterexample (default cosine-stall)")
+    p.add_argument("--list", action="store_true", help="list the examples that can be explored")
+    p.add_argument("--save", metavar="PNG", default=None, help="render headless to PNG and exit")
+
+
+def cmd_explore(args) -> int:
+    from .counterexamples import COUNTEREXAMPLES, get_counterexample
+    if args.list:
+        print("\n".join(COUNTEREXAMPLES))
+        return EXIT_OK
+    get_counterexample(args.name)  # unknown names are usage errors before any window opens
+    if args.save:
+        _check_writable(args.save, "--save")
+        import matplotlib
+        matplotlib.use("Agg")
+    from .explorer import Explorer
+    explorer = Explorer(args.name)
+    if args.save:
+        explorer.save(args.save)
+        print(args.save)
+        return EXIT_OK
+    import matplotlib.pyplot as plt
+    plt.show()
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
 # registration and entry point
 # ---------------------------------------------------------------------------------------------
 
@@ -497,6 +528,7 @@ COMMANDS = [
     Command("verify", "check the theorem registry against simulation (exit 1 if a bound is violated)",
             _configure_verify, cmd_verify),
     Command("theorems", "list the theorem registry", _configure_theorems, cmd_theorems),
+    Command("explore", "open the interactive counterexample explorer", _configure_explore, cmd_explore),
     Command("counterexamples", "list the non-convergence constructions", _configure_counterexamples,
             cmd_counterexamples),
     Command("counterexample", "check one construction: prediction vs simulation (exit 1 if it fails)",

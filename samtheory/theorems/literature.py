@@ -138,7 +138,8 @@ def contraction(ctx):
     eta = _const(ctx, "eta")
     if obj is None or ctx.unmet:
         return 0.0
-    ctx.require(lam.size >= 2, "needs d >= 2")
+    if not ctx.require(lam.size >= 2, "needs d >= 2 (a transverse direction)"):
+        return 0.0
     slowest = _cycle_attracts(ctx, eta, lam)
     rho = _const(ctx, "rho")
     if slowest < 1:
