@@ -439,8 +439,15 @@ def _simulate(ctx: Context, theorem: Theorem, horizons=None):
                     history=theorem.needs_history)
 
 
-def check(theorem: Theorem, instance: Instance) -> Verdict:
-    """Check ``theorem`` on ``instance`` and return a :class:`Verdict`."""
+def check(theorem: Theorem, instance: Instance, result=None) -> Verdict:
+    """Check ``theorem`` on ``instance`` and return a :class:`Verdict`.
+
+    ``result``, optional: a :class:`~samtheory.SimulationResult` of exactly this instance,
+    recorded at every step (``record_every=1``, ``history=True`` if the theorem needs the
+    iterates), reused instead of simulating again (the explorer passes the run it draws). It is
+    ignored when it cannot be that run (other length, batch, method or function) and for
+    theorems that choose their own step sizes per horizon.
+    """
     label = instance.describe()
     params = instance.to_dict()
     try:
@@ -470,7 +477,8 @@ def check(theorem: Theorem, instance: Instance) -> Verdict:
     if theorem.simulates:
         run = Run(ctx, None, tuple(horizons) if horizons is not None else instance.horizons)
         return _judge(theorem, run, bound, label, params)
-    result = _simulate(ctx, theorem, horizons if theorem.step_rule is not None else None)
+    if not _reusable(result, ctx, theorem):
+        result = _simulate(ctx, theorem, horizons if theorem.step_rule is not None else None)
     if np.any(result.status != "ok"):
         bad = int(np.sum(result.status != "ok"))
         return Verdict(theorem.id, label, "diverged",
@@ -481,6 +489,19 @@ def check(theorem: Theorem, instance: Instance) -> Verdict:
         ctx.delta = _common(first) if theorem.step_rule is None else _common(first.reshape(first.shape[0], -1)[0])
     run = Run(ctx, result, tuple(horizons) if horizons is not None else None)
     return _judge(theorem, run, bound, label, params)
+
+
+def _reusable(result, ctx, theorem) -> bool:
+    """Whether a caller's simulation can stand for the one :func:`check` would run."""
+    if result is None or theorem.step_rule is not None:
+        return False
+    inst = ctx.instance
+    return (result.get("t") is not None and len(result.t) == inst.steps + 1
+            and tuple(result.batch_shape) == (inst.trajectories,) and result.steps == inst.steps
+            and result.method == inst.method and result.function == ctx.objective.name
+            and (result.x_history is not None or not theorem.needs_history)
+            and all(result.parameters.get(k) == getattr(inst, k) for k in ("eta", "rho")
+                    if isinstance(getattr(inst, k), (int, float))))
 
 
 def _judge(theorem, run, bound, label, params):
