@@ -282,6 +282,22 @@ class Counterexample:
                             "why": p.why} for p in self.parameters],
         })
 
+    # -- memoized simulations ---------------------------------------------------------------------
+    def cached(self, kind, func, params):
+        """``func(**params)`` memoized per instance on ``(kind, params)``.
+
+        Every simulation is seeded, so the same parameters give the same numbers; the cache only
+        saves time when a check is repeated with another ``predicted`` value (as the tests do to
+        show that a wrong prediction fails). At most 16 entries are kept.
+        """
+        cache = self.__dict__.setdefault("_cache", {})
+        key = (kind, tuple(sorted(params.items())))
+        if key not in cache:
+            if len(cache) >= 16:
+                cache.pop(next(iter(cache)))
+            cache[key] = func(**params)
+        return cache[key]
+
     # -- to implement -------------------------------------------------------------------------
     def objective(self, **params):
         raise NotImplementedError

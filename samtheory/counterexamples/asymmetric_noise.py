@@ -77,6 +77,24 @@ def _noise_variance(mu, beta, rho, sigma):
     return {"same_sample": (sigma + h) ** 2, "independent_samples": sigma ** 2 + h ** 2}
 
 
+#: largest number of steps a check may take (burn-in of 5 relaxation times at eta/4, then twice that)
+MAX_STEPS = 150_000
+
+
+def min_step(mu, beta):
+    """Smallest eta whose run (60 / (eta k) steps) fits in :data:`MAX_STEPS`."""
+    return 60 / (0.5 * (beta + mu) * MAX_STEPS)
+
+
+def max_sigma(mu, beta, rho):
+    """Largest sigma for which the largest valid eta is still at least :func:`min_step`."""
+    k = 0.5 * (beta + mu)
+    xb = abs(limit_point(mu, beta, rho))
+    s2 = (min(xb, rho - xb) / 3) ** 2
+    h = 2 * beta * mu * rho / (beta + mu)
+    return math.sqrt(max(2 * s2 * k / min_step(mu, beta) - s2 * k * k, 0.0)) - h
+
+
 def max_step(mu, beta, rho, sigma):
     r"""Largest :math:`\eta` with stationary spread :math:`s\le d/3` (module docstring)."""
     k = 0.5 * (beta + mu)
@@ -118,13 +136,16 @@ class AsymmetricNoise(Counterexample):
                   "the floor needs asymmetric curvature 0 < mu < beta"),
         Parameter("rho", 0.1, "SAM radius", lambda p: POSITIVE, "rho must be > 0"),
         Parameter("sigma", lambda p: 2 * p["beta"] * p["rho"], "noise level (+-sigma); default 2 beta rho",
-                  lambda p: Interval(2 * p["mu"] * abs(limit_point(p["mu"], p["beta"], p["rho"])), math.inf),
-                  "x_bar must lie well inside the fair-coin region |f'(x)| < sigma: sigma > 2 mu |x_bar|"),
+                  lambda p: Interval(2 * p["mu"] * abs(limit_point(p["mu"], p["beta"], p["rho"])),
+                                     max_sigma(p["mu"], p["beta"], p["rho"]), high_closed=True),
+                  "x_bar must lie well inside the fair-coin region |f'(x)| < sigma (sigma > 2 mu |x_bar|), and "
+                  f"larger noise needs step sizes so small that the run would exceed {MAX_STEPS} steps"),
         Parameter("eta", lambda p: max_step(p["mu"], p["beta"], p["rho"], p["sigma"]),
                   "largest of the three step sizes eta, eta/2, eta/4 (default: the largest valid)",
-                  lambda p: Interval(0.0, max_step(p["mu"], p["beta"], p["rho"], p["sigma"]) * (1 + 1e-12), high_closed=True),
+                  lambda p: Interval(min_step(p["mu"], p["beta"]),
+                                     max_step(p["mu"], p["beta"], p["rho"], p["sigma"]) * (1 + 1e-12), True, True),
                   "the stationary spread must stay below a third of the distance from x_bar to the nearest kink, "
-                  "where E f is linear in eta"),
+                  f"where E f is linear in eta; a smaller eta would need more than {MAX_STEPS} steps"),
         Parameter("chains", 400, "Monte-Carlo chains per step size", lambda p: Interval(10, 10 ** 6, True, True),
                   "at least 10 chains for a standard error", kind="int"),
         Parameter("seed", 0, "random seed", lambda p: Interval(0, 2 ** 63, True, False), "seed >= 0", kind="int"),
@@ -194,7 +215,7 @@ class AsymmetricNoise(Counterexample):
         p = self.resolve(**params)
         pred = self.predict(**p)
         fl = pred["floor"] if predicted is None else float(predicted)
-        meas = self.run(**p)
+        meas = self.cached("run", self.run, p)
         mins = vl.minimizers(self.objective(**p), p["rho"], (-2 * p["rho"], 2 * p["rho"]), noise="rademacher",
                              sigma=p["sigma"])
         criteria = []
@@ -229,7 +250,7 @@ class AsymmetricNoise(Counterexample):
             details={"simulation": meas, "finite_eta_model": pred["finite_eta"], "limit_point": pred["limit_point"],
                      "virtual_loss_minimizers": [mm.to_dict() for mm in mins],
                      "poster_P5_term": 2 * p["beta"] ** 2 * p["rho"] ** 2 / p["mu"]},
-            baseline=self.baseline(**p))
+            baseline=self.cached("baseline", self.baseline, p))
 
     def baseline(self, **params):
         """Deterministic GD (rho = 0, no noise) converges: f - f* < 1e-20 at the end."""

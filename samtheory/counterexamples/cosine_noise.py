@@ -92,7 +92,7 @@ class CosineNoise(Counterexample):
         p = self.resolve(**params)
         pred = self.predict(**p)
         level = pred["gradsq"] if predicted is None else float(predicted)
-        meas = self.run(**p)
+        meas = self.cached("run", self.run, p)
         tol = Z * meas["se"] + pred["fluctuation"]
         criteria = [(f"E ||grad f||^2 = {meas['mean']:.6g} within {tol:.2g} of {level:.6g}",
                      abs(meas["mean"] - level) <= tol),
@@ -101,7 +101,7 @@ class CosineNoise(Counterexample):
         return CheckReport(self.name, all(h for _, h in criteria),
                            "E ||grad f||^2, time average over the last half, Monte-Carlo mean over chains",
                            level, meas["mean"], f"{Z:g} standard errors + eta beta sigma^2", p, criteria,
-                           {"se": meas["se"], "steps": meas["steps"]}, baseline=self.baseline(**p))
+                           {"se": meas["se"], "steps": meas["steps"]}, baseline=self.cached("baseline", self.baseline, p))
 
     def baseline(self, **params):
         """Deterministic GD (rho = 0) on the same function converges."""

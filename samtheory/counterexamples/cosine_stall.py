@@ -132,7 +132,7 @@ class CosineStall(Counterexample):
         p = self.resolve(**params)
         pred = self.predict(**p)
         level = pred["gradsq"] if predicted is None else float(predicted)
-        meas = self.run(**p)
+        meas = self.cached("run", self.run, p)
         err = relative_error(meas["gradsq"], level)
         dist = _nearest_distance(meas["limit"], pred["stall_points"], pred["period"])
         mins = self._virtual_minimizers(p, pred)
@@ -156,7 +156,7 @@ class CosineStall(Counterexample):
                      "limit_points": sorted(set(np.round(meas["limit"], 12).tolist())),
                      "virtual_loss_minimizers": [m.to_dict() for m in mins],
                      "ratio_to_beta2rho2": meas["gradsq_min"] / (p["beta"] * p["rho"]) ** 2},
-            baseline=self.baseline(**p))
+            baseline=self.cached("baseline", self.baseline, p))
 
     def baseline(self, **params):
         """GD (rho = 0) from the same initializations reaches ||grad f||^2 < 1e-20."""

@@ -82,7 +82,7 @@ class HallucinatedMinimizer(Counterexample):
         p = self.resolve(**params)
         pred = self.predict(**p)
         level = pred["gradsq"] if predicted is None else float(predicted)
-        meas = self.run(**p)
+        meas = self.cached("run", self.run, p)
         err = relative_error(meas["gradsq"], level)
         dist = _nearest_distance(meas["limit"], pred["fixed_points"], 2 * math.pi)
         mins = vl.minimizers(self.objective(), p["rho"], (-math.pi + 1e-9, math.pi + 1e-9), grid=2001)
@@ -104,7 +104,7 @@ class HallucinatedMinimizer(Counterexample):
             details={"predicted_fixed_points": pred["fixed_points"],
                      "limit_points_mod_2pi": sorted(set(np.round(np.mod(meas["limit"] + math.pi, 2 * math.pi) - math.pi, 10).tolist())),
                      "virtual_loss_minimizers": [m.to_dict() for m in mins], "steps": meas["steps"]},
-            baseline=self.baseline(**p))
+            baseline=self.cached("baseline", self.baseline, p))
 
     def baseline(self, **params):
         """GD (rho = 0) converges to the true minimizers 2 pi k: |f'|^2 < 1e-20."""

@@ -118,7 +118,7 @@ class QuadraticCycle(Counterexample):
         p = self.resolve(**params)
         pred = self.predict(**p)
         floor = pred["floor"] if predicted is None else float(predicted)
-        meas = self.run(**p)
+        meas = self.cached("run", self.run, p)
         err = relative_error(meas["levels"], floor)
         amp_err = float(max(relative_error(meas["amplitude_min"], pred["amplitude"]),
                             relative_error(meas["amplitude_max"], pred["amplitude"])))
@@ -137,7 +137,7 @@ class QuadraticCycle(Counterexample):
             params=p, criteria=criteria,
             details={"level_max": meas["level_max"], "amplitude_predicted": pred["amplitude"],
                      "amplitude_measured": [meas["amplitude_min"], meas["amplitude_max"]], "steps": meas["steps"]},
-            baseline=self.baseline(**p))
+            baseline=self.cached("baseline", self.baseline, p))
 
     def baseline(self, **params):
         """GD (rho = 0) from the same initializations converges: f - f* < 1e-20 at the end."""
