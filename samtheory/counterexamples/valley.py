@@ -7,12 +7,27 @@ are samtheory's (si-yun.md §4.2 E5), not the paper's.
 :math:`\lambda_{\max}=2(x^2+y^2)`, smallest (4) at :math:`(1,1)`. GD and USAM converge to a nearby
 minimizer (USAM's perturbation vanishes with the gradient). Normalized SAM cannot settle: near the
 valley it bounces across it (the 2-cycle mechanism of E1) and, as in Bartlett, Long & Bousquet,
-performs gradient descent on the sharpness along the valley, so it drifts towards
-:math:`(1,1)` while :math:`f` stays of order :math:`\lambda_{\max}\,(\eta\rho\lambda_{\max}/(2-\eta\lambda_{\max}))^2/2`
-(the 2-cycle level with :math:`\lambda_{\max}=4`).
+performs gradient descent on the sharpness along the valley, so it drifts to :math:`(1,1)`; about
+:math:`1.1/(\eta\rho^2)` steps from :math:`(2,0.25)` (measured).
 
-**What is measured.** The time average of :math:`f` over the last tenth of the run (a cycle level,
-not a last iterate) and the final position; GD and USAM from the same start.
+**Oscillation level (DERIVED here, a model).** On the symmetry line :math:`x=y=u` (which SAM keeps)
+SAM is 1-D SAM on :math:`\varphi(u)=\frac12(u^2-1)^2` with radius :math:`\rho'=\rho/\sqrt2`, and
+:math:`f=2\varphi`. Its virtual loss has a kink at :math:`u=1` with slopes
+:math:`-A=\varphi'(1-\rho')` and :math:`B=\varphi'(1+\rho')`, :math:`\varphi'(u)=2(u^2-1)u`, which
+differ (:math:`B-A\approx12\rho'^2`): GD on it steps right by :math:`\approx\eta A` and left by
+:math:`\approx\eta B`, a rotation that spreads the orbit almost uniformly over
+:math:`[1-\eta B,1+\eta A]`. With :math:`f\approx4(u-1)^2` the time average is
+:math:`\frac43\eta^2(A^2-AB+B^2)`; the curvature of the valley contracts the orbit as in the
+quadratic 2-cycle, which multiplies it by :math:`(1-\eta\lambda/2)^{-2}=(1-2\eta)^{-2}`:
+
+.. math:: \overline{f}\approx\frac{4\eta^2(A^2-AB+B^2)}{3(1-2\eta)^2}.
+
+Over :math:`\eta\in[0.005,0.05]`, :math:`\rho\in[\eta,0.2]` the measured averages are 0.98–1.14 times
+this. For :math:`\rho<\eta` the slopes are nearly equal, the orbit locks into a 2-cycle and the
+level drops (0.79 times at :math:`\rho=0.4\eta`), hence the valid range :math:`\rho\ge\eta`.
+
+**What is measured.** The time average of :math:`f` over the last tenth of the run (after the drift;
+a cycle level, not a last iterate) and the final position; GD and USAM from the same start.
 """
 from __future__ import annotations
 
@@ -26,9 +41,24 @@ from ._base import POSITIVE, CheckReport, Counterexample, Interval, Parameter, f
 
 
 def cycle_level(eta, rho, sharpness=4.0):
-    r"""2-cycle level :math:`\frac\lambda2(\eta\rho\lambda/(2-\eta\lambda))^2` at sharpness λ."""
+    r"""Quadratic 2-cycle level :math:`\frac\lambda2(\eta\rho\lambda/(2-\eta\lambda))^2` at sharpness λ (a cruder model)."""
     a = eta * rho * sharpness / (2 - eta * sharpness)
     return 0.5 * sharpness * a * a
+
+
+def oscillation_level(eta, rho):
+    r""":math:`\frac{4\eta^2(A^2-AB+B^2)}{3(1-2\eta)^2}` with :math:`A=|\varphi'(1-\rho/\sqrt2)|`,
+    :math:`B=\varphi'(1+\rho/\sqrt2)`, :math:`\varphi'(u)=2(u^2-1)u` (module docstring)."""
+    r = rho / math.sqrt(2)
+    A = abs(2 * ((1 - r) ** 2 - 1) * (1 - r))
+    B = 2 * ((1 + r) ** 2 - 1) * (1 + r)
+    return 4 * eta ** 2 * (A * A - A * B + B * B) / (3 * (1 - 2 * eta) ** 2)
+
+
+#: relative tolerance of the oscillation-level model (measured 0.98-1.14 over the valid range)
+LEVEL_RTOL = 0.2
+#: allowed distance of SAM's final point from (1, 1); GD ends about 1.1 away
+POSITION_TOL = 0.05
 
 
 class Valley(Counterexample):
@@ -41,19 +71,24 @@ class Valley(Counterexample):
     floor_quantity = "f(x_t) - f* (time average over the last tenth)"
     parameters = (
         Parameter("eta", 0.02, "step size", lambda p: Interval(0.0, 0.1), "eta < 0.1 keeps eta * sharpness < 2 near (2, 0.5)"),
-        Parameter("rho", 0.1, "radius", lambda p: Interval(0.0, 0.3), "rho < 0.3 keeps the run inside the box |x|,|y| <= 3"),
+        Parameter("rho", 0.1, "radius", lambda p: Interval(p["eta"], 0.3, True, False),
+                  "rho >= eta for the oscillation-level model (below, the orbit locks into a 2-cycle); "
+                  "rho < 0.3 keeps the run inside the box |x|,|y| <= 3"),
         Parameter("x0", 2.0, "start x", lambda p: Interval(0.5, 2.5, True, True), "start in the first quadrant near the valley"),
         Parameter("y0", 0.25, "start y", lambda p: Interval(0.1, 2.5, True, True), "start in the first quadrant near the valley"),
-        Parameter("steps", 100000, "steps", lambda p: Interval(1000, 10 ** 7, True, True), "enough steps to drift", kind="int"),
+        Parameter("steps", lambda p: max(20000, int(math.ceil(5 / (p["eta"] * p["rho"] ** 2)))),
+                  "steps (default max(20000, 5/(eta rho^2)): the drift takes about 1.1/(eta rho^2))",
+                  lambda p: Interval(1000, 10 ** 7, True, True), "enough steps to drift", kind="int"),
     )
 
     def objective(self, **params):
         return HyperbolaValley()
 
     def predict(self, **params):
-        """SAM ends near (1, 1) (sharpness 4) with f at about the 2-cycle level there; GD and USAM reach f < 1e-20."""
+        """SAM ends at (1, 1) (sharpness 4) with time-averaged f at :func:`oscillation_level`; GD and USAM reach f < 1e-20."""
         p = self.resolve(**params)
-        return {"sam_limit": [1.0, 1.0], "sam_level": cycle_level(p["eta"], p["rho"]), "gd_level": 0.0}
+        return {"sam_limit": [1.0, 1.0], "sam_level": oscillation_level(p["eta"], p["rho"]),
+                "two_cycle_level": cycle_level(p["eta"], p["rho"]), "gd_level": 0.0}
 
     def run(self, **params):
         p = self.resolve(**params)
@@ -67,24 +102,27 @@ class Valley(Counterexample):
         return out
 
     def check(self, predicted=None, **params):
-        """SAM: tail-mean f within a factor 3 of the 2-cycle level at sharpness 4 (the drift is not
-        complete and the cycle is not exactly one-dimensional: the factor is the stated model
-        tolerance), and the final point within 0.2 of (1, 1); GD and USAM: f < 1e-20."""
+        """SAM: tail-mean f within 20 % of :func:`oscillation_level` (the model's stated accuracy, module
+        docstring) and the final point within 0.05 of (1, 1); USAM (and GD, the baseline): f < 1e-20."""
         p = self.resolve(**params)
         pred = self.predict(**p)
         level = pred["sam_level"] if predicted is None else float(predicted)
-        meas = self.run(**p)
+        meas = self.cached("run", self.run, p)
         sam = meas["sam"]
         dist = float(np.linalg.norm(np.array(sam["final"]) - 1.0))
+        ratio = sam["tail_mean_loss"] / level
         criteria = [
-            (f"SAM tail-mean f = {sam['tail_mean_loss']:.3g} within a factor 3 of the cycle level {level:.3g}",
-             level / 3 <= sam["tail_mean_loss"] <= 3 * level),
-            (f"SAM ends {dist:.3g} from (1, 1) (< 0.2), the flattest minimizer", dist < 0.2),
+            (f"SAM tail-mean f = {sam['tail_mean_loss']:.4g} is {ratio:.3f} times the oscillation level {level:.4g} "
+             f"(allowed 1 +- {LEVEL_RTOL})", abs(ratio - 1) <= LEVEL_RTOL),
+            (f"SAM ends {dist:.3g} from (1, 1), the flattest minimizer (< {POSITION_TOL})", dist < POSITION_TOL),
             (f"USAM converges: final f = {meas['usam']['final_loss']:.3g} < 1e-20", meas["usam"]["final_loss"] < 1e-20),
         ]
         return CheckReport(self.name, all(h for _, h in criteria), "f - f*, tail mean over the last tenth (SAM)",
-                           level, sam["tail_mean_loss"], "factor 3 (model) on the level; 0.2 on the position", p,
-                           criteria, {"runs": meas}, baseline=self.baseline(**p))
+                           level, sam["tail_mean_loss"],
+                           f"relative {LEVEL_RTOL} (model accuracy 0.98-1.14 measured over the valid range); "
+                           f"{POSITION_TOL} on the position", p, criteria,
+                           {"runs": meas, "two_cycle_level": pred["two_cycle_level"]},
+                           baseline=self.cached("baseline", self.baseline, p))
 
     def baseline(self, **params):
         p = self.resolve(**params)
@@ -95,13 +133,15 @@ class Valley(Counterexample):
                            [(f"final f = {loss:.3g} < 1e-20", loss < 1e-20)], {"final": r.x[0].tolist()})
 
     def floor_vs_rho(self, rhos=None, quick=False, **params):
-        p = self.resolve(**params)
+        """Oscillation level for a decade of rho at eta = 0.01, started on the symmetry line at
+        (1.05, 1.05): SAM keeps x = y there, so the drift is already complete and only the
+        oscillation is measured (time average over the second half of 30000 steps)."""
+        eta = float(params.get("eta", 0.01))
         rhos = np.geomspace(0.02, 0.2, 3 if quick else 5) if rhos is None else np.asarray(rhos, float)
-        steps = 40000 if quick else p["steps"]
-        measured, predicted = [], []
         for rho in rhos:
-            r = simulate(self.objective(), "sam", eta=p["eta"], rho=float(rho), steps=steps, x0=[p["x0"], p["y0"]],
-                         tail=0.1, record_every=None)
-            measured.append(float(r.loss_tail_mean[0]))
-            predicted.append(cycle_level(p["eta"], float(rho)))
-        return finish_floor_sweep(self, rhos, predicted, measured, {"eta": p["eta"]})
+            self.resolve(eta=eta, rho=float(rho))
+        r = simulate(self.objective(), "sam", eta=eta, rho=rhos.reshape(-1, 1), steps=30000, x0=[1.05, 1.05],
+                     trajectories=1, tail=0.5, record_every=None)
+        measured = r.loss_tail_mean.reshape(-1)
+        predicted = [oscillation_level(eta, float(rho)) for rho in rhos]
+        return finish_floor_sweep(self, rhos, predicted, measured, {"eta": eta}, extra={"start": [1.05, 1.05]})
