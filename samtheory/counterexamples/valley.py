@@ -144,4 +144,5 @@ class Valley(Counterexample):
                      trajectories=1, tail=0.5, record_every=None)
         measured = r.loss_tail_mean.reshape(-1)
         predicted = [oscillation_level(eta, float(rho)) for rho in rhos]
-        return finish_floor_sweep(self, rhos, predicted, measured, {"eta": eta}, extra={"start": [1.05, 1.05]})
+        return finish_floor_sweep(self, rhos, predicted, measured, {"eta": eta}, extra={"start": [1.05, 1.05],
+                                  "quantity": "f - f* (time average over the second half), started on x = y"})
