@@ -150,15 +150,20 @@ def fig6_examples(outdir="figures", quick=False, progress=None):
         eta = p["eta"] if name != "asymmetric-noise" else p["eta"]
         steps = 3000 if oracle is None else (20000 if quick else 60000)
         chains = 1 if oracle is None else (50 if quick else 200)
-        x0 = {"quadratic-cycle": [1.5], "cosine-stall": [0.9], "hallucinated-minimizer": [-3.0],
-              "asymmetric-noise": [0.3], "cosine-noise": [0.9]}[name]
+        # starts away from the stall points (0.9 = rho + 6 periods would already be one)
+        x0 = {"quadratic-cycle": [1.5], "cosine-stall": [0.87], "hallucinated-minimizer": [-3.0],
+              "asymmetric-noise": [0.3], "cosine-noise": [0.87]}[name]
         r = simulate(f, "sam", eta=eta, rho=rho, steps=steps, x0=x0, trajectories=chains, oracle=oracle,
                      same_sample=False, seed=1, history=True, record_every=max(1, steps // 1500))
         path = r.x_history[:, 0, 0]
         curve = (r.loss_history if measure == "loss" else r.gradsq_history).reshape(len(r.t), -1).mean(axis=1)
-        lo, hi = float(min(path.min(), -abs(path).max())), float(max(path.max(), abs(path).max()))
-        span = max(hi - lo, 4 * rho)
-        xs = np.linspace(lo - 0.15 * span, hi + 0.15 * span, 600)
+        if name in ("cosine-stall", "cosine-noise"):  # periodic: show two periods either side of the path
+            period = 2 * math.pi / f.omega
+            xs = np.linspace(path.min() - 2 * period, path.max() + 2 * period, 600)
+        else:
+            lo, hi = float(min(path.min(), -abs(path).max())), float(max(path.max(), abs(path).max()))
+            span = max(hi - lo, 4 * rho)
+            xs = np.linspace(lo - 0.15 * span, hi + 0.15 * span, 600)
         axl, axr = axes[k]
         axl.plot(xs, f.value(xs[:, None]), color="black", lw=1.5, label="f")
         axl.plot(path, f.value(path[:, None]), color=YELLOW, lw=2, label="SAM trajectory (chain 1)")
@@ -169,6 +174,9 @@ def fig6_examples(outdir="figures", quick=False, progress=None):
         axr.loglog(np.maximum(r.t, 1), np.maximum(curve, 1e-30), color=PALETTE[0], lw=1.5,
                    label=ylabel + (f" (mean of {chains} chains)" if chains > 1 else ""))
         axr.axhline(floor, color=PALETTE[1], ls="--", lw=1.5, label=f"predicted floor {floor:.3g}")
+        if "fluctuation" in pred:  # cosine-noise: at finite eta the level may sit up to eta beta sigma^2 lower
+            axr.axhline(floor - pred["fluctuation"], color=PALETTE[1], ls=":", lw=1.2,
+                        label="floor - eta beta sigma^2 (finite-eta band)")
         axr.set(xlabel="iteration t", ylabel=ylabel, title=f"eta = {eta:.3g}, rho = {rho:.3g}")
         axr.title.set_fontsize(9)
         axr.legend(fontsize=8)
