@@ -91,8 +91,9 @@ def fig2_virtual_loss(outdir="figures", quick=False, progress=None):
     J_int = vl.virtual_loss(fc, x, pc["rho"], form="integral", x_ref=0.0, J_ref=0.0)
     J_comp = vl.composition_loss(fc, x, pc["rho"])
     mins_c = vl.minimizers(fc, pc["rho"], (-period, period))
-    r = simulate(fc, "sam", eta=pc["eta"], rho=pc["rho"], steps=500, x0=np.linspace(-period, period, 9)[:, None],
-                 trajectories=9, record_every=None)
+    # starts offset from the critical points (a start exactly at a minimizer stays there by the zero-gradient convention)
+    r = simulate(fc, "sam", eta=pc["eta"], rho=pc["rho"], steps=500,
+                 x0=(np.linspace(-period, period, 9) + 0.0731 * period)[:-1, None], trajectories=8, record_every=None)
     pa = an.resolve()
     fa = an.objective()
     xa = np.linspace(-3 * pa["rho"], 2 * pa["rho"], 801)
@@ -110,7 +111,8 @@ def fig2_virtual_loss(outdir="figures", quick=False, progress=None):
     for m in mins_c:
         ax.axvline(m.x, color=PALETTE[1], lw=0.8, ls=":")
     ax.plot(r.x.ravel(), fc.value(r.x.reshape(-1, 1)), "o", color=YELLOW, mec="black", ms=7, label="SAM limit points")
-    ax.set(xlabel="x", ylabel="value", title=f"deterministic: cosine, omega = 3pi/(2 rho), rho = {pc['rho']}")
+    ax.set(xlabel="x", ylabel="value", title=f"deterministic: cosine, omega = 3pi/(2 rho), rho = {pc['rho']}",
+           ylim=(None, 1.6 * float(np.max(fc.value(x[:, None])))))  # room for the legend above the curves
     ax.legend(fontsize=8, loc="upper center")
     ax.grid(alpha=0.3)
     ax2.plot(xa, fa.value(xa[:, None]), color="black", lw=2, label="f (mu = 0.25 | beta = 1)")
