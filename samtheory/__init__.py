@@ -6,7 +6,8 @@ Public namespace:
 * :mod:`samtheory.functions` — function classes with certified constants (:func:`get_function`);
 * :mod:`samtheory.oracles`, :mod:`samtheory.sampling` — stochastic gradients;
 * :mod:`samtheory.methods` — the methods and :func:`register_method`;
-* :mod:`samtheory.schedules` — step-size, radius and λ schedules.
+* :mod:`samtheory.schedules` — step-size, radius and λ schedules;
+* :func:`explore` — the interactive counterexample explorer (:mod:`samtheory.explorer`).
 """
 from ._validation import InvalidParameterError
 from .functions import Objective, check_constants, get_function
@@ -16,5 +17,13 @@ from .simulate import SimulationResult, sam_step, simulate
 
 __version__ = "0.1.0"
 
+
+def explore(target="cosine-stall", **initial):
+    """Open the interactive explorer for a counterexample name or a 1-D/2-D Objective and return it
+    (:class:`samtheory.explorer.Explorer`; matplotlib is imported only here)."""
+    from .explorer import explore as _explore
+    return _explore(target, **initial)
+
+
 __all__ = ["simulate", "SimulationResult", "sam_step", "get_function", "Objective", "check_constants",
-           "AdditiveNoise", "Method", "register_method", "InvalidParameterError", "__version__"]
+           "AdditiveNoise", "Method", "register_method", "InvalidParameterError", "explore", "__version__"]

@@ -490,22 +490,36 @@ def _configure_explore(p):
 def cmd_explore(args) -> int:
     from .counterexamples import COUNTEREXAMPLES, get_counterexample
     if args.list:
-        print("\n".join(COUNTEREXAMPLES))
+        width = max(map(len, COUNTEREXAMPLES))
+        print("\n".join(f"{name:<{width}}  {ce.title}" for name, ce in COUNTEREXAMPLES.items()))
         return EXIT_OK
     get_counterexample(args.name)  # unknown names are usage errors before any window opens
+    import matplotlib
     if args.save:
         _check_writable(args.save, "--save")
-        import matplotlib
         matplotlib.use("Agg")
     from .explorer import Explorer
+    import matplotlib.pyplot as plt
+    if not args.save and not _interactive_backend(plt.get_backend()):
+        raise UsageError(f"explore: the matplotlib backend {plt.get_backend()!r} cannot open a window (no display?); "
+                         "set MPLBACKEND to an interactive one (e.g. TkAgg, QtAgg) or use --save PNG")
     explorer = Explorer(args.name)
     if args.save:
         explorer.save(args.save)
+        plt.close(explorer.figure)
         print(args.save)
         return EXIT_OK
-    import matplotlib.pyplot as plt
     plt.show()
     return EXIT_OK
+
+
+def _interactive_backend(name) -> bool:
+    try:
+        from matplotlib.backends import BackendFilter, backend_registry
+        return name.lower() in {b.lower() for b in backend_registry.list_builtin(BackendFilter.INTERACTIVE)} \
+            or name.lower().startswith("module://")
+    except ImportError:  # matplotlib < 3.9
+        return name.lower() not in {"agg", "pdf", "ps", "svg", "pgf", "cairo", "template"}
 
 
 # ---------------------------------------------------------------------------------------------
