@@ -72,7 +72,10 @@ class CosineNoise(Counterexample):
         r"""Floor :math:`(2\beta\rho/(3\pi))^2` of :math:`\mathbb E\|\nabla f\|^2` as :math:`\eta\to0`, plus at most :math:`\eta\beta\sigma^2` at finite η."""
         p = self.resolve(**params)
         g = stall_gradient(p["beta"], p["rho"], 1.5 * math.pi)
-        return {"gradsq": g ** 2, "fluctuation": p["eta"] * p["beta"] * p["sigma"] ** 2}
+        ce, q = self._deterministic(p)
+        det = ce.predict(**q)  # the points the iterates fluctuate around: the deterministic stall points
+        return {"gradsq": g ** 2, "fluctuation": p["eta"] * p["beta"] * p["sigma"] ** 2,
+                "stall_points": det["stall_points"], "period": det["period"]}
 
     def run(self, **params):
         p = self.resolve(**params)
