@@ -58,9 +58,9 @@ PRESETS = {
     "quadratic-cycle": {"x0": 1.0, "steps": 60, "x0_range": (-2.0, 2.0)},
     "cosine-stall": {"x0": 0.062, "steps": 60, "x0_range": (-0.25, 0.25)},
     "hallucinated-minimizer": {"x0": 1.0, "steps": 60, "x0_range": (-math.pi, math.pi)},
-    "asymmetric-noise": {"x0": -0.06, "steps": 300, "x0_range": (-0.3, 0.3)},
+    "asymmetric-noise": {"x0": -0.06, "steps": 250, "x0_range": (-0.3, 0.3)},
     "cosine-noise": {"x0": 0.05, "steps": 150, "x0_range": (-0.25, 0.25)},
-    "valley": {"steps": 400, "steps_max": 20000},
+    "valley": {"steps": 300, "steps_max": 20000},
 }
 
 #: verdict lines that fit in the readout
@@ -388,8 +388,13 @@ class Explorer:
     def _initial_state(self, initial):
         preset = PRESETS.get(self.name, {}) if self.ce is not None else {}
         if self.ce is not None:
-            base = self.ce.resolve(**{k: v for k, v in self.construction.items()})
-            self.ce_names = set(base)
+            names = set(self.ce.resolve(**self.construction))
+            overrides = {k: v for k, v in initial.items() if k in names and k in ("eta", "rho", "sigma", "x0", "y0")}
+            try:  # defaults that depend on the given controls (e.g. sigma on rho) follow them
+                base = self.ce.resolve(**self.construction, **overrides)
+            except InvalidParameterError:  # an invalid start: shown in the figure by update()
+                base = self.ce.resolve(**self.construction)
+            self.ce_names = names
             stochastic = self.ce.oracle(**base) is not None
             f = self.ce.objective(**base)
         else:
@@ -423,14 +428,16 @@ class Explorer:
         ranges = {}
         valid = {}
         if self.ce is not None:
-            valid = self.ce.valid_ranges(**self._construction_params(d))
-        f = self.objective(d)
+            try:
+                valid = self.ce.valid_ranges(**self._construction_params(d))
+            except InvalidParameterError:
+                valid = self.ce.valid_ranges(**self.construction)
         for key in ("rho", "eta", "sigma"):
             if key == "sigma" and not self.stochastic:
                 continue
             fallback = (0.0, 3.0 * d[key] if d[key] > 0 else 1.0)
-            if key == "eta" and self.ce is None and f.smoothness:
-                fallback = (0.0, 2.0 / f.smoothness)
+            if key == "eta" and self.ce is None and self._objective.smoothness:
+                fallback = (0.0, 2.0 / self._objective.smoothness)
             ranges[key] = _finite_range(valid.get(key), d[key], fallback)
         preset = PRESETS.get(self.name, {})
         span = max(3.0 * abs(d["x0"]), 3.0 * d["rho"], 1.0)
@@ -851,7 +858,7 @@ class Explorer:
         noise = (oracle.kind, oracle.sigma) if oracle is not None else None
         key = ("curves", id(f), lo, hi, s["rho"] if sam else None, noise if sam else None, mode if sam and noise else None)
         if key not in self._cache:
-            grid = np.linspace(lo, hi, 400)
+            grid = np.linspace(lo, hi, 241)
             fg = f.value(grid[:, None])
             J = None
             if sam:

@@ -40,7 +40,7 @@ def direct(e):
     s = e.state
     if e.ce is not None:
         names = e.ce.resolve()
-        params = e.ce.resolve(**{k: s[k] for k in ("eta", "rho", "sigma", "x0", "y0") if k in names})
+        params = e.ce.resolve(**e.construction, **{k: s[k] for k in ("eta", "rho", "sigma", "x0", "y0") if k in names})
         f = e.ce.objective(**params)
         oracle = e.ce.oracle(objective=f, **params)
     else:
@@ -257,3 +257,17 @@ def test_cli_explore(tmp_path, capsys):
     assert main(["explore", "nope"]) == 2
     err = capsys.readouterr().err
     assert "unknown counterexample 'nope'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_initial_controls_and_dependent_defaults():
+    e = samtheory.explore("cosine-noise", rho=0.05)  # sigma's default (half the stall gradient) follows rho
+    params = COUNTEREXAMPLES["cosine-noise"].resolve(rho=0.05)
+    assert e.state["rho"] == 0.05 and e.state["sigma"] == params["sigma"] and e.message.get_text() == ""
+    assert_matches_direct(e)
+    bad = samtheory.explore("cosine-stall", eta=5.0)  # an invalid start opens with the message
+    assert bad.result is None and "valid range" in bad.message.get_text()
+    bad.set(eta=0.5)
+    assert bad.result is not None and not bad.message.get_visible()
+    q = Explorer("quadratic-cycle", params={"lam": 4.0}, T=30)  # a construction parameter that is not a control
+    assert q.objective().smoothness == 4.0 and q.state["steps"] == 30 and q.state["eta"] == 0.2
+    assert_matches_direct(q)
