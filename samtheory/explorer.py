@@ -25,10 +25,11 @@ replaced by a multiple of the default. A state outside the valid ranges (they ca
 parameters) shows the construction's message in the figure instead of raising.
 
 Speed: a slider move re-runs one :func:`~samtheory.simulate` (cached pieces: the curves of f and
-:math:`J_f`, and the contours, which only change with the window or ρ, σ) and redraws in place. The
-theorem checks run afterwards, once the controls have been still for a moment (a single-shot timer on
-interactive backends; at once on non-interactive ones such as Agg). ``benchmarks/bench_explorer.py``
-measures both.
+:math:`J_f`, and the contours, which only change with the window or ρ, σ) and updates the artists in
+place. Text is most of a matplotlib 3.11 redraw, so the figure's strings are drawn from cached
+bitmaps (:class:`_TextCache`, :class:`_RasterText`). The theorem checks run afterwards, once the
+controls have been still for 250 ms (a single-shot timer on interactive backends; at once on
+non-interactive ones such as Agg). ``benchmarks/bench_explorer.py`` measures all three.
 """
 from __future__ import annotations
 
@@ -1072,9 +1073,9 @@ class Explorer:
 
     def check_theorems(self, draw=True):
         """Check every registry entry on the run shown (reusing it; entries that run simulations of
-        their own or choose their own step sizes are left to ``samtheory verify``), draw the bounds of the applicable ones whose
-        measure is the plotted one, and list the verdicts in the readout. Returns the verdicts of
-        the applicable entries."""
+        their own or choose their own step sizes are left to ``samtheory verify``), draw the bounds
+        of the applicable ones whose measure is the plotted one, and list the verdicts in the
+        readout. Returns the verdicts of the applicable entries."""
         from .theorems import THEOREMS, check, make_context
         from .theorems._core import NotApplicable
         if self.result is None:
@@ -1100,7 +1101,7 @@ class Explorer:
             line.set_visible(False)
         t = self.result.t
         drawn_average = False
-        for i, v in enumerate(verdicts):
+        for v in verdicts:
             th = THEOREMS[v.theorem]
             if th.check != "every-t" or th.measure_name not in (_POINTWISE[kind] | _AVERAGED[kind]):
                 continue
