@@ -24,6 +24,9 @@ to be :math:`0`, so an exact stationary point is a fixed point of SAM (si-yun.md
 (``1e-12``).
 
 A new variant is one function ``perturbation(g, rho, lam, eps)``; see :func:`register_method`.
+Perturbations are written once for numpy and JAX: they take ``xp = namespace(g)`` from
+:mod:`samtheory._array` where they need a function (``xp.sqrt``, ``xp.where``), so the JAX backend
+compiles the same code.
 """
 from __future__ import annotations
 
@@ -31,16 +34,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._array import namespace
 from ._validation import InvalidParameterError
 
 
 def normalized(g, eps=0.0):
     r""":math:`g/\|g\|` along the last axis, 0 where :math:`g=0` (or :math:`g/(\|g\|+\text{eps})`)."""
-    norm = np.sqrt(np.einsum("...i,...i->...", g, g))[..., None]
+    xp = namespace(g)
+    norm = xp.sqrt(xp.einsum("...i,...i->...", g, g))[..., None]
     if eps > 0:
         return g / (norm + eps)
     # where the norm is 0, g is 0 too, so dividing by 1 there gives the 0 perturbation
-    return g / np.where(norm > 0, norm, 1.0)
+    return g / xp.where(norm > 0, norm, 1.0)
 
 
 def sam_perturbation(g, rho, lam, eps):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._random import as_source
 from ._validation import check_choice, check_nonnegative
 
 
@@ -42,7 +43,10 @@ class Oracle:
     variance = None
 
     def draw(self, rng, n):
-        """Draw ``n`` independent samples (one per trajectory)."""
+        """Draw ``n`` independent samples (one per trajectory).
+
+        ``rng`` is a random source of :mod:`samtheory._random` (a numpy ``Generator`` is accepted
+        and wrapped); write the draw with its methods so that it also runs in the JAX backend."""
         raise NotImplementedError
 
     def grad(self, x, sample):
@@ -73,11 +77,12 @@ class AdditiveNoise(Oracle):
         self.variance = self.sigma ** 2
 
     def draw(self, rng, n):
+        source = as_source(rng)
         d = self.objective.dim
         scale = self.sigma / np.sqrt(d)
         if self.kind == "gaussian":
-            return scale * rng.standard_normal((n, d))
-        return scale * (2.0 * rng.integers(0, 2, size=(n, d)) - 1.0)
+            return scale * source.normal((n, d))
+        return scale * source.signs((n, d))
 
     def grad(self, x, sample):
         return self.objective.grad(x) + sample

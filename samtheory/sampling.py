@@ -69,6 +69,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._random import as_source
 from ._validation import InvalidParameterError, check_choice, check_positive_int
 from .functions.finite_sums import FiniteSum
 from .oracles import Oracle
@@ -152,23 +153,25 @@ class FiniteSumSampling(Oracle):
     # -- the Oracle interface ---------------------------------------------------------------------
     def draw(self, rng, n):
         """``n`` independent samples ``(idx, weights)``, each of shape ``(n, batch_size)``."""
+        source = as_source(rng)
+        xp = source.xp
         n_comp, b = self.objective.n_components, self.batch_size
         if self.scheme == "uniform" or self.scheme == "replacement":
-            idx = rng.integers(0, n_comp, size=(n, b))
+            idx = source.integers(n_comp, (n, b))
         elif self.scheme == "nice":
             if b == n_comp:
                 # the only subset of size n: no randomness to draw
-                idx = np.broadcast_to(np.arange(n_comp), (n, n_comp)).copy()
+                idx = xp.broadcast_to(xp.arange(n_comp), (n, n_comp)).copy()
             else:
                 # independent uniform permutations (Fisher-Yates per row); their first b entries are
                 # a uniform b-subset, distinct by construction
-                idx = rng.permuted(np.broadcast_to(np.arange(n_comp), (n, n_comp)), axis=1)[:, :b]
+                idx = source.subsets(n, n_comp, b)
         else:  # importance
-            idx = rng.choice(n_comp, size=(n, 1), p=self.probabilities)
+            idx = source.choice(n_comp, (n, 1), self.probabilities)
         if self.scheme == "importance" and self.reweight:
-            weights = self._component_weights[idx]
+            weights = xp.asarray(self._component_weights)[idx]
         else:
-            weights = np.ones(idx.shape)
+            weights = xp.ones(idx.shape)
         return idx, weights
 
     def grad(self, x, sample):
