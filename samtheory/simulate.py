@@ -28,8 +28,11 @@ are ``nan``. The other trajectories go on; the run stops early only if all have 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
+
+from ._array import namespace
 
 from ._validation import (InvalidParameterError, as_float_array, check_positive_int,
                           check_nonnegative)
@@ -139,8 +142,9 @@ def _param_table(schedule: Schedule, steps, grid_shape, trajectories, name):
 
 def _expand_grid(values, grid_shape, trajectories):
     """Grid values (broadcastable to ``grid_shape``) -> one value per trajectory, shape (N, 1)."""
-    v = np.broadcast_to(values, grid_shape).reshape(-1)
-    return np.repeat(v, trajectories)[:, None]
+    xp = namespace(values)
+    v = xp.broadcast_to(values, grid_shape).reshape(-1)
+    return xp.repeat(v, trajectories)[:, None]
 
 
 def _expand(value, kind, t, grid_shape, trajectories):
@@ -170,9 +174,176 @@ def _validate_x0(x0, dim, grid_shape, trajectories):
     return np.array(arr, dtype=float)
 
 
+# ---------------------------------------------------------------------------------------------
+# The loop, written once for every backend
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class _Run:
+    """Everything a backend needs to advance the trajectories (validated by :func:`simulate`)."""
+
+    objective: object
+    oracle: object
+    perturbation: object
+    eps: float
+    same_sample: bool
+    steps: int
+    tail_start: int
+    threshold: float
+    grid_shape: tuple
+    trajectories: int
+    n_total: int
+    tables: dict
+    record_times: list
+    record_every: int | None
+    history: bool
+    seed: object
+    step_seed: object
+
+    @property
+    def dim(self):
+        return self.objective.dim
+
+
+def _initial_state(x, n_total):
+    """The loop state: iterates, running summaries and divergence bookkeeping."""
+    return {
+        "x": x,
+        "loss_min": np.full(n_total, np.inf),
+        "loss_sum": np.zeros(n_total), "gradsq_sum": np.zeros(n_total),
+        "loss_tail": np.zeros(n_total), "gradsq_tail": np.zeros(n_total),
+        "diverged": np.zeros(n_total, dtype=bool),
+        "diverged_at": np.full(n_total, -1, dtype=np.int64),
+    }
+
+
+def _when(condition, value, xp):
+    """``value`` where the scalar ``condition`` holds, else 0 (a Python bool under numpy, a traced
+    one under JAX)."""
+    if isinstance(condition, (bool, np.bool_)):
+        return value if condition else 0.0
+    return xp.where(condition, value, 0.0)
+
+
+def _advance(run, state, t, eta, rho, lam, source):
+    r"""One step :math:`t\to t+1` of every trajectory: measure :math:`x_t`, then update it.
+
+    A pure function of the state, shared by the numpy loop and the compiled JAX scan, so both
+    backends run the same arithmetic in the same order. Returns ``(state, loss_t, gradsq_t)``.
+    """
+    objective, oracle = run.objective, run.oracle
+    x = state["x"]
+    xp = namespace(x)
+    loss = objective.value(x) - objective.f_star
+    diverged, diverged_at = state["diverged"], state["diverged_at"]
+    if xp is not np or not np.all(loss <= run.threshold):  # numpy: skip the bookkeeping when all are fine
+        newly = ~(loss <= run.threshold) & ~diverged
+        diverged_at = xp.where(newly, t, diverged_at)
+        diverged = diverged | newly
+    if oracle is None:
+        ascent_grad = descent_grad = objective.grad
+        g_exact = None  # the ascent gradient of the step
+    else:
+        g_exact = objective.grad(x)
+        ascent_sample = oracle.draw(source, run.n_total)
+        descent_sample = ascent_sample if (run.same_sample or run.perturbation is None) else (
+            oracle.draw(source, run.n_total))
+        ascent_grad = lambda z: oracle.grad(z, ascent_sample)  # noqa: E731
+        descent_grad = lambda z: oracle.grad(z, descent_sample)  # noqa: E731
+    x_next, g = sam_step(x, eta, rho, lam, run.perturbation, ascent_grad, descent_grad, run.eps)
+    if g_exact is None:
+        g_exact = g
+    gradsq = xp.einsum("ij,ij->i", g_exact, g_exact)
+    in_tail = t >= run.tail_start
+    new = {
+        "x": x_next,
+        "loss_min": xp.fmin(state["loss_min"], loss),
+        "loss_sum": state["loss_sum"] + loss,
+        "gradsq_sum": state["gradsq_sum"] + gradsq,
+        "loss_tail": state["loss_tail"] + _when(in_tail, loss, xp),
+        "gradsq_tail": state["gradsq_tail"] + _when(in_tail, gradsq, xp),
+        "diverged": diverged,
+        "diverged_at": diverged_at,
+    }
+    return new, loss, gradsq
+
+
+class _Records:
+    """The curves recorded at ``record_times`` (numpy arrays, filled by any backend)."""
+
+    def __init__(self, record_times, n_total, dim, history):
+        n_rec = len(record_times)
+        self.index = {t: i for i, t in enumerate(record_times)}
+        self.loss = np.full((n_rec, n_total), np.nan) if n_rec else None
+        self.gradsq = np.full((n_rec, n_total), np.nan) if n_rec else None
+        self.x = np.full((n_rec, n_total, dim), np.nan) if (n_rec and history) else None
+
+    def store(self, t, loss, gradsq, x):
+        i = self.index.get(t)
+        if i is None:
+            return
+        self.loss[i] = loss
+        self.gradsq[i] = gradsq
+        if self.x is not None:
+            self.x[i] = x
+
+
+def _drive_numpy(run, state, records, bar, rng):
+    """The numpy reference loop: one :func:`_advance` per step."""
+    from ._random import NumpyRandom
+    source = NumpyRandom(rng)
+    with np.errstate(all="ignore"):
+        for t in range(run.steps):
+            eta, rho, lam = (_expand(*run.tables[k], t, run.grid_shape, run.trajectories)
+                             for k in ("eta", "rho", "lam"))
+            x = state["x"]
+            state, loss, gradsq = _advance(run, state, t, eta, rho, lam, source)
+            records.store(t, loss, gradsq, x)
+            if bar is not None:
+                bar.update(1)
+            if state["diverged"].all():
+                break
+    return state
+
+
+#: Above this predicted numpy run time (seconds), ``backend="auto"`` compiles the run with JAX
+#: (when installed). Compiling costs about a second, so shorter runs stay on numpy; see
+#: docs/backend.md for the measurements behind the cost model of :func:`_predicted_numpy_seconds`.
+AUTO_JAX_SECONDS = 2.0
+BACKENDS = ("auto", "numpy", "jax")
+
+
+def _predicted_numpy_seconds(run):
+    """A rough cost model of the numpy loop: a fixed Python cost per step plus a cost per
+    element (trajectory x coordinate) per step; constants measured on 2 cores (docs/backend.md)."""
+    per_step = 30e-6 + 30e-9 * run.n_total * run.dim
+    return run.steps * per_step
+
+
+def _choose_backend(backend, run):
+    """Resolve ``backend`` to ``"numpy"`` or ``"jax"``; returns ``(name, note)``."""
+    if backend not in BACKENDS:
+        raise InvalidParameterError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
+    if backend == "numpy":
+        return "numpy", "requested"
+    from . import _jax_backend
+    if backend == "auto":
+        if not _jax_backend.available():
+            return "numpy", "jax is not installed"
+        if _predicted_numpy_seconds(run) < AUTO_JAX_SECONDS:
+            return "numpy", f"predicted numpy time below {AUTO_JAX_SECONDS:g} s"
+    reason = _jax_backend.unsupported(run)
+    if reason is None:
+        return "jax", "requested" if backend == "jax" else "auto: large run"
+    if backend == "jax":
+        raise InvalidParameterError(f"backend='jax' cannot run this simulation: {reason}")
+    return "numpy", reason
+
+
 def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None, trajectories=1,
              oracle=None, same_sample=True, seed=0, eps=0.0, record_every="auto", history=False,
-             tail=0.1, divergence_threshold=1e100, progress=False, start_scale=None):
+             tail=0.1, divergence_threshold=1e100, progress=False, start_scale=None,
+             backend="auto"):
     r"""Simulate a SAM-family method on many trajectories at once.
 
     Parameters
@@ -274,89 +445,52 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
     elif record_every is not None:
         record_every = check_positive_int("record_every", record_every)
     record_times = [] if record_every is None else sorted(set(range(0, steps + 1, record_every)) | {steps})
-    n_rec = len(record_times)
-    loss_hist = np.full((n_rec, n_total), np.nan) if n_rec else None
-    gradsq_hist = np.full((n_rec, n_total), np.nan) if n_rec else None
-    x_hist = np.full((n_rec, n_total, dim), np.nan) if (n_rec and history) else None
-    rec_index = {t: i for i, t in enumerate(record_times)}
-
     tail_start = steps - max(1, int(round(tail * steps)))
-    loss_min = np.full(n_total, np.inf)
-    loss_sum = np.zeros(n_total)
-    gradsq_sum = np.zeros(n_total)
-    loss_tail = np.zeros(n_total)
-    gradsq_tail = np.zeros(n_total)
-    status_diverged = np.zeros(n_total, dtype=bool)
-    diverged_at = np.full(n_total, -1, dtype=np.int64)
 
-    f, grad_f, f_star = objective.value, objective.grad, objective.f_star
-    if oracle is None:
-        ascent_grad = descent_grad = grad_f
-    perturb = meth.perturbation
-
+    run = _Run(objective=objective, oracle=oracle, perturbation=meth.perturbation, eps=eps,
+               same_sample=bool(same_sample), steps=steps, tail_start=tail_start,
+               threshold=float(divergence_threshold), grid_shape=tuple(grid_shape),
+               trajectories=trajectories, n_total=n_total, tables=tables,
+               record_times=record_times, record_every=record_every, history=history, seed=seed,
+               step_seed=step_seq)
+    chosen, backend_note = _choose_backend(backend, run)
+    state = _initial_state(x, n_total)
+    records = _Records(record_times, n_total, dim, history)
     bar = _progress_bar(steps, progress, f"{meth.name} on {objective.name}")
-    with np.errstate(all="ignore"):
-        for t in range(steps + 1):
-            loss = f(x) - f_star
-            if not np.all(loss <= divergence_threshold):
-                newly = ~(loss <= divergence_threshold) & ~status_diverged
-                diverged_at[newly] = t
-                status_diverged |= newly
-                if status_diverged.all():
-                    break
-            if oracle is None and t < steps:
-                g_exact = None  # computed inside the step as the ascent gradient
-            else:
-                g_exact = grad_f(x)
-            if t == steps:
-                gradsq = np.einsum("ij,ij->i", g_exact, g_exact)
-                _update_summaries(t, loss, gradsq, steps, tail_start, loss_min, loss_sum, gradsq_sum,
-                                  loss_tail, gradsq_tail, final=True)
-                if t in rec_index:
-                    _store(rec_index[t], loss, gradsq, x, loss_hist, gradsq_hist, x_hist)
-                break
-            eta_t = _expand(*tables["eta"], t, grid_shape, trajectories)
-            rho_t = _expand(*tables["rho"], t, grid_shape, trajectories)
-            lam_t = _expand(*tables["lam"], t, grid_shape, trajectories)
-            if oracle is not None:
-                ascent_sample = oracle.draw(rng, n_total)
-                descent_sample = ascent_sample if same_sample else (
-                    oracle.draw(rng, n_total) if perturb is not None else ascent_sample)
-                ascent_grad = lambda z, s=ascent_sample: oracle.grad(z, s)  # noqa: E731
-                descent_grad = lambda z, s=descent_sample: oracle.grad(z, s)  # noqa: E731
-            x_next, g = sam_step(x, eta_t, rho_t, lam_t, perturb, ascent_grad, descent_grad, eps)
-            if g_exact is None:
-                g_exact = g
-            gradsq = np.einsum("ij,ij->i", g_exact, g_exact)
-            _update_summaries(t, loss, gradsq, steps, tail_start, loss_min, loss_sum, gradsq_sum,
-                              loss_tail, gradsq_tail, final=False)
-            if t in rec_index:
-                _store(rec_index[t], loss, gradsq, x, loss_hist, gradsq_hist, x_hist)
-            x = x_next
-            if bar is not None:
-                bar.update(1)
+    if chosen == "jax":
+        from . import _jax_backend
+        state = _jax_backend.drive(run, state, records, bar)
+    else:
+        state = _drive_numpy(run, state, records, bar, rng)
     if bar is not None:
         bar.close()
+    x, status_diverged, diverged_at = state["x"], state["diverged"], state["diverged_at"]
+    loss_min = state["loss_min"]
 
+    # the last iterate t = T, shared by every backend: recorded, checked and counted in the minimum
+    f, grad_f, f_star = objective.value, objective.grad, objective.f_star
     n_tail = steps - tail_start
-    final_loss = f(x) - f_star
-    final_g = grad_f(x)
     with np.errstate(all="ignore"):
+        final_loss = f(x) - f_star
+        final_g = grad_f(x)
         final_gradsq = np.einsum("ij,ij->i", final_g, final_g)
+        loss_min = np.fmin(loss_min, final_loss)
+    records.store(steps, final_loss, final_gradsq, x)
     late = ~np.isfinite(final_loss) | ~(final_loss <= divergence_threshold)
     newly = late & ~status_diverged
-    diverged_at[newly] = steps
-    status_diverged |= late
+    diverged_at = np.where(newly, steps, diverged_at)
+    status_diverged = status_diverged | late
     summaries = {
         "loss": final_loss, "gradsq": final_gradsq, "loss_min": loss_min,
-        "loss_mean": loss_sum / steps, "gradsq_mean": gradsq_sum / steps,
-        "loss_tail_mean": loss_tail / n_tail, "gradsq_tail_mean": gradsq_tail / n_tail,
+        "loss_mean": state["loss_sum"] / steps, "gradsq_mean": state["gradsq_sum"] / steps,
+        "loss_tail_mean": state["loss_tail"] / n_tail, "gradsq_tail_mean": state["gradsq_tail"] / n_tail,
     }
     for key, arr in summaries.items():
         arr = np.where(status_diverged, np.nan, arr)
         summaries[key] = arr.reshape(batch_shape)
     x_final = np.where(status_diverged[:, None], np.nan, x)
     status = np.where(status_diverged, "diverged", "ok").reshape(batch_shape)
+    loss_hist, gradsq_hist, x_hist, n_rec = records.loss, records.gradsq, records.x, len(record_times)
 
     def describe(s, kind_value):
         value, kind = kind_value
@@ -378,28 +512,10 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
         loss_history=None if loss_hist is None else loss_hist.reshape((n_rec,) + batch_shape),
         gradsq_history=None if gradsq_hist is None else gradsq_hist.reshape((n_rec,) + batch_shape),
         x_history=None if x_hist is None else x_hist.reshape((n_rec,) + batch_shape + (dim,)),
+        backend=chosen, backend_note=backend_note,
         **summaries,
     )
     return result
-
-
-def _update_summaries(t, loss, gradsq, steps, tail_start, loss_min, loss_sum, gradsq_sum, loss_tail,
-                      gradsq_tail, final):
-    np.fmin(loss_min, loss, out=loss_min)
-    if final:
-        return
-    loss_sum += loss
-    gradsq_sum += gradsq
-    if t >= tail_start:
-        loss_tail += loss
-        gradsq_tail += gradsq
-
-
-def _store(i, loss, gradsq, x, loss_hist, gradsq_hist, x_hist):
-    loss_hist[i] = loss
-    gradsq_hist[i] = gradsq
-    if x_hist is not None:
-        x_hist[i] = x
 
 
 class _TextBar:

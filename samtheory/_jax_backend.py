@@ -1,0 +1,184 @@
+r"""The JAX backend: the simulator's loop compiled by XLA.
+
+Nothing here restates the math. The step is :func:`samtheory.simulate._advance`, which calls the
+objective's ``value``/``grad``, the method's perturbation and the oracle's ``draw``; all of them
+are written against the namespace of their argument (:mod:`samtheory._array`), so under
+:func:`jax.jit` they trace to the same arithmetic the numpy loop runs. This module only arranges
+the loop:
+
+* **Chunks.** Steps run in chunks of ``m`` strides of ``k`` steps (``k`` = ``record_every``, or a
+  chunk length when nothing is recorded). Inside a chunk an outer :func:`jax.lax.scan` over the
+  strides records :math:`f(x_t)-f^*`, :math:`\|\nabla f(x_t)\|^2` (and :math:`x_t`) at the first
+  step of each stride, and an inner scan runs the remaining :math:`k-1` steps without output.
+  Between chunks control returns to Python for the progress bar and the early stop when every
+  trajectory has diverged. Steps past :math:`T` in the last chunk are skipped with
+  :func:`jax.lax.cond`, so the chunking never changes a result.
+* **Precision.** Everything runs with 64-bit floats, inside ``jax.enable_x64(True)``, so the
+  user's global JAX configuration is left alone.
+* **Random stream.** Stochastic runs draw the samples of step :math:`t` with the key
+  ``jax.random.fold_in(jax.random.key(s), t)``, where ``s`` is the first 32-bit word of the second
+  child of ``numpy.random.SeedSequence(seed)`` (the child whose generator the numpy loop uses).
+  The stream therefore depends only on ``seed`` and ``t``, not on chunking or recording; it is a
+  different stream from numpy's, with the same distributions. Random starting points come from
+  the shared numpy stream, so ``x0`` is identical on both backends.
+* **Compilation cache.** A compiled chunk is reused for the same objective and oracle objects,
+  method, sizes and static settings (up to :data:`CACHE_SIZE` entries); hyperparameter values
+  are arguments, so a new :math:`\eta` or :math:`\rho` does not recompile.
+"""
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+
+import numpy as np
+
+#: Compiled chunks kept for reuse (least recently used are dropped).
+CACHE_SIZE = 32
+#: Steps per chunk are about this many when nothing is recorded (fewer chunks = less Python).
+TARGET_CHUNK_STEPS = 4096
+#: Bound on the stochastic samples alive in one chunk (elements), which bounds its memory.
+_cache: OrderedDict = OrderedDict()
+
+
+def available() -> bool:
+    """Whether JAX can be imported."""
+    try:
+        import jax  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def chunking(run):
+    """``(k, m, n_chunks)``: stride ``k``, strides per chunk ``m`` and the number of chunks, with
+    ``n_chunks * m * k >= steps`` and fewer than ``n_chunks * k`` padded steps."""
+    steps = run.steps
+    if run.record_every is not None:
+        k = min(run.record_every, steps)
+        n_strides = math.ceil(steps / k)
+        m_max = max(1, TARGET_CHUNK_STEPS // k)
+    else:
+        n_strides = math.ceil(steps / TARGET_CHUNK_STEPS)
+        k = math.ceil(steps / n_strides)
+        n_strides = math.ceil(steps / k)
+        m_max = 1
+    n_chunks = math.ceil(n_strides / m_max)
+    m = math.ceil(n_strides / n_chunks)
+    return k, m, n_chunks
+
+
+def _key(run, k, m):
+    kinds = tuple((name, kind, np.shape(value)) for name, (value, kind) in sorted(run.tables.items()))
+    return (id(run.objective), id(run.oracle), id(run.perturbation), run.eps, run.same_sample,
+            run.steps, run.tail_start, run.threshold, run.grid_shape, run.trajectories, run.n_total,
+            run.history, kinds, k, m)
+
+
+def _chunk_function(run, k, m):
+    """The jitted function advancing the state by one chunk of ``m * k`` steps."""
+    import jax
+    import jax.numpy as jnp
+
+    from ._random import JaxRandom
+    from .simulate import _advance, _expand
+
+    kinds = {name: kind for name, (_, kind) in run.tables.items()}
+
+    def step(state, t, values, key):
+        eta, rho, lam = (_expand(values[name], kinds[name], t, run.grid_shape, run.trajectories)
+                         for name in ("eta", "rho", "lam"))
+        source = None if run.oracle is None else JaxRandom(jax.random.fold_in(key, t))
+        return _advance(run, state, t, eta, rho, lam, source)
+
+    def guarded(state, t, values, key):
+        # steps past T (padding of the last chunk) leave the state alone
+        def skip(s):
+            nan = jnp.full(run.n_total, jnp.nan)
+            return s, nan, nan
+        return jax.lax.cond(t < run.steps, lambda s: step(s, t, values, key), skip, state)
+
+    def chunk(state, t0, values, key):
+        def stride(s, j):
+            t = t0 + j * k
+            x = s["x"]
+            s, loss, gradsq = guarded(s, t, values, key)
+
+            def inner(s2, tt):
+                return guarded(s2, tt, values, key)[0], None
+            s, _ = jax.lax.scan(inner, s, t + 1 + jnp.arange(k - 1))
+            return s, (loss, gradsq, x if run.history else None)
+        return jax.lax.scan(stride, state, jnp.arange(m))
+
+    return jax.jit(chunk), run.objective, run.oracle, run.perturbation  # keep the ids alive
+
+
+def compiled(run, k, m):
+    """The cached chunk function for ``run`` (compiled on first call)."""
+    key = _key(run, k, m)
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key][0]
+    entry = _chunk_function(run, k, m)
+    _cache[key] = entry
+    while len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+    return entry[0]
+
+
+def _arguments(run, state):
+    import jax
+    import jax.numpy as jnp
+    values = {name: jnp.asarray(value) for name, (value, _) in run.tables.items()}
+    seed_word = int(run.step_seed.generate_state(1, np.uint32)[0])
+    key = jax.random.key(seed_word)
+    return {name: jnp.asarray(v) for name, v in state.items()}, values, key
+
+
+def unsupported(run):
+    """``None`` if the run traces under JAX, else the reason (first line of the error)."""
+    if not available():
+        return "jax is not installed (pip install 'samtheory[fast]')"
+    import jax
+
+    from .simulate import _initial_state
+    k, m, _ = chunking(run)
+    try:
+        with jax.enable_x64(True):
+            fn = compiled(run, k, m)
+            state = _initial_state(np.zeros((run.n_total, run.dim)), run.n_total)
+            jax.eval_shape(fn, *_with_t0(*_arguments(run, state)))
+    except Exception as exc:  # any tracing failure means: not expressible in jax.numpy
+        _cache.pop(_key(run, k, m), None)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return f"the objective, oracle or method does not trace under JAX ({type(exc).__name__}: {first[:160]})"
+    return None
+
+
+def _with_t0(state, values, key, t0=0):
+    import jax.numpy as jnp
+    return state, jnp.asarray(t0, dtype=jnp.int64), values, key
+
+
+def drive(run, state, records, bar):
+    """Run every step of ``run`` from ``state`` (numpy arrays); returns the final state as numpy
+    arrays and fills ``records``. Same contract as the numpy loop of :mod:`samtheory.simulate`."""
+    import jax
+    k, m, n_chunks = chunking(run)
+    with jax.enable_x64(True):
+        fn = compiled(run, k, m)
+        jstate, values, key = _arguments(run, state)
+        for c in range(n_chunks):
+            t0 = c * m * k
+            jstate, (loss, gradsq, xs) = fn(*_with_t0(jstate, values, key, t0))
+            if records.index:
+                loss, gradsq = np.asarray(loss), np.asarray(gradsq)
+                xs = None if xs is None else np.asarray(xs)
+                for j in range(m):
+                    t = t0 + j * k
+                    if t < run.steps:
+                        records.store(t, loss[j], gradsq[j], None if xs is None else xs[j])
+            if bar is not None:
+                bar.update(min(m * k, run.steps - t0))
+            if bool(jstate["diverged"].all()):
+                break
+        return {name: np.asarray(v) for name, v in jstate.items()}
