@@ -190,6 +190,8 @@ def _configure_simulate(p):
                         "points around the minimizer, from the seed)")
     p.add_argument("--eps", type=float, default=0.0, metavar="EPS",
                    help="0: zero perturbation where the gradient is 0 (default); > 0: divide by ||g|| + EPS")
+    p.add_argument("--backend", choices=["auto", "numpy", "jax"], default="auto",
+                   help="auto (default): JAX for long runs when it is installed, else numpy; see docs/backend.md")
     p.add_argument("--json", action="store_true", help="print the result summary as JSON")
 
 
@@ -210,7 +212,7 @@ def cmd_simulate(args) -> int:
     result = simulate(objective, args.method, eta=args.eta, rho=args.rho, lam=args.lam, steps=args.steps,
                       trajectories=args.trajectories, x0=args.x0, oracle=oracle,
                       same_sample=not args.independent_samples, seed=args.seed, eps=args.eps,
-                      record_every=None, progress=sys.stderr.isatty())
+                      record_every=None, progress=sys.stderr.isatty(), backend=args.backend)
     summary = result.summary()
     if args.json:
         print(_dump_json(summary))
@@ -523,6 +525,41 @@ def _interactive_backend(name) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+# samtheory bench
+# ---------------------------------------------------------------------------------------------
+
+def _configure_bench(p):
+    p.add_argument("--workloads", default="W1,W2,W3,W4", metavar="LIST",
+                   help="comma-separated subset of W1,W2,W3,W4 (default: all)")
+    p.add_argument("--repeat", type=int, default=3, metavar="N", help="timed runs per cell, best kept (>= 1)")
+    p.add_argument("--quick", action="store_true", help="reduced sizes (seconds; not the benchmark's numbers)")
+    p.add_argument("--json", nargs="?", const="-", default=None, metavar="PATH",
+                   help="write the report as JSON to PATH (or stdout with no PATH)")
+
+
+def cmd_bench(args) -> int:
+    from . import bench
+    from ._io import atomic_write_text
+    names = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
+    unknown = [w for w in names if w not in bench.WORKLOADS]
+    if unknown or not names:
+        raise UsageError(f"--workloads must be a comma-separated subset of {', '.join(bench.WORKLOADS)}; got {args.workloads!r}")
+    if args.repeat < 1:
+        raise UsageError(f"--repeat must be >= 1; got {args.repeat}")
+    if args.json not in (None, "-"):
+        _check_writable(args.json, "--json")
+    progress = (lambda msg: print(f"bench: {msg}", file=sys.stderr)) if sys.stderr.isatty() else None
+    report = bench.run(names, quick=args.quick, repeat=args.repeat, progress=progress)
+    if args.json == "-":
+        print(_dump_json(report))
+        return EXIT_OK
+    if args.json:
+        atomic_write_text(args.json, _dump_json(report) + "\n")
+    print(bench.format_table(report))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
 # registration and entry point
 # ---------------------------------------------------------------------------------------------
 
@@ -549,6 +586,8 @@ COMMANDS = [
             _configure_counterexample, cmd_counterexample),
     Command("reproduce", "regenerate the paper figures (PNG, PDF and JSON) of the registered figure scripts",
             _configure_reproduce, cmd_reproduce),
+    Command("bench", "measure simulator throughput on the workloads W1-W4 (loop, numpy, JAX backend, hand-written JAX)",
+            _configure_bench, cmd_bench),
 ]
 
 

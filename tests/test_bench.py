@@ -1,0 +1,62 @@
+"""samtheory/bench.py and `samtheory bench`: the cells run, report consistent numbers, and bad
+options are usage errors. (Speed itself is measured by the benchmark, never asserted here.)"""
+import json
+
+import numpy as np
+import pytest
+
+from samtheory import bench
+from samtheory.cli import main
+
+
+@pytest.mark.parametrize("workload", list(bench.WORKLOADS))
+def test_problems_match_their_description(workload):
+    f, kw, x0, spec = bench.problem(workload)
+    assert x0.shape == (spec["trajectories"], f.dim)
+    expected_dim = {"W1": 1, "W2": 100, "W3": 1, "W4": 100}[workload]
+    assert f.dim == expected_dim
+    if workload == "W3":
+        assert kw["same_sample"] is False and kw["oracle"].kind == "rademacher"
+    if workload == "W4":
+        assert kw["method"] == "unified" and kw["lam"] == 0.5 and kw["oracle"].scheme == "uniform"
+        assert f.n_components == 100
+
+
+@pytest.mark.parametrize("impl", ["loop", "numpy"])
+def test_cell_reports_a_throughput(impl):
+    cell = bench.run_cell("W1", impl, quick=True, repeat=1)
+    assert cell["throughput"] == pytest.approx(cell["trajectory_steps"] / cell["seconds"])
+    assert cell["peak_rss_mb"] >= cell["rss_before_run_mb"] > 0
+
+
+def test_jax_reference_computes_the_simulator_summaries():
+    """The hand-written JAX program does the same work as the simulator: same final iterate and
+    mean loss on W1 (to 1e-10; it is a different program, not a copy). W1 contracts to the stall
+    points; W2 is not used because SAM on a quadratic keeps bouncing inside the rho-ball, where
+    ulp-level differences of summation order grow."""
+    pytest.importorskip("jax")
+    from samtheory import simulate
+    once, _ = bench._jax_reference("W1", quick=True, summaries=True)
+    x, lmin, lmean, gmean = (np.asarray(a) for a in once())
+    f, kw, x0, spec = bench.problem("W1", quick=True)
+    kw.pop("method")
+    r = simulate(f, "sam", x0=x0, trajectories=spec["trajectories"], steps=spec["steps"],
+                 record_every=None, backend="numpy", **kw)
+    np.testing.assert_allclose(x, r.x, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(lmean, r.loss_mean, rtol=1e-10)
+    np.testing.assert_allclose(gmean, r.gradsq_mean, rtol=1e-10)
+
+
+def test_cli_bench_json(capsys):
+    assert main(["bench", "--quick", "--repeat", "1", "--workloads", "W1", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    impls = {r["implementation"] for r in report["rows"]}
+    assert {"loop", "numpy"} <= impls
+    assert report["quick"] is True and "machine" in report
+
+
+@pytest.mark.parametrize("argv", [["bench", "--workloads", "W9"], ["bench", "--repeat", "0"],
+                                  ["bench", "--workloads", ""]])
+def test_cli_bench_bad_options_exit_2(argv, capsys):
+    assert main(argv) == 2
+    assert "samtheory: error:" in capsys.readouterr().err
