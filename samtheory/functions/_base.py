@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._array import is_jax
+
 CONSTANT_NAMES = ("smoothness", "strong_convexity", "pl", "lipschitz")
 
 
@@ -174,6 +176,10 @@ class Objective:
         return self.value(x)
 
     def _as_points(self, x):
+        if is_jax(x):  # traced by the JAX backend: shapes are static, values are not available
+            if x.ndim == 0 or x.shape[-1] != self.dim:
+                raise ValueError(f"points for {self.name} must have shape (..., {self.dim}); got {x.shape}")
+            return x
         x = np.asarray(x, dtype=float)
         if x.ndim == 0 or x.shape[-1] != self.dim:
             raise ValueError(f"points for {self.name} must have shape (..., {self.dim}); got {x.shape}")

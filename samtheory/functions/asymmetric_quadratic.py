@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._array import namespace
 from ._base import Constant, Objective
 
 
@@ -31,7 +32,7 @@ class AsymmetricQuadratic(Objective):
                          description=f"mu/2 x^2 (x<0), beta/2 x^2 (x>=0); mu={mu:g}, beta={beta:g}")
 
     def _curvature(self, x):
-        return np.where(x < 0, self.mu, self.beta)
+        return namespace(x).where(x < 0, self.mu, self.beta)
 
     def value(self, x):
         x = self._as_points(x)[..., 0]

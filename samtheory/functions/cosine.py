@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._array import namespace
 from ._base import Constant, Objective
 
 
@@ -49,11 +50,12 @@ class CosineFamily(Objective):
 
     def value(self, x):
         x = self._as_points(x)
-        return (self.beta / self.omega ** 2) * np.sum(1.0 - np.cos(self.omega * x), axis=-1)
+        xp = namespace(x)
+        return (self.beta / self.omega ** 2) * xp.sum(1.0 - xp.cos(self.omega * x), axis=-1)
 
     def grad(self, x):
         x = self._as_points(x)
-        return (self.beta / self.omega) * np.sin(self.omega * x)
+        return (self.beta / self.omega) * namespace(x).sin(self.omega * x)
 
     def hessian(self, x):
         x = self._as_points(x)

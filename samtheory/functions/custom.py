@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._array import namespace
 from ._base import CONSTANT_NAMES, Constant, Objective
 
 
@@ -36,10 +37,12 @@ class CustomObjective(Objective):
                          sample_scale=sample_scale, description="user-defined")
 
     def value(self, x):
-        return np.asarray(self._value(self._as_points(x)), dtype=float)
+        x = self._as_points(x)
+        return namespace(x).asarray(self._value(x), dtype=float)
 
     def grad(self, x):
-        return np.asarray(self._grad(self._as_points(x)), dtype=float)
+        x = self._as_points(x)
+        return namespace(x).asarray(self._grad(x), dtype=float)
 
     def hessian(self, x):
         if self._hessian is None:

@@ -112,6 +112,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
+from .._array import is_jax, namespace
+
 from .._validation import InvalidParameterError, check_nonnegative, check_positive_int
 from ._base import Constant, Objective
 
@@ -220,6 +222,12 @@ class FiniteSum(Objective):
         -------
         array, shape (T, d)
         """
+        if is_jax(x) or is_jax(idx) or is_jax(weights):
+            # traced by the JAX backend, which builds the samples itself: only shapes can be checked
+            if x.ndim != 2 or idx.shape != weights.shape or idx.shape[0] != x.shape[0]:
+                raise InvalidParameterError(f"sampled_grad: shapes x {x.shape}, idx {idx.shape}, "
+                                            f"weights {weights.shape} do not match")
+            return self._weighted_grad_sum(x, idx, weights) / idx.shape[1]
         x = np.asarray(x, dtype=float)
         idx = np.asarray(idx)
         weights = np.asarray(weights, dtype=float)
@@ -244,6 +252,14 @@ class FiniteSum(Objective):
             "delta_inf": self.delta_inf,
         }
         return out
+
+
+def _expit(z):
+    """The logistic sigmoid: scipy's on numpy arrays, ``jax.nn.sigmoid`` on JAX arrays."""
+    if is_jax(z):
+        import jax
+        return jax.nn.sigmoid(z)
+    return expit(z)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,7 +295,7 @@ class _LinearModelSum(FiniteSum):
 
     def component_values(self, x):
         x = self._as_points(x)
-        ridge = 0.5 * self.reg * np.einsum("...i,...i->...", x, x)
+        ridge = 0.5 * self.reg * namespace(x).einsum("...i,...i->...", x, x)
         return self._loss(x @ self.A.T, self.targets) + ridge[..., None]
 
     def component_grads(self, x):
@@ -289,7 +305,7 @@ class _LinearModelSum(FiniteSum):
 
     def value(self, x):
         x = self._as_points(x)
-        ridge = 0.5 * self.reg * np.einsum("...i,...i->...", x, x)
+        ridge = 0.5 * self.reg * namespace(x).einsum("...i,...i->...", x, x)
         return self._loss(x @ self.A.T, self.targets).mean(axis=-1) + ridge
 
     def grad(self, x):
@@ -311,11 +327,12 @@ class _LinearModelSum(FiniteSum):
     def _weighted_grad_sum(self, x, idx, weights):
         # Gather the sampled rows: (T, b, d). Memory T*b*d, which for minibatches (b << n) is far
         # below forming all n residuals per trajectory.
-        rows = self.A[idx]
-        z = np.einsum("tbd,td->tb", rows, x)
-        coef = weights * self._slope(z, self.targets[idx])
+        xp = namespace(x, idx)
+        rows = xp.asarray(self.A)[idx]
+        z = xp.einsum("tbd,td->tb", rows, x)
+        coef = weights * self._slope(z, xp.asarray(self.targets)[idx])
         # the ridge term is part of every f_i, so it is weighted like the data term
-        return np.einsum("tb,tbd->td", coef, rows) + self.reg * weights.sum(axis=1)[:, None] * x
+        return xp.einsum("tb,tbd->td", coef, rows) + self.reg * weights.sum(axis=1)[:, None] * x
 
 
 def _check_design(A, name="A"):
@@ -564,10 +581,10 @@ class LogisticRegression(_LinearModelSum):
 
     # phi_i(z) = log(1 + exp(-y_i z))
     def _loss(self, z, t):
-        return np.logaddexp(0.0, -t * z)
+        return namespace(z).logaddexp(0.0, -t * z)
 
     def _slope(self, z, t):
-        return -t * expit(-t * z)
+        return -t * _expit(-t * z)
 
     def _curvature(self, z, t):
         return expit(z) * expit(-z)

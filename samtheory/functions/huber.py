@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._array import namespace
 from ._base import Constant, Objective
 
 
@@ -32,11 +33,12 @@ class Huber(Objective):
                          description=f"Huber, delta={delta:g}, d={dim}")
 
     def value(self, x):
-        z = np.abs(self._as_points(x) - self.c)
-        return np.sum(np.where(z <= self.delta, 0.5 * z ** 2, self.delta * (z - 0.5 * self.delta)), axis=-1)
+        xp = namespace(x)
+        z = xp.abs(self._as_points(x) - self.c)
+        return xp.sum(xp.where(z <= self.delta, 0.5 * z ** 2, self.delta * (z - 0.5 * self.delta)), axis=-1)
 
     def grad(self, x):
-        return np.clip(self._as_points(x) - self.c, -self.delta, self.delta)
+        return namespace(x).clip(self._as_points(x) - self.c, -self.delta, self.delta)
 
     def hessian(self, x):
         z = np.abs(self._as_points(x) - self.c)

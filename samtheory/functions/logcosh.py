@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._array import namespace
 from ._base import Constant, Objective
 
 
 def _log_cosh(z):
     # log cosh z = |z| + log1p(exp(-2|z|)) - log 2, stable for large |z|
-    a = np.abs(z)
-    return a + np.log1p(np.exp(-2 * a)) - np.log(2.0)
+    xp = namespace(z)
+    a = xp.abs(z)
+    return a + xp.log1p(xp.exp(-2 * a)) - np.log(2.0)
 
 
 class LogCosh(Objective):
@@ -46,11 +48,11 @@ class LogCosh(Objective):
 
     def value(self, x):
         z = self._as_points(x) - self.c
-        return np.sum(self.a * _log_cosh(z), axis=-1)
+        return namespace(z).sum(self.a * _log_cosh(z), axis=-1)
 
     def grad(self, x):
         z = self._as_points(x) - self.c
-        return self.a * np.tanh(z)
+        return self.a * namespace(z).tanh(z)
 
     def hessian(self, x):
         z = self._as_points(x) - self.c

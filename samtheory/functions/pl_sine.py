@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.optimize import minimize_scalar
 
+from .._array import namespace
 from ._base import Constant, Objective
 
 
@@ -60,11 +61,11 @@ class PLSine(Objective):
 
     def value(self, x):
         x = self._as_points(x)[..., 0]
-        return x ** 2 + 3 * np.sin(x) ** 2
+        return x ** 2 + 3 * namespace(x).sin(x) ** 2
 
     def grad(self, x):
         x = self._as_points(x)
-        return 2 * x + 3 * np.sin(2 * x)
+        return 2 * x + 3 * namespace(x).sin(2 * x)
 
     def hessian(self, x):
         x = self._as_points(x)

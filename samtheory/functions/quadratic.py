@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._array import namespace
 from ._base import Constant, Objective
 
 
@@ -78,9 +79,10 @@ class Quadratic(Objective):
 
     def value(self, x):
         z = self._as_points(x) - self.c
+        xp = namespace(z)
         if self.diagonal_only:
-            return 0.5 * np.einsum("...i,i,...i->...", z, np.diag(self.H), z)
-        return 0.5 * np.einsum("...i,...i->...", z, z @ self.H)
+            return 0.5 * xp.einsum("...i,i,...i->...", z, np.diag(self.H), z)
+        return 0.5 * xp.einsum("...i,...i->...", z, z @ self.H)
 
     def grad(self, x):
         z = self._as_points(x) - self.c

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._array import namespace
 from ._base import Constant, Objective
 
 
@@ -59,7 +60,8 @@ class RobustRegression(Objective):
         return self._as_points(x) @ self.A.T - self.b
 
     def value(self, x):
-        return np.sum(np.log1p(self._residual(x) ** 2), axis=-1)
+        xp = namespace(x)
+        return xp.sum(xp.log1p(self._residual(x) ** 2), axis=-1)
 
     def grad(self, x):
         r = self._residual(x)
