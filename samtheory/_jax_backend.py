@@ -71,7 +71,7 @@ def _key(run, k, m):
     kinds = tuple((name, kind, np.shape(value)) for name, (value, kind) in sorted(run.tables.items()))
     return (id(run.objective), id(run.oracle), id(run.perturbation), run.eps, run.same_sample,
             run.steps, run.tail_start, run.threshold, run.grid_shape, run.trajectories, run.n_total,
-            run.history, kinds, k, m)
+            run.history, run.measures, kinds, k, m)
 
 
 def _chunk_function(run, k, m):
@@ -93,7 +93,7 @@ def _chunk_function(run, k, m):
     def guarded(state, t, values, key):
         # steps past T (padding of the last chunk) leave the state alone
         def skip(s):
-            nan = jnp.full(run.n_total, jnp.nan)
+            nan = jnp.full(run.n_total, jnp.nan) if run.measures else None
             return s, nan, nan
         return jax.lax.cond(t < run.steps, lambda s: step(s, t, values, key), skip, state)
 

@@ -11,12 +11,18 @@ memory and imports do not leak from one to the next):
     :func:`samtheory.simulate` with ``backend="numpy"``, the reference path.
 ``fast``
     :func:`samtheory.simulate` with ``backend="jax"``: the same objective and method code compiled
-    by XLA (:mod:`samtheory._jax_backend`).
+    by XLA (:mod:`samtheory._jax_backend`), with its per-step measures.
 ``jax-ref``
     A hand-written JAX program (``jit`` + ``vmap`` + ``lax.scan``, float64) of the same update that
     records the same summaries the simulator records (final iterate, minimum and mean of
     :math:`f-f^*`, mean :math:`\|\nabla f\|^2`), written directly in ``jax.numpy`` without
-    samtheory. Its update-only variant (no summaries) is reported as ``jax-update``.
+    samtheory.
+``fast-update`` and ``jax-update``
+    The same two without the per-step measures (``simulate(..., measures=False)`` and the
+    hand-written update alone).
+
+Each implementation's "ratio to JAX" is against the hand-written program doing the same work:
+``jax-ref`` for the runs with measures, ``jax-update`` for the update-only runs.
 
 Workloads (trajectory-steps = trajectories x steps):
 
@@ -28,10 +34,12 @@ Workloads (trajectory-steps = trajectories x steps):
   the ``asymmetric-noise`` counterexample's defaults (ρ = 0.1, σ = 0.2, its largest valid η),
   10^4 chains x 10^4 steps;
 * **W4** Unified SAM λ = 0.5, ridge regression n = d = 100 (reg 0.1), single-sample uniform
-  sampling, η = 0.01, ρ = 0.05, 5 trials x 10^5 steps.
+  sampling, η = 0.003 (η L_max = 0.4), ρ = 0.05, 5 trials x 10^5 steps.
 
 Throughput is the best of ``repeat`` timed runs after one warm-up run; compile time is the warm-up
-time minus the best run. ``--quick`` divides the sizes (for tests), so its numbers are not the
+time minus the best run. Memory: ``peak MB`` is the process's peak resident set (with Python,
+numpy, samtheory and, for the JAX columns, the JAX runtime loaded); ``run +MB`` is that peak minus
+the resident set just before the first call, i.e. what the run itself (and its compilation) adds. ``--quick`` divides the sizes (for tests), so its numbers are not the
 benchmark's.
 """
 from __future__ import annotations
@@ -45,7 +53,10 @@ import time
 
 import numpy as np
 
-IMPLEMENTATIONS = ("loop", "numpy", "fast", "jax-ref", "jax-update")
+IMPLEMENTATIONS = ("loop", "numpy", "fast", "jax-ref", "fast-update", "jax-update")
+#: which hand-written JAX program each implementation is compared with (the same work)
+JAX_PEER = {"loop": "jax-ref", "numpy": "jax-ref", "fast": "jax-ref", "jax-ref": "jax-ref",
+            "fast-update": "jax-update", "jax-update": "jax-update"}
 
 WORKLOADS = {
     "W1": {"title": "deterministic SAM, 1-D cosine", "trajectories": 100_000, "steps": 1_000,
@@ -89,7 +100,7 @@ def problem(name, quick=False):
                   oracle=AdditiveNoise(f, p["sigma"], "rademacher"))
     else:
         f = Ridge.random(100, 100, reg=0.1, seed=0)
-        kw = dict(method="unified", lam=0.5, eta=0.01, rho=0.05, same_sample=True,
+        kw = dict(method="unified", lam=0.5, eta=0.003, rho=0.05, same_sample=True,
                   oracle=FiniteSumSampling(f, "uniform"))
     x0 = f.sample_points(np.random.default_rng(1), spec["trajectories"])
     return f, kw, x0, spec
@@ -97,14 +108,14 @@ def problem(name, quick=False):
 
 # -- implementations ----------------------------------------------------------------------------------
 
-def _run_simulate(name, backend, quick):
+def _run_simulate(name, backend, quick, measures=True):
     from .simulate import simulate
     f, kw, x0, spec = problem(name, quick)
     method = kw.pop("method")
 
     def once():
         return simulate(f, method, x0=x0, trajectories=spec["trajectories"], steps=spec["steps"],
-                        record_every=None, backend=backend, **kw)
+                        record_every=None, backend=backend, measures=measures, **kw)
     return once, spec["trajectories"] * spec["steps"]
 
 
@@ -240,15 +251,18 @@ def run_cell(name, impl, quick=False, repeat=3):
         once, work = _run_loop(name, quick)
     elif impl == "numpy":
         once, work = _run_simulate(name, "numpy", quick)
-    elif impl == "fast":
-        once, work = _run_simulate(name, "jax", quick)
+    elif impl in ("fast", "fast-update"):
+        once, work = _run_simulate(name, "jax", quick, measures=impl == "fast")
     elif impl in ("jax-ref", "jax-update"):
         once, work = _jax_reference(name, quick, summaries=impl == "jax-ref")
     else:
         raise ValueError(f"unknown implementation {impl!r}; choose from {IMPLEMENTATIONS}")
-    if impl == "fast":
-        import jax  # noqa: F401  (imported before the baseline, as it is for the JAX reference)
-    base_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if impl != "loop" and impl != "numpy":
+        # start the JAX runtime before the baseline, so the increase is the run's (with compiling)
+        import jax
+        with jax.enable_x64(True):
+            jax.numpy.zeros(1).block_until_ready()
+    base_kb = _current_rss_kb()
     t = time.perf_counter()
     once()
     first = time.perf_counter() - t
@@ -259,11 +273,25 @@ def run_cell(name, impl, quick=False, repeat=3):
         times.append(time.perf_counter() - t)
     best = min(times)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    compiled = impl in ("fast", "jax-ref", "jax-update")
+    compiled = impl != "loop" and impl != "numpy"
     return {"workload": name, "implementation": impl, "trajectory_steps": work,
             "seconds": best, "throughput": work / best,
             "compile_seconds": max(0.0, first - best) if compiled else None,
-            "peak_rss_mb": peak_kb / 1024, "rss_before_run_mb": base_kb / 1024}
+            "peak_rss_mb": peak_kb / 1024, "rss_before_run_mb": base_kb / 1024,
+            "run_peak_increase_mb": max(0.0, peak_kb - base_kb) / 1024}
+
+
+def _current_rss_kb():
+    """Resident set size now (Linux /proc; the peak so far elsewhere)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _cell_in_subprocess(name, impl, quick, repeat):
@@ -291,10 +319,11 @@ def run(workloads=("W1", "W2", "W3", "W4"), quick=False, repeat=3, progress=None
             if progress:
                 progress(f"{name} {impl}")
             cells[impl] = _cell_in_subprocess(name, impl, quick, repeat)
-        ref = cells.get("jax-ref", {}).get("throughput")
         loop = cells.get("loop", {}).get("throughput")
         for impl, cell in cells.items():
             tp = cell.get("throughput")
+            ref = cells.get(JAX_PEER[impl], {}).get("throughput")
+            cell["compared_with"] = JAX_PEER[impl]
             cell["ratio_to_jax"] = tp / ref if (tp and ref) else None
             cell["ratio_to_loop"] = tp / loop if (tp and loop) else None
             rows.append(cell)
@@ -313,8 +342,8 @@ def _jax_version():
 
 
 def format_table(report) -> str:
-    head = (f"{'workload':8} {'implementation':14} {'traj-steps/s':>13} {'vs jax-ref':>10} "
-            f"{'vs loop':>9} {'compile s':>9} {'peak MB':>8}")
+    head = (f"{'workload':8} {'implementation':14} {'traj-steps/s':>13} {'vs JAX':>10} "
+            f"{'vs loop':>9} {'compile s':>9} {'peak MB':>8} {'run +MB':>8}")
     lines = [head, "-" * len(head)]
     for r in report["rows"]:
         if "error" in r:
@@ -325,7 +354,8 @@ def format_table(report) -> str:
             return format(v, fmt) if v is not None else "-"
         lines.append(f"{r['workload']:8} {r['implementation']:14} {r['throughput']:13.3e} "
                      f"{num(r['ratio_to_jax'], '10.2f')} {num(r['ratio_to_loop'], '9.0f')} "
-                     f"{num(r['compile_seconds'], '9.2f')} {r['peak_rss_mb']:8.0f}")
+                     f"{num(r['compile_seconds'], '9.2f')} {r['peak_rss_mb']:8.0f} "
+                     f"{r['run_peak_increase_mb']:8.0f}")
     m = report["machine"]
     lines.append(f"machine: {m['platform']}, {m['cpus']} CPUs, Python {m['python']}, numpy {m['numpy']}, "
                  f"jax {m['jax']}" + ("  (quick sizes: not the benchmark's numbers)" if report["quick"] else ""))

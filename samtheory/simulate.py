@@ -199,6 +199,7 @@ class _Run:
     history: bool
     seed: object
     step_seed: object
+    measures: bool = True
 
     @property
     def dim(self):
@@ -229,30 +230,32 @@ def _advance(run, state, t, eta, rho, lam, source):
     r"""One step :math:`t\to t+1` of every trajectory: measure :math:`x_t`, then update it.
 
     A pure function of the state, shared by the numpy loop and the compiled JAX scan, so both
-    backends run the same arithmetic in the same order. Returns ``(state, loss_t, gradsq_t)``.
+    backends run the same arithmetic in the same order. Returns ``(state, loss_t, gradsq_t)``
+    (``None, None`` when ``run.measures`` is off: the update only).
     """
     objective, oracle = run.objective, run.oracle
     x = state["x"]
     xp = namespace(x)
-    loss = objective.value(x) - objective.f_star
-    diverged, diverged_at = state["diverged"], state["diverged_at"]
-    if xp is not np or not np.all(loss <= run.threshold):  # numpy: skip the bookkeeping when all are fine
-        newly = ~(loss <= run.threshold) & ~diverged
-        diverged_at = xp.where(newly, t, diverged_at)
-        diverged = diverged | newly
     if oracle is None:
         ascent_grad = descent_grad = objective.grad
-        g_exact = None  # the ascent gradient of the step
     else:
-        g_exact = objective.grad(x)
         ascent_sample = oracle.draw(source, run.n_total)
         descent_sample = ascent_sample if (run.same_sample or run.perturbation is None) else (
             oracle.draw(source, run.n_total))
         ascent_grad = lambda z: oracle.grad(z, ascent_sample)  # noqa: E731
         descent_grad = lambda z: oracle.grad(z, descent_sample)  # noqa: E731
     x_next, g = sam_step(x, eta, rho, lam, run.perturbation, ascent_grad, descent_grad, run.eps)
-    if g_exact is None:
-        g_exact = g
+    if not run.measures:
+        return {**state, "x": x_next}, None, None
+
+    loss = objective.value(x) - objective.f_star
+    diverged, diverged_at = state["diverged"], state["diverged_at"]
+    if xp is not np or not np.all(loss <= run.threshold):  # numpy: skip the bookkeeping when all are fine
+        newly = ~(loss <= run.threshold) & ~diverged
+        diverged_at = xp.where(newly, t, diverged_at)
+        diverged = diverged | newly
+    # deterministic runs measure the ascent gradient, which is the exact gradient at x_t
+    g_exact = g if oracle is None else objective.grad(x)
     gradsq = xp.einsum("ij,ij->i", g_exact, g_exact)
     in_tail = t >= run.tail_start
     new = {
@@ -343,7 +346,7 @@ def _choose_backend(backend, run):
 def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None, trajectories=1,
              oracle=None, same_sample=True, seed=0, eps=0.0, record_every="auto", history=False,
              tail=0.1, divergence_threshold=1e100, progress=False, start_scale=None,
-             backend="auto"):
+             backend="auto", measures=True):
     r"""Simulate a SAM-family method on many trajectories at once.
 
     Parameters
@@ -385,6 +388,18 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
         :math:`f(x_t)-f^*` above this counts as divergence.
     progress : bool
         Show a progress bar on stderr.
+    backend : {"auto", "numpy", "jax"}
+        ``"numpy"``: the reference loop. ``"jax"``: the same code compiled by XLA
+        (:mod:`samtheory._jax_backend`; needs ``pip install 'samtheory[fast]'``). ``"auto"``
+        (default): JAX when it is installed, the run can be traced, and the numpy loop is
+        predicted to take longer than :data:`AUTO_JAX_SECONDS`; numpy otherwise. The choice and its
+        reason are in ``result.backend`` and ``result.backend_note``; see docs/backend.md.
+    measures : bool
+        ``True`` (default): evaluate :math:`f` and :math:`\nabla f` at every iterate for the
+        running summaries and curves. ``False``: the update only; the per-step summaries are
+        ``nan``, nothing is recorded, and divergence is judged at the last iterate only. In
+        stochastic finite-sum runs the exact :math:`f` and :math:`\nabla f` cost :math:`n` times a
+        sampled gradient, so this can be many times faster.
 
     Returns
     -------
@@ -440,6 +455,11 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
     x_start = x.copy()
     rng = np.random.default_rng(step_seq)
 
+    if not measures:
+        if history or record_every not in ("auto", None):
+            raise InvalidParameterError("measures=False records nothing: leave record_every at 'auto' "
+                                        "or None and history=False")
+        record_every = None
     if record_every == "auto":
         record_every = max(1, steps // 200)
     elif record_every is not None:
@@ -452,7 +472,7 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
                threshold=float(divergence_threshold), grid_shape=tuple(grid_shape),
                trajectories=trajectories, n_total=n_total, tables=tables,
                record_times=record_times, record_every=record_every, history=history, seed=seed,
-               step_seed=step_seq)
+               step_seed=step_seq, measures=bool(measures))
     chosen, backend_note = _choose_backend(backend, run)
     state = _initial_state(x, n_total)
     records = _Records(record_times, n_total, dim, history)
@@ -486,6 +506,8 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
         "loss_tail_mean": state["loss_tail"] / n_tail, "gradsq_tail_mean": state["gradsq_tail"] / n_tail,
     }
     for key, arr in summaries.items():
+        if not measures and key not in ("loss", "gradsq"):
+            arr = np.full(n_total, np.nan)  # not measured along the way
         arr = np.where(status_diverged, np.nan, arr)
         summaries[key] = arr.reshape(batch_shape)
     x_final = np.where(status_diverged[:, None], np.nan, x)
@@ -512,7 +534,7 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
         loss_history=None if loss_hist is None else loss_hist.reshape((n_rec,) + batch_shape),
         gradsq_history=None if gradsq_hist is None else gradsq_hist.reshape((n_rec,) + batch_shape),
         x_history=None if x_hist is None else x_hist.reshape((n_rec,) + batch_shape + (dim,)),
-        backend=chosen, backend_note=backend_note,
+        backend=chosen, backend_note=backend_note, measures=bool(measures),
         **summaries,
     )
     return result

@@ -235,3 +235,12 @@ def test_untraceable_method_is_refused_by_jax_and_falls_back_under_auto():
 def test_bad_backend_name_is_a_clear_error():
     with pytest.raises(InvalidParameterError, match="backend must be one of"):
         simulate(get_function("quadratic"), "sam", eta=0.1, rho=0.1, steps=5, backend="numba")
+
+
+def test_measures_false_equals_the_numpy_reference():
+    f = get_function("cosine")
+    kw = dict(eta=0.1, rho=0.1, steps=500, trajectories=30, measures=False)
+    a = simulate(f, "sam", backend="numpy", **kw)
+    b = simulate(f, "sam", backend="jax", **kw)
+    np.testing.assert_allclose(b.x, a.x, rtol=RTOL, atol=RTOL * np.abs(a.x).max())
+    assert b.loss_history is None and np.all(np.isnan(b.loss_mean))

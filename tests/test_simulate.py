@@ -172,3 +172,18 @@ def test_result_behaves_like_optimize_result(quad):
     assert "SimulationResult" in repr(r)
     import json
     json.dumps(r.summary())  # JSON-safe
+
+
+def test_measures_false_runs_the_same_update_without_the_summaries():
+    from samtheory.oracles import AdditiveNoise
+    f = get_function("asymmetric-quadratic")
+    kw = dict(eta=0.05, rho=0.1, steps=300, trajectories=20, seed=4, backend="numpy",
+              oracle=AdditiveNoise(f, 0.3, "gaussian"), same_sample=False)
+    full = simulate(f, "sam", **kw)
+    bare = simulate(f, "sam", measures=False, **kw)
+    np.testing.assert_array_equal(bare.x, full.x)        # same stream, same update
+    np.testing.assert_array_equal(bare.loss, full.loss)  # the last iterate is still measured
+    assert np.all(np.isnan(bare.loss_mean)) and np.all(np.isnan(bare.loss_min))
+    assert bare.loss_history is None and bare.measures is False
+    with pytest.raises(InvalidParameterError, match="measures=False records nothing"):
+        simulate(f, "sam", measures=False, history=True, **kw)
