@@ -37,9 +37,10 @@ Workloads (trajectory-steps = trajectories x steps):
   sampling, η = 0.003 (η L_max = 0.4), ρ = 0.05, 5 trials x 10^5 steps.
 
 Throughput is the best of ``repeat`` timed runs after one warm-up run; compile time is the warm-up
-time minus the best run. Memory: ``peak MB`` is the process's peak resident set (with Python,
-numpy, samtheory and, for the JAX columns, the JAX runtime loaded); ``run +MB`` is that peak minus
-the resident set just before the first call, i.e. what the run itself (and its compilation) adds. ``--quick`` divides the sizes (for tests), so its numbers are not the
+time minus the best run. Memory (Linux): ``peak MB`` is the process's peak resident set during
+the runs (the peak is reset after the imports, with Python, numpy, samtheory and, for the JAX
+columns, the started JAX runtime already resident); ``run +MB`` is that peak minus the resident
+set just before the first call, i.e. what the run itself and its compilation add. ``--quick`` divides the sizes (for tests), so its numbers are not the
 benchmark's.
 """
 from __future__ import annotations
@@ -262,7 +263,8 @@ def run_cell(name, impl, quick=False, repeat=3):
         import jax
         with jax.enable_x64(True):
             jax.numpy.zeros(1).block_until_ready()
-    base_kb = _current_rss_kb()
+    base_kb = _status_kb("VmRSS")
+    _reset_peak_rss()
     t = time.perf_counter()
     once()
     first = time.perf_counter() - t
@@ -272,7 +274,7 @@ def run_cell(name, impl, quick=False, repeat=3):
         once()
         times.append(time.perf_counter() - t)
     best = min(times)
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = _status_kb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     compiled = impl != "loop" and impl != "numpy"
     return {"workload": name, "implementation": impl, "trajectory_steps": work,
             "seconds": best, "throughput": work / best,
@@ -281,17 +283,25 @@ def run_cell(name, impl, quick=False, repeat=3):
             "run_peak_increase_mb": max(0.0, peak_kb - base_kb) / 1024}
 
 
-def _current_rss_kb():
-    """Resident set size now (Linux /proc; the peak so far elsewhere)."""
+def _status_kb(field):
+    """A memory field of /proc/self/status in kB (``VmRSS`` now, ``VmHWM`` the peak), or 0."""
     try:
         with open("/proc/self/status") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         pass
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return 0
+
+
+def _reset_peak_rss():
+    """Start the peak (VmHWM) afresh, so it measures the run and not the imports (Linux >= 4.0)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
 
 
 def _cell_in_subprocess(name, impl, quick, repeat):

@@ -91,6 +91,8 @@ class SimulationResult(dict):
             "same_sample": self["same_sample"],
             "seed": self["seed"],
             "conventions": self["conventions"],
+            "backend": self.get("backend"),
+            "backend_note": self.get("backend_note"),
             "status_counts": {str(s): int(c) for s, c in zip(statuses, counts)},
             "final_loss": stats(self["loss"]),
             "final_gradsq": stats(self["gradsq"]),
@@ -319,7 +321,7 @@ BACKENDS = ("auto", "numpy", "jax")
 def _predicted_numpy_seconds(run):
     """A rough cost model of the numpy loop: a fixed Python cost per step plus a cost per
     element (trajectory x coordinate) per step; constants measured on 2 cores (docs/backend.md)."""
-    per_step = 30e-6 + 30e-9 * run.n_total * run.dim
+    per_step = 45e-6 + (45e-6 if run.oracle is not None else 0.0) + 45e-9 * run.n_total * run.dim
     return run.steps * per_step
 
 
