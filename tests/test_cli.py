@@ -328,3 +328,14 @@ def test_to_jsonable():
            "e": np.bool_(True)}
     assert json.loads(json.dumps(to_jsonable(obj), allow_nan=False)) == {
         "a": 1.5, "b": [1, 2], "c": None, "d": [1.0, None], "e": True}
+
+
+def test_simulate_backend_option(capsys):
+    status, out, err = run(capsys, "simulate", "--function", "cosine", "--method", "sam", "--eta", "0.1",
+                           "--rho", "0.1", "--steps", "50", "--backend", "numpy", "--json")
+    assert status == 0, err
+    s = json.loads(out)
+    assert s["backend"] == "numpy" and s["backend_note"] == "requested"
+    status, out, err = run(capsys, "simulate", "--function", "cosine", "--method", "sam", "--eta", "0.1",
+                           "--steps", "50", "--backend", "numba")
+    assert status == 2 and "--backend" in err
