@@ -4,7 +4,10 @@ r"""The batched simulator of the SAM family.
 grid of hyperparameters :math:`(\eta,\rho,\lambda)`, deterministic or stochastic, and returns a
 :class:`SimulationResult`.
 
-The update itself is :func:`sam_step`, kept in one place so that a faster backend can replace it.
+The update itself is :func:`sam_step`, and one step of the loop (measure, then update, every
+trajectory) is ``_advance``, a pure function of the loop state. Both backends run that same
+function: the numpy loop here calls it once per step, and :mod:`samtheory._jax_backend` compiles
+it with ``jax.lax.scan`` (``backend=`` of :func:`simulate`; docs/backend.md).
 
 Measures recorded for every trajectory (with :math:`f^*` the objective's optimal value and the
 *exact* :math:`f`, :math:`\nabla f` also in stochastic runs):
@@ -19,7 +22,9 @@ Measures recorded for every trajectory (with :math:`f^*` the objective's optimal
 **Random stream.** ``np.random.SeedSequence(seed)`` is spawned into two generators: the first
 draws random starting points (only when ``x0`` is not given), the second the oracle samples, step
 after step: at each step the ascent samples for all trajectories, then (independent-sample mode
-only) the descent samples. The same seed therefore gives bit-identical results.
+only) the descent samples. The same seed therefore gives bit-identical results. The JAX backend
+shares the starting points and draws the samples of step ``t`` from
+``jax.random.fold_in(key, t)`` instead (a documented stream of its own; :mod:`samtheory._jax_backend`).
 
 **Divergence.** A trajectory whose :math:`f(x_t)-f^*` becomes non-finite or exceeds
 ``divergence_threshold`` gets status ``"diverged"`` and the step where it happened; its measures
