@@ -234,7 +234,8 @@ def _breakpoints(objective, lo, hi, model):
 
 
 def _piece_integral_exact(objective, a, b, rho, model):
-    """Exact integral of v over (a, b), on which the sign probabilities are constant."""
+    """Exact integral of v over (a, b), on which the sign probabilities are constant (``a``, ``b``:
+    arrays of piece ends, one integral per piece)."""
     mid = 0.5 * (a + b)
     g_mid = _fprime(objective, mid)
     if model is None:
@@ -301,16 +302,12 @@ def virtual_loss(objective, x, rho, *, form="integral", noise=None, sigma=None, 
     span = max(hi - lo, 1e-12)
     breaks = _breakpoints(objective, lo - 1e-9 * span, hi + 1e-9 * span, model)
     nodes = np.unique(np.concatenate([flat, breaks[(breaks > lo) & (breaks < hi)], [x_ref]]))
-    increments = np.zeros(nodes.size - 1)
-    for i, (a, b) in enumerate(zip(nodes[:-1], nodes[1:])):
-        if b <= a:
-            continue
-        if method == "exact":
-            increments[i] = _piece_integral_exact(objective, a, b, rho, model)
-        else:
-            increments[i] = integrate.quad(
-                lambda s: float(virtual_gradient(objective, s, rho, noise=model, mode=mode)), a, b,
-                epsabs=1e-14, epsrel=1e-12, limit=200)[0]
+    if method == "exact":  # every piece at once (the nodes are sorted and distinct)
+        increments = _piece_integral_exact(objective, nodes[:-1], nodes[1:], rho, model)
+    else:
+        increments = np.array([integrate.quad(
+            lambda s: float(virtual_gradient(objective, s, rho, noise=model, mode=mode)), a, b,
+            epsabs=1e-14, epsrel=1e-12, limit=200)[0] for a, b in zip(nodes[:-1], nodes[1:])])
     cumulative = np.concatenate([[0.0], np.cumsum(increments)])
     at_ref = cumulative[np.searchsorted(nodes, x_ref)]
     values = J_ref + cumulative[np.searchsorted(nodes, flat)] - at_ref
