@@ -1,4 +1,4 @@
-"""The JAX backend against the numpy reference path (samtheory/_jax_backend.py, simulate.py).
+"""samtheory/_jax_backend.py: the JAX backend against the numpy reference path (simulate.py).
 
 Deterministic runs must agree to 1e-12 relative: both backends run the same code
 (``simulate._advance``), so the only differences are the last bits of ``sin``/``exp``/``log``
