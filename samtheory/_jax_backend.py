@@ -23,7 +23,9 @@ the loop:
   the shared numpy stream, so ``x0`` is identical on both backends.
 * **Compilation cache.** A compiled chunk is reused for the same objective and oracle objects,
   method, sizes and static settings (up to :data:`CACHE_SIZE` entries); hyperparameter values
-  are arguments, so a new :math:`\eta` or :math:`\rho` does not recompile.
+  are arguments, so a new :math:`\eta` or :math:`\rho` does not recompile. The objective's and
+  oracle's attributes are compiled in as constants, so they are treated as immutable: to change
+  :math:`\sigma` or a constant, build a new object (as every construction in samtheory does).
 """
 from __future__ import annotations
 
@@ -36,7 +38,6 @@ import numpy as np
 CACHE_SIZE = 32
 #: Steps per chunk are about this many when nothing is recorded (fewer chunks = less Python).
 TARGET_CHUNK_STEPS = 4096
-#: Bound on the stochastic samples alive in one chunk (elements), which bounds its memory.
 _cache: OrderedDict = OrderedDict()
 
 
