@@ -146,7 +146,7 @@ def unsupported(run):
     try:
         with jax.enable_x64(True):
             fn = compiled(run, k, m)
-            state = _initial_state(np.zeros((run.n_total, run.dim)), run.n_total)
+            state = _initial_state(run, np.zeros((run.n_total, run.dim)))
             jax.eval_shape(fn, *_with_t0(*_arguments(run, state)))
     except Exception as exc:  # any tracing failure means: not expressible in jax.numpy
         _cache.pop(_key(run, k, m), None)

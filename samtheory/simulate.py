@@ -213,9 +213,11 @@ class _Run:
         return self.objective.dim
 
 
-def _initial_state(x, n_total):
-    """The loop state: iterates, running summaries and divergence bookkeeping."""
-    return {
+def _initial_state(run, x):
+    """The loop state: iterates, running summaries and divergence bookkeeping, and (with
+    measures) the exact :math:`f(x_t)-f^*` and :math:`\nabla f(x_t)` of the current iterates."""
+    n_total = run.n_total
+    state = {
         "x": x,
         "loss_min": np.full(n_total, np.inf),
         "loss_sum": np.zeros(n_total), "gradsq_sum": np.zeros(n_total),
@@ -223,6 +225,11 @@ def _initial_state(x, n_total):
         "diverged": np.zeros(n_total, dtype=bool),
         "diverged_at": np.full(n_total, -1, dtype=np.int64),
     }
+    if run.measures:
+        with np.errstate(all="ignore"):
+            state["loss"] = run.objective.value(x) - run.objective.f_star
+            state["grad"] = run.objective.grad(x)
+    return state
 
 
 def _when(condition, value, xp):
@@ -234,39 +241,48 @@ def _when(condition, value, xp):
 
 
 def _advance(run, state, t, eta, rho, lam, source):
-    r"""One step :math:`t\to t+1` of every trajectory: measure :math:`x_t`, then update it.
+    r"""One step :math:`t\to t+1` of every trajectory: account for :math:`x_t`, then update it.
 
     A pure function of the state, shared by the numpy loop and the compiled JAX scan, so both
     backends run the same arithmetic in the same order. Returns ``(state, loss_t, gradsq_t)``
     (``None, None`` when ``run.measures`` is off: the update only).
+
+    With measures, the state carries :math:`f(x_t)-f^*` and :math:`\nabla f(x_t)`, evaluated once
+    when :math:`x_t` is produced (at the end of the previous step). Under numpy this only saves
+    deterministic runs a gradient (the carried one is the ascent gradient); under XLA it also
+    keeps each evaluation to one fusion: when ``f(x)`` and ``grad f(x)`` were read by several
+    consumers in the same step, XLA on CPU recomputed their ``sin``/``cos`` in each of them
+    (docs/backend.md).
     """
     objective, oracle = run.objective, run.oracle
     x = state["x"]
     xp = namespace(x)
     if oracle is None:
         ascent_grad = descent_grad = objective.grad
+        if run.measures:
+            ascent_grad = lambda z: state["grad"]  # noqa: E731  (z is x: its gradient is carried)
     else:
         ascent_sample = oracle.draw(source, run.n_total)
         descent_sample = ascent_sample if (run.same_sample or run.perturbation is None) else (
             oracle.draw(source, run.n_total))
         ascent_grad = lambda z: oracle.grad(z, ascent_sample)  # noqa: E731
         descent_grad = lambda z: oracle.grad(z, descent_sample)  # noqa: E731
-    x_next, g = sam_step(x, eta, rho, lam, run.perturbation, ascent_grad, descent_grad, run.eps)
+    x_next, _ = sam_step(x, eta, rho, lam, run.perturbation, ascent_grad, descent_grad, run.eps)
     if not run.measures:
         return {**state, "x": x_next}, None, None
 
-    loss = objective.value(x) - objective.f_star
+    loss, g_exact = state["loss"], state["grad"]
     diverged, diverged_at = state["diverged"], state["diverged_at"]
     if xp is not np or not np.all(loss <= run.threshold):  # numpy: skip the bookkeeping when all are fine
         newly = ~(loss <= run.threshold) & ~diverged
         diverged_at = xp.where(newly, t, diverged_at)
         diverged = diverged | newly
-    # deterministic runs measure the ascent gradient, which is the exact gradient at x_t
-    g_exact = g if oracle is None else objective.grad(x)
     gradsq = xp.einsum("ij,ij->i", g_exact, g_exact)
     in_tail = t >= run.tail_start
     new = {
         "x": x_next,
+        "loss": objective.value(x_next) - objective.f_star,
+        "grad": objective.grad(x_next),
         "loss_min": xp.fmin(state["loss_min"], loss),
         "loss_sum": state["loss_sum"] + loss,
         "gradsq_sum": state["gradsq_sum"] + gradsq,
@@ -481,7 +497,7 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
                record_times=record_times, record_every=record_every, history=history, seed=seed,
                step_seed=step_seq, measures=bool(measures))
     chosen, backend_note = _choose_backend(backend, run)
-    state = _initial_state(x, n_total)
+    state = _initial_state(run, x)
     records = _Records(record_times, n_total, dim, history)
     bar = _progress_bar(steps, progress, f"{meth.name} on {objective.name}")
     if chosen == "jax":
