@@ -15,6 +15,11 @@ Example::
 
 ``value`` and ``grad`` must accept points of shape ``(..., d)``. Constants you give are *claims*:
 they are marked as not tight and ``check_constants`` tries to falsify them like any other.
+
+The wrapper adds nothing that blocks :func:`jax.jit`: under the JAX backend ``value`` and ``grad``
+receive tracers, and they compile when written with operations both namespaces share (``xp =
+samtheory._array.namespace(x)``, then ``xp.sqrt`` ...). Callables written with numpy functions, as
+in the example, run on the numpy backend only.
 """
 from __future__ import annotations
 

@@ -223,10 +223,17 @@ class FiniteSum(Objective):
         array, shape (T, d)
         """
         if is_jax(x) or is_jax(idx) or is_jax(weights):
-            # traced by the JAX backend, which builds the samples itself: only shapes can be checked
-            if x.ndim != 2 or idx.shape != weights.shape or idx.shape[0] != x.shape[0]:
-                raise InvalidParameterError(f"sampled_grad: shapes x {x.shape}, idx {idx.shape}, "
-                                            f"weights {weights.shape} do not match")
+            # traced by the JAX backend: shapes and dtypes are static and are checked; the range of
+            # idx would need concrete values, so it is not (out-of-range indices are clamped by JAX)
+            xp = namespace(x, idx, weights)
+            x, idx, weights = xp.asarray(x, dtype=float), xp.asarray(idx), xp.asarray(weights, dtype=float)
+            if (x.ndim != 2 or x.shape[1] != self.dim or idx.ndim != 2 or idx.shape[0] != x.shape[0]
+                    or idx.shape[1] < 1 or weights.shape != idx.shape):
+                raise InvalidParameterError(
+                    f"sampled_grad: need x (T, {self.dim}), idx and weights (T, b) with b >= 1; got shapes "
+                    f"x {x.shape}, idx {idx.shape}, weights {weights.shape}")
+            if not xp.issubdtype(idx.dtype, xp.integer):
+                raise InvalidParameterError(f"idx must be an integer array; got dtype {idx.dtype}")
             return self._weighted_grad_sum(x, idx, weights) / idx.shape[1]
         x = np.asarray(x, dtype=float)
         idx = np.asarray(idx)
@@ -255,10 +262,12 @@ class FiniteSum(Objective):
 
 
 def _expit(z):
-    """The logistic sigmoid: scipy's on numpy arrays, ``jax.nn.sigmoid`` on JAX arrays."""
+    """The logistic sigmoid, picked by namespace: ``scipy.special.expit`` on numpy arrays (so numpy
+    results do not change), ``jax.scipy.special.expit`` on JAX arrays and tracers (scipy's ufunc
+    cannot be traced)."""
     if is_jax(z):
-        import jax
-        return jax.nn.sigmoid(z)
+        from jax.scipy.special import expit as jax_expit
+        return jax_expit(z)
     return expit(z)
 
 
@@ -327,7 +336,7 @@ class _LinearModelSum(FiniteSum):
     def _weighted_grad_sum(self, x, idx, weights):
         # Gather the sampled rows: (T, b, d). Memory T*b*d, which for minibatches (b << n) is far
         # below forming all n residuals per trajectory.
-        xp = namespace(x, idx)
+        xp = namespace(x, idx, weights)
         rows = xp.asarray(self.A)[idx]
         z = xp.einsum("tbd,td->tb", rows, x)
         coef = weights * self._slope(z, xp.asarray(self.targets)[idx])
