@@ -521,7 +521,7 @@ class Explorer:
         from matplotlib.widgets import Button, CheckButtons, RadioButtons, Slider
         title = self.name + (f": {self.ce.title}" if self.ce is not None else " (user-defined objective)")
         self.title = _RasterText(fig, 0.5, 0.977, title, fontsize=13, ha="center", va="top")
-        self.ax_f = fig.add_axes([0.075, 0.455, 0.39, 0.415])
+        self.ax_f = fig.add_axes([0.09, 0.455, 0.375, 0.415])  # room for tick labels like -0.00050
         self.ax_t = fig.add_axes([0.57, 0.455, 0.41, 0.415])
         for ax in (self.ax_f, self.ax_t):
             ax.tick_params(labelsize=10)
