@@ -17,9 +17,29 @@ Example (a complete pytest file)::
 Each assertion checks one theorem on one instance and raises ``AssertionError`` unless the
 verdict is ``holds``; the message names the theorem, the instance, the verdict and its reason,
 the first violating step and the margin.
+
+**Constants of your own functions.** A verdict is only as good as the constants of the function
+(β, μ, PL, Lipschitz): the bounds are computed from them. The catalog's constants are derived
+from the formulas; the constants given to a :class:`~samtheory.functions.CustomObjective` are the
+user's *claims*. ``assert_bound_holds`` and ``assert_floor_at_least`` therefore take a
+keyword-only option ``check_constants``:
+
+* ``None`` (default): on for a :class:`~samtheory.functions.CustomObjective`, off otherwise;
+* ``True`` / ``False``: force it on / off (for any function).
+
+When on, :func:`samtheory.functions.check_constants` (seeded, so the outcome is reproducible) first
+tries to falsify every claimed constant on random points and pairs, and the assertion raises
+``AssertionError`` naming each falsified claim (e.g. ``smoothness``) before any theorem is
+checked. When the function is a ``CustomObjective``, a failure message also says that its
+constants are user claims: *unverified* if ``check_constants`` was not run, and otherwise only
+not falsified on random samples, which does not prove them. A wrong claim, not the theorem, may
+then be the cause of the failure.
 """
 from __future__ import annotations
 
+from ._validation import InvalidParameterError
+from .functions import CustomObjective
+from .functions import check_constants as _check_constants
 from .theorems import Instance, check, get_theorem
 
 __all__ = ["assert_bound_holds", "assert_floor_at_least", "assert_not_applicable", "instance"]
@@ -32,7 +52,11 @@ def instance(function, **params) -> Instance:
     return Instance(function, **params)
 
 
-def _message(verdict):
+#: seed of the falsification run of ``check_constants`` (a fixed seed keeps assertions reproducible)
+CONSTANTS_SEED = 0
+
+
+def _message(verdict, note=None):
     parts = [f"theorem {verdict.theorem!r} is {verdict.verdict.upper()} on instance {verdict.instance!r}",
              f"reason: {verdict.reason}"]
     if verdict.first_violation is not None:
@@ -41,38 +65,83 @@ def _message(verdict):
         parts.append(f"margin (bound - measure): {verdict.margin:.6g}")
     if verdict.ratio is not None:
         parts.append(f"ratio (measure / bound): {verdict.ratio:.6g}")
+    if note:
+        parts.append(note)
     return "\n  ".join(parts)
 
 
-def _run(theorem, function, params, expect_kind=None):
+def _claims(objective):
+    return ", ".join(f"{k}={c.value:.6g}" for k, c in objective.constants.items()) or "none"
+
+
+def _verify_constants(objective):
+    """Run check_constants; raise AssertionError naming every falsified claim."""
+    report = _check_constants(objective, rng=CONSTANTS_SEED)
+    failures = report.failures()
+    if failures:
+        lines = [f"claimed constants of {objective.name!r} are falsified by samtheory.functions.check_constants "
+                 f"(no theorem was checked): {', '.join(c.name for c in failures)}"]
+        for c in failures:
+            lines.append(f"{c.name}: claimed {c.claimed:.6g}; {c.violations} of {c.samples} samples violate it "
+                         f"(worst lhs/rhs {c.worst_ratio:.6g} at {c.worst_point})")
+        raise AssertionError("\n  ".join(lines))
+
+
+def _run(theorem, function, params, expect_kind=None, check_constants=None):
     th = get_theorem(theorem)
     if expect_kind is not None and th.kind not in expect_kind:
         raise TypeError(f"{th.id} is a {th.kind} result; use the assertion for that kind")
-    return check(th, Instance(function, **params))
+    inst = Instance(function, **params)
+    try:
+        objective = inst.objective()
+    except InvalidParameterError:  # check() reports the invalid instance as not-applicable
+        objective = None
+    custom = isinstance(objective, CustomObjective)
+    run_check = objective is not None and (custom if check_constants is None else bool(check_constants))
+    if run_check:
+        _verify_constants(objective)
+    note = None
+    if custom:
+        if run_check:
+            note = (f"note: the constants of {objective.name!r} ({_claims(objective)}) are user claims; "
+                    f"check_constants found no counterexample on random samples, which does not prove them")
+        else:
+            note = (f"note: the constants of {objective.name!r} ({_claims(objective)}) are unverified user claims "
+                    f"(check_constants was not run): a wrong claim, not the theorem, may cause this failure")
+    return check(th, inst), note
 
 
-def assert_bound_holds(theorem, function, **params):
+def assert_bound_holds(theorem, function, *, check_constants=None, **params):
     """Assert that an upper bound, exact prediction or asymptotic property holds on the instance.
+
+    ``check_constants`` (keyword-only): ``None`` runs
+    :func:`samtheory.functions.check_constants` first for a
+    :class:`~samtheory.functions.CustomObjective` only; ``True``/``False`` force it on/off. A
+    falsified claimed constant raises ``AssertionError`` naming it.
 
     Returns the :class:`~samtheory.theorems.Verdict` so the caller can inspect margins.
     """
-    v = _run(theorem, function, params, expect_kind=("upper", "exact", "asymptotic"))
+    v, note = _run(theorem, function, params, expect_kind=("upper", "exact", "asymptotic"),
+                   check_constants=check_constants)
     if v.verdict != "holds":
-        raise AssertionError(_message(v))
+        raise AssertionError(_message(v, note))
     return v
 
 
-def assert_floor_at_least(theorem, function, **params):
-    """Assert that a lower-bound theorem's floor is respected (the measure stays at or above it)."""
-    v = _run(theorem, function, params, expect_kind=("lower",))
+def assert_floor_at_least(theorem, function, *, check_constants=None, **params):
+    """Assert that a lower-bound theorem's floor is respected (the measure stays at or above it).
+
+    ``check_constants`` as for :func:`assert_bound_holds`.
+    """
+    v, note = _run(theorem, function, params, expect_kind=("lower",), check_constants=check_constants)
     if v.verdict != "holds":
-        raise AssertionError(_message(v))
+        raise AssertionError(_message(v, note))
     return v
 
 
 def assert_not_applicable(theorem, function, **params):
     """Assert that the theorem refuses the instance (outside its preconditions); returns the reason."""
-    v = _run(theorem, function, params)
+    v, _ = _run(theorem, function, params, check_constants=False)
     if v.verdict != "not-applicable":
         raise AssertionError(f"expected {get_theorem(theorem).id} to be not applicable; got {v.verdict}: {v.reason}")
     return v.reason

@@ -29,6 +29,18 @@ def zero(expr):
     return sp.simplify(sp.expand(expr)) == 0
 
 
+def assert_rel_close(actual, expected, rtol):
+    """Elementwise |actual - expected| <= rtol |expected| with no absolute floor.
+
+    ``np.allclose``/``np.isclose`` add ``atol=1e-8`` by default, which swamps values of order
+    1e-9 and below (the P2 floors are 1e-9 .. 1e-12): a value off by a factor 4 would pass.
+    Every numeric comparison of this file is relative (or its absolute slack is justified on
+    the spot), so that a wrong constant fails at every scale.
+    """
+    np.testing.assert_allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float),
+                               rtol=rtol, atol=0)
+
+
 # ============================================================================================
 # Unified SAM (docs/proofs/unified-sam.md)
 # ============================================================================================
@@ -87,7 +99,10 @@ def test_unified_coefficient_condition_is_exactly_gamma_max():
         a, b, lv = rng.uniform(0, 5), rng.uniform(0, 2), rng.uniform(0, 1)
         rv = rng.uniform(0, 1.2) * S.rho_max(m, Lv, a, b, lv)
         assert math.isclose(f_r(m, Lv, a, b, lv), S.rho_max(m, Lv, a, b, lv), rel_tol=1e-12)
-        assert math.isclose(f_g(rv, m, Lv, a, b, lv), S.gamma_max(rv, m, Lv, a, b, lv), rel_tol=1e-9, abs_tol=1e-15)
+        # relative only: gamma_max can be close to 0 (rho near rho_max; smallest |value| here is
+        # ~7e-6), where an absolute slack would hide a wrong formula. rel_tol 1e-9 leaves room for
+        # the cancellation in the numerator mu - L rho (...) near its root.
+        assert math.isclose(f_g(rv, m, Lv, a, b, lv), S.gamma_max(rv, m, Lv, a, b, lv), rel_tol=1e-9, abs_tol=0)
         assert (S.gamma_max(rv, m, Lv, a, b, lv) > 0) == (rv < S.rho_max(m, Lv, a, b, lv))
 
 
@@ -188,7 +203,10 @@ def test_decreasing_schedule_closed_form_on_the_worst_case_recursion(lv):
     r[0] = 5.0
     for s in range(steps):
         r[s + 1] = (1 - gt[s] * mv) * r[s] + S.pl_one_step_noise(rt[s], gt[s], Lv, cv, lv)
-    on_branch = np.nonzero(np.isclose(gt, (2 * np.arange(steps) + 1) / ((np.arange(steps) + 1) ** 2 * mv)))[0]
+    # gt ~ 1e-3..1e-2: the default atol=1e-8/rtol=1e-5 of np.isclose would be loose; on the branch
+    # the package computes the same expression, so the values agree to rounding (rtol 1e-12)
+    on_branch = np.nonzero(np.isclose(gt, (2 * np.arange(steps) + 1) / ((np.arange(steps) + 1) ** 2 * mv),
+                                      rtol=1e-12, atol=0))[0]
     t0 = int(on_branch[0])
     assert np.all(np.diff(on_branch) == 1)  # stays on the decreasing branch
     K1 = (1 - lv) ** 2 * cv + lv ** 2
@@ -330,7 +348,40 @@ def test_d4_on_the_cosine_family():
         g = f.grad(x)
         y = x + rv * np.sign(g)
         step = np.abs(ev * f.grad(y)) / ev
+        # the right side is >= beta rho >= 0.1, so the absolute 1e-12 only absorbs rounding
         assert np.all(np.abs(g) <= f.beta * rv + step + 1e-12)
+
+
+def test_d4_is_sharp_at_unstable_cosine_fixed_points():
+    # si-yun-derived.md §4 "Sharpness": x0 = pi/omega - rho, omega = theta/rho, theta in (0, pi)
+    x, th = sp.symbols("x theta", positive=True)
+    om = th / rho
+    fp = beta / om * sp.sin(om * x)
+    x0 = sp.pi / om - rho
+    assert sp.simplify(fp.subs(x, x0 + rho)) == 0  # perturbed point is a zero of f'
+    assert zero(sp.diff(fp, x).subs(x, x0 + rho) + beta)  # ... a maximizer: slope 1 + eta beta
+    ratio = sp.simplify(fp.subs(x, x0) / (beta * rho))
+    assert zero(ratio - sp.sin(th) / th) and sp.limit(ratio, th, 0) == 1
+    # one SAM step of the package's cosine leaves x0 in place; the ratio approaches 1
+    from samtheory.functions.cosine import CosineFamily
+    bv, rv, ev = 1.0, 0.1, 0.3
+    for thv, expect in [(1.0, 0.8414709848), (0.1, 0.9983341665), (0.01, 0.9999833334)]:
+        f = CosineFamily(beta=bv, omega=thv / rv)
+        xv = np.array([np.pi / f.omega - rv])
+        g = f.grad(xv)
+        xn = xv - ev * f.grad(xv + rv * np.sign(g))
+        assert abs(xn[0] - xv[0]) <= 1e-15 * abs(xv[0])
+        assert math.isclose(abs(g[0]) / (bv * rv), expect, rel_tol=1e-9)
+        # unstable: a start 1e-6 away is pushed further away
+        y = xv + 1e-6
+        assert abs(y - ev * f.grad(y + rv * np.sign(f.grad(y))) - xv)[0] > 1e-6 * (1 + ev * bv) * (1 - 1e-6)
+    # the C^{1,1} triangle-wave remark: attained exactly
+    def tri(xv):
+        u = (xv + rv) % (4 * rv)
+        return np.where(u <= 2 * rv, bv * rv - bv * u, bv * u - 3 * bv * rv)
+    grid = np.linspace(-1, 1, 20001)
+    assert np.max(np.abs(np.diff(tri(grid))) / np.diff(grid)) <= bv * (1 + 1e-9)
+    assert tri(-rv) == bv * rv and tri(0.0) == 0.0
 
 
 # ============================================================================================
@@ -354,7 +405,20 @@ def test_two_cycle_amplitude_and_p2_floor():
     inst = th.instances[1]
     ctx = make_context(inst)
     b = th.bound(ctx)
-    assert np.allclose(b, [ctx.beta * float(inst.rho) ** 2 / (8 * Tv ** 2) for Tv in inst.horizons], rtol=1e-14)
+    # the floors are 2.5e-9 .. 2.4e-12, below np.allclose's default atol=1e-8: compare relatively
+    assert_rel_close(b, [ctx.beta * float(inst.rho) ** 2 / (8 * Tv ** 2) for Tv in inst.horizons], rtol=1e-14)
+
+
+def test_rel_close_rejects_wrong_values_at_the_p2_scale():
+    # the P2 floors are below np.allclose's default atol; the helper must still reject a
+    # wrong constant there (x1.5, x4) and even a relative error just above its rtol
+    th = THEOREMS["siyun.deterministic.strongly-convex.lower"]
+    b = np.asarray(th.bound(make_context(th.instances[1])), dtype=float)
+    assert b.max() < 1e-8
+    assert_rel_close(b, b, rtol=1e-14)
+    for factor in (1.5, 4.0, 1 + 1e-12):
+        with pytest.raises(AssertionError):
+            assert_rel_close(b, b * factor, rtol=1e-14)
 
 
 def test_p2_general_step_remark():
@@ -393,6 +457,7 @@ def test_cosine_stall():
     assert float(phi.subs(th, root)) > 2 / (3 * math.pi)
     # the maximizer beats every theta on a grid of (pi, 2 pi)
     grid = np.linspace(math.pi + 1e-6, 2 * math.pi - 1e-6, 10001)
+    # phi(theta*) ~ 0.217: the absolute 1e-15 is a few ulps of it (rounding of sin/theta only)
     assert np.max(-np.sin(grid) / grid) <= float(phi.subs(th, root)) + 1e-15
     # the package's stall floor
     th_reg = THEOREMS["siyun.deterministic.smooth.rho2-unavoidable"]
@@ -458,8 +523,10 @@ def test_asymmetric_fair_coin_floor_exact_enumeration(same):
     for eta_v in [0.3, 0.9]:  # eta beta < 1
         xbar, floor, out = _fair_coin_moments(eta_v, 0.25, 1.0, 0.3, 1.0, 9 if same else 6, same)
         for Ex, Ef in out:
-            assert Ex <= xbar + 1e-12
-            assert Ef >= floor - 1e-12
+            # relative slack for the rounding of the path sums (E x_1 = xbar exactly in exact
+            # arithmetic); xbar = -0.18, floor ~ 4e-3
+            assert Ex <= xbar + 1e-12 * abs(xbar)
+            assert Ef >= floor * (1 - 1e-12)
         assert out[-1][1] > floor  # strict after the first step: the bound is not vacuous
 
 
@@ -550,7 +617,9 @@ def test_kl_step_inequality_cases():
         cap = 2 / (1 - q) * Dk * (c * g + u ** q)
         if t * g ** 2 > cap:
             t = cap / g ** 2 if g > 0 else t
-        assert t * g <= 4 * c / (1 - q) * Dk + t * u ** q / c + 1e-9
+        # relative slack for the rounding of the shrunk t (an absolute +1e-9 would excuse a wrong
+        # inequality whenever both sides are tiny, e.g. g ~ 0)
+        assert t * g <= (4 * c / (1 - q) * Dk + t * u ** q / c) * (1 + 1e-12)
 
 
 def test_schedule_conditions_p_series():
@@ -593,7 +662,8 @@ def test_transverse_factor_series_and_bound():
     # the package
     f = sp.lambdify((eta, l1, l2), q_doc)
     for ev, lams in [(0.1, [1.0, 3.0, 10.0]), (0.15, [0.5, 2.0, 9.0])]:
-        assert np.allclose(LIT.contraction_factors(ev, lams)[:-1], [f(ev, lams[-1], li) for li in lams[:-1]], rtol=1e-14)
+        # same closed form evaluated twice: agreement to rounding, relative (no atol floor)
+        assert_rel_close(LIT.contraction_factors(ev, lams)[:-1], [f(ev, lams[-1], li) for li in lams[:-1]], rtol=1e-14)
     # |q| < 1: 1 - q = s r + (2 - s) r^2 and 1 + q = (1 - r)(2 + (2 - s) r)
     r, s = sp.symbols("r s", positive=True)
     qq = 1 - s * r - (2 - s) * r ** 2
@@ -631,7 +701,8 @@ def test_gd_contraction_identity():
     rng = np.random.default_rng(3)
     for uv, wv in rng.uniform(-3, 3, size=(2000, 2)):
         wv = abs(wv)
-        assert math.isclose(abs(uv - wv / 2) + wv / 2, max(abs(uv), abs(uv - wv)), abs_tol=1e-12)
+        # an identity up to rounding of O(1) numbers: relative, no absolute floor (values >= 0.04 here)
+        assert math.isclose(abs(uv - wv / 2) + wv / 2, max(abs(uv), abs(uv - wv)), rel_tol=1e-13)
     # u - w = 1 - gamma L
     assert zero(((1 - gamma * mu) - gamma * (L - mu)) - (1 - gamma * L))
 

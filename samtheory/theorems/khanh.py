@@ -272,7 +272,8 @@ def _distance_to_minimizer(run):
 @theorem(
     id="khanh.convex.iterates", title="Convex f, constant ρ, Σt=∞, Σt²<∞: x_k → the unique minimizer",
     paper=PAPER, result="Theorem 3.2 (numbering per SUMMARY), last conclusion; conditions derived-sufficient",
-    provenance="derived", kind="asymptotic", check="asymptotic", function_class=("convex", "unique-minimizer"),
+    provenance="derived", kind="asymptotic", check="asymptotic",
+    function_class=("convex", "unique-minimizer", "globally-smooth"),
     methods=("sam",), setting="deterministic", measure_name="max_{i>=k} ||x_i - x*||",
     measure=_distance_to_minimizer, needs_history=True, proof=PROOF, decay=0.1,
     statement=r"\sum t_k=\infty,\ \sum t_k^2<\infty,\ \sup\rho_k<\infty,\ f\text{ convex with unique minimizer}\Rightarrow x^k\to x^*",
@@ -282,7 +283,8 @@ def convex_iterates(ctx):
     r"""**Convex case** (structure SUMMARY, Theorem 3.2; proof derived). With
     :math:`\sum t_k=\infty`, :math:`\sum t_k^2<\infty` and a *constant* radius, Lemma C and the
     descent lemma give :math:`f(x^{k+1})\le f(x^k)-t_k(1-Lt_k)\|\nabla f(x^k)\|^2+L^3t_k^2\rho^2`, whose
-    error is summable; with a unique minimizer the iterates converge to it. Checked as
+    error is summable; with a unique minimizer the iterates converge to it. The descent lemma is
+    used at every iterate, so f must be globally L-smooth (``globally-smooth``). Checked as
     :math:`\max_{i\ge k}\|x_i-x^*\|` decreasing tenfold over the grid k = K/64 … K/2.
     """
     ctx.require(ctx.objective.minimizer is not None, "needs a known minimizer")

@@ -10,6 +10,11 @@ and 3.7 (nonconvex). The entries below are **derived** bounds that reproduce exa
 conditions of the official code (proofs in ``docs/proofs/unified-sam.md``, sympy checks in
 ``tests/test_proofs.py``); they are not the paper's constants.
 
+The one-step inequality applies the descent lemma to f and the smoothness of the realization
+:math:`f_v` at every iterate, wherever the trajectory goes, so every entry needs a **globally**
+smooth f (function class ``globally-smooth``): a locally smooth objective such as
+:math:`(xy-1)^2` is not applicable.
+
 Constants: μ the PL constant; :math:`L` a smoothness constant valid for every realization
 :math:`f_v` (:math:`L_{\max}` for uniform sampling, :math:`\bar L` for reweighted importance
 sampling, the smoothness of f for deterministic runs and additive noise); :math:`A,B,C` of the
@@ -86,7 +91,7 @@ def _check_conditions(ctx, rho, gamma, mu, L, A, B, lam):
 @theorem(
     id="unifiedsam.pl.constant-step", title="Unified SAM, PL, constant steps: linear rate to a neighbourhood",
     paper=PAPER, result="Theorem 3.2 (README numbering); bound and constants derived", provenance="derived",
-    kind="upper", check="every-t", function_class=("pl", "smooth"), methods=("unified", "sam", "usam"),
+    kind="upper", check="every-t", function_class=("pl", "globally-smooth"), methods=("unified", "sam", "usam"),
     setting="any", measure_name="E f(x_t) - f*", measure=M.loss, proof=PROOF,
     statement=r"\rho<\rho_{\max},\ \gamma\le\gamma_{\max}(\rho):\ \ \mathbb E f(x_t)-f^*\le(1-\gamma\mu)^t\Delta+N\sum_{s<t}(1-\gamma\mu)^s\le(1-\gamma\mu)^t\Delta+\frac{N}{\gamma\mu}",
     instances=(Instance("least-squares", method="unified", lam=0.0, x0=np.ones(5), steps=2000, **rule("new")),
@@ -153,7 +158,7 @@ def decreasing_rules(base="new"):
 @theorem(
     id="unifiedsam.pl.decreasing", title="Unified SAM, PL, decreasing steps: O(1/t) to the exact minimum",
     paper=PAPER, result="Theorem 3.5 (README numbering); bound and constants derived", provenance="derived",
-    kind="upper", check="every-t", function_class=("pl", "smooth"), methods=("unified", "sam", "usam"),
+    kind="upper", check="every-t", function_class=("pl", "globally-smooth"), methods=("unified", "sam", "usam"),
     setting="any", measure_name="E f(x_t) - f*", measure=M.loss, proof=PROOF,
     statement=r"\rho_t=\min\{\bar\rho,\tfrac1{2t+1}\},\ \gamma_t=\min\{\bar\gamma,\tfrac{2t+1}{(t+1)^2\mu}\}:\ r_{t+1}\le(1-\gamma_t\mu)r_t+N(\rho_t,\gamma_t),\ \ r_T\le\frac{t_0^2r_{t_0}}{T^2}+\frac1T\Big[\frac{LK_1}{\mu}+\frac{4LK_2}{\mu^2}\Big]",
     instances=(Instance("least-squares", method="unified", lam=1.0, x0=np.ones(5), steps=4000, **decreasing_rules()),
