@@ -265,6 +265,12 @@ def _configure_verify(p):
                    help="run N random instances per theorem (inside each theorem's preconditions) and report counts")
     p.add_argument("--fuzz-seed", metavar="S", type=int, default=0, help="seed of the random instances (default 0)")
     p.add_argument("--only", metavar="PREFIX", default=None, help="restrict the registry run to ids starting with PREFIX")
+    p.add_argument("--search-budget", metavar="N", type=int, default=None,
+                   help="worst-case search per entry after the defaults: N evaluations, at most "
+                        "--search-seconds each (default %d; 0 turns the search off)" % _search_default())
+    p.add_argument("--search-seconds", metavar="S", type=float, default=None,
+                   help="time limit of each entry's search in seconds (default %g)" % _search_seconds_default())
+    p.add_argument("--search-seed", metavar="S", type=int, default=0, help="seed of the searches (default 0)")
     g = p.add_argument_group("instance (with THEOREM)")
     g.add_argument("--function", default=None, help="catalog function name")
     g.add_argument("--method", default="sam", help="gd, sgd, sam, usam or unified (default sam)")
@@ -279,6 +285,28 @@ def _configure_verify(p):
     g.add_argument("--independent-samples", action="store_true", help="independent ascent/descent samples")
     g.add_argument("--x0", type=_float_list, default=None, help="starting point, comma-separated (default: a random one)")
     g.add_argument("--seed", type=int, default=0, help="random seed")
+
+
+def _search_default():
+    from .verify import SEARCH_BUDGET
+    return SEARCH_BUDGET
+
+
+def _search_seconds_default():
+    from .verify import SEARCH_SECONDS
+    return SEARCH_SECONDS
+
+
+def _check_search_options(args):
+    budget = _search_default() if args.search_budget is None else args.search_budget
+    seconds = _search_seconds_default() if args.search_seconds is None else args.search_seconds
+    if budget < 0:
+        raise UsageError(f"--search-budget must be an integer >= 0; got {budget}")
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise UsageError(f"--search-seconds must be a finite number > 0; got {seconds}")
+    if args.search_seed < 0:
+        raise UsageError(f"--search-seed must be an integer >= 0; got {args.search_seed}")
+    return budget, seconds
 
 
 def _instance_from_args(args):
@@ -336,7 +364,9 @@ def cmd_verify(args) -> int:
             ids = [i for i in THEOREMS if i.startswith(args.only)]
             if not ids:
                 raise UsageError(f"no theorem id starts with {args.only!r}")
-        report = V.verify_all(ids, progress=_progress_printer(sys.stderr.isatty()))
+        budget, seconds = _check_search_options(args)
+        report = V.verify_all(ids, progress=_progress_printer(sys.stderr.isatty()), search_budget=budget,
+                              search_seed=args.search_seed, search_seconds=seconds)
     print(report.table())
     if args.json is not None:
         atomic_write_text(args.json, report.to_json() + "\n")
@@ -367,6 +397,67 @@ def _cmd_fuzz(args) -> int:
                "not_holding": [v.to_dict() for v in details]}
         atomic_write_text(args.json, _dump_json(doc) + "\n")
     return EXIT_VIOLATED if total["violated"] or total["error"] else EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
+# samtheory search
+# ---------------------------------------------------------------------------------------------
+
+def _configure_search(p):
+    p.add_argument("theorem", help="a theorem id from `samtheory theorems`")
+    p.add_argument("--budget", type=int, default=500, metavar="N", help="simulated evaluations (>= 1, default 500)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the search (>= 0, default 0)")
+    p.add_argument("--seconds", type=float, default=None, metavar="S", help="time limit in seconds (default none)")
+    p.add_argument("--replay", metavar="JSON", default=None,
+                   help="re-check one candidate printed by an earlier search (its 'rerun' line) instead of searching")
+    p.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
+                   help="write the result as JSON to FILE (or stdout with no FILE)")
+
+
+def cmd_search(args) -> int:
+    from ._io import atomic_write_text
+    from .theorems import get_theorem
+    from .theorems.search import replay, search
+    th = get_theorem(args.theorem)
+    if args.json not in (None, "-"):
+        _check_writable(args.json, "--json")
+    if args.replay is not None:
+        verdict = replay(th, args.replay)
+        doc = verdict.to_dict()
+        text = f"{verdict.verdict} {th.id}: {verdict.instance}\n  {verdict.reason}"
+        failed = verdict.verdict == "violated"
+    else:
+        if args.budget < 1:
+            raise UsageError(f"--budget must be an integer >= 1; got {args.budget}")
+        if args.seed < 0:
+            raise UsageError(f"--seed must be an integer >= 0; got {args.seed}")
+        if args.seconds is not None and not (args.seconds > 0 and math.isfinite(args.seconds)):
+            raise UsageError(f"--seconds must be a finite number > 0; got {args.seconds}")
+        progress = None
+        if sys.stderr.isatty():
+            def progress(done, total, best):
+                print(f"\r  [{done}/{total}] best ratio {best if best is not None else float('nan'):.4g}   ",
+                      end="", file=sys.stderr, flush=True)
+        result = search(th, budget=args.budget, seed=args.seed, time_limit=args.seconds, progress=progress)
+        if progress is not None:
+            print(file=sys.stderr)
+        doc = result.to_dict()
+        lines = [f"{result.verdict} {th.id}: ratio {_fmt(result.ratio)}"
+                 + (f" ({result.tightness})" if result.tightness else "")
+                 + f", tail ratio {_fmt(result.tail_ratio)}, {result.evaluations} evaluations "
+                   f"({result.rejected} rejected by the preconditions), {result.seconds:.1f} s",
+                 f"  {result.reason}"]
+        if result.command:
+            lines.append(f"  rerun: {result.command}")
+        text = "\n".join(lines)
+        failed = result.verdict == "violated"
+    if args.json == "-":
+        print(_dump_json(doc))
+    else:
+        print(text)
+        if args.json is not None:
+            atomic_write_text(args.json, _dump_json(doc) + "\n")
+    return EXIT_VIOLATED if failed else EXIT_OK
 
 
 # ---------------------------------------------------------------------------------------------
@@ -582,6 +673,8 @@ COMMANDS = [
     Command("explore", "open the interactive counterexample explorer", _configure_explore, cmd_explore),
     Command("counterexamples", "list the non-convergence constructions", _configure_counterexamples,
             cmd_counterexamples),
+    Command("search", "search the instances a theorem admits for its worst case (exit 1 if one violates it)",
+            _configure_search, cmd_search),
     Command("counterexample", "check one construction: prediction vs simulation (exit 1 if it fails)",
             _configure_counterexample, cmd_counterexample),
     Command("reproduce", "regenerate the paper figures (PNG, PDF and JSON) of the registered figure scripts",

@@ -33,6 +33,7 @@ class Report:
     rows: list = field(default_factory=list)  # Verdict objects
     selfchecks: list = field(default_factory=list)  # CheckResult objects
     seconds: float = 0.0
+    searches: list = field(default_factory=list)  # SearchResult objects (worst-case search per entry)
 
     @property
     def counts(self):
@@ -41,18 +42,26 @@ class Report:
             out[r.verdict] = out.get(r.verdict, 0) + 1
         return out
 
+    def failing_rows(self):
+        """Default checks that make the run fail: anything but ``holds``, except that an asymptotic
+        entry (a limit, which no finite run can refute) may end ``inconclusive``."""
+        return [r for r in self.rows if r.verdict != "holds"
+                and not (r.verdict == "inconclusive" and _is_asymptotic(r.theorem))]
+
     @property
     def failed(self) -> bool:
-        bad_rows = any(r.verdict in ("violated", "error") for r in self.rows)
         bad_checks = any(c.verdict != "holds" for c in self.selfchecks)
-        return bad_rows or bad_checks
+        bad_search = any(s.verdict == "violated" for s in self.searches)
+        return bool(self.failing_rows()) or bad_checks or bad_search
 
     def to_dict(self):
         return {"summary": {"verdicts": self.counts, "theorems": len({r.theorem for r in self.rows}),
                             "checks": len(self.rows), "selfchecks_failed": sum(c.verdict != "holds" for c in self.selfchecks),
+                            "searches_violated": sum(s.verdict == "violated" for s in self.searches),
                             "seconds": round(self.seconds, 2), "passed": not self.failed},
                 "selfchecks": [c.to_dict() for c in self.selfchecks],
-                "results": [r.to_dict() for r in self.rows]}
+                "results": [r.to_dict() for r in self.rows],
+                "searches": [s.to_dict() for s in self.searches]}
 
     def to_json(self):
         """Strict JSON (non-finite numbers become null)."""
@@ -75,9 +84,33 @@ class Report:
             if r.verdict not in ("holds",):
                 lines.append(f"  {'':<14} -> {r.reason}")
         c = self.counts
+        if self.searches:
+            lines += ["", "Worst-case search (ratio: closest an admissible instance came to violating the entry, "
+                          ">= 1 violates; tail: in the neighbourhood regime)"]
+            head = f"  {'search':<12} {'theorem':<52} {'ratio':>9} {'tail':>7} {'evals':>6}  tightness / worst instance"
+            lines += [head, "  " + "-" * (len(head) - 2)]
+            for r in self.searches:
+                ratio = "" if r.ratio is None else f"{r.ratio:.4g}"
+                tail = "" if r.tail_ratio is None else f"{r.tail_ratio:.3g}"
+                where = r.worst_verdict.instance if r.worst_verdict is not None else r.reason
+                lines.append(f"  {r.verdict:<12} {r.theorem:<52} {ratio:>9} {tail:>7} {r.evaluations:>6}  "
+                             f"{r.tightness + ': ' if r.tightness else ''}{where}")
+                if r.verdict == "violated":
+                    lines.append(f"  {'':<12} -> {r.reason}")
+                    lines.append(f"  {'':<12} -> rerun: {r.command}")
         lines.append("")
         lines.append("  " + ", ".join(f"{v}: {c[v]}" for v in VERDICTS if c.get(v)) +
                      f"  ({len(self.rows)} checks of {len({r.theorem for r in self.rows})} theorems, {self.seconds:.1f} s)")
+        n_asym = sum(_is_asymptotic(r.theorem) for r in self.rows)
+        if n_asym:
+            lines.append(f"  {n_asym} checks are of asymptotic entries (limits): they can only end holds or "
+                         f"inconclusive, never violated")
+        failing = self.failing_rows()
+        if failing:
+            lines.append(f"  FAILED: {len(failing)} default checks did not hold (violated, not-applicable, diverged, "
+                         f"error or inconclusive)")
+        if any(s.verdict == "violated" for s in self.searches):
+            lines.append("  FAILED: the worst-case search violated an entry")
         return "\n".join(lines)
 
     def markdown(self):
@@ -104,22 +137,42 @@ def _fmt(v):
         return str(v)
 
 
-def verify_all(theorem_ids=None, *, selfchecks=True, progress=None) -> Report:
-    """Check every (or the selected) theorem on its default instances.
+#: Default worst-case search per entry in ``samtheory verify``: evaluations and seconds. Chosen so
+#: that the whole job (defaults plus 33 searches) stays under 5 minutes on 2 cores.
+SEARCH_BUDGET = 120
+SEARCH_SECONDS = 6.0
 
-    ``progress(done, total, label)`` is called after each check.
+
+def _is_asymptotic(theorem_id):
+    return theorem_id in THEOREMS and THEOREMS[theorem_id].check == "asymptotic"
+
+
+def verify_all(theorem_ids=None, *, selfchecks=True, progress=None, search_budget=0, search_seed=0,
+               search_seconds=SEARCH_SECONDS) -> Report:
+    """Check every (or the selected) theorem on its default instances, then (``search_budget``
+    > 0) search each non-asymptotic entry for its worst case with that many evaluations, at most
+    ``search_seconds`` each (:func:`samtheory.theorems.search.search`).
+
+    ``progress(done, total, label)`` is called after each check and each search.
     """
     from .selfcheck import run_selfchecks
+    from .theorems.search import search
     start = time.perf_counter()
     report = Report()
     if selfchecks:
         report.selfchecks = run_selfchecks()
     ids = list(THEOREMS) if theorem_ids is None else list(theorem_ids)
     jobs = [(get_theorem(i), inst) for i in ids for inst in get_theorem(i).instances]
+    searched = [i for i in ids if search_budget > 0 and get_theorem(i).check != "asymptotic"]
+    total = len(jobs) + len(searched)
     for k, (th, inst) in enumerate(jobs):
         report.rows.append(_safe_check(th, inst))
         if progress is not None:
-            progress(k + 1, len(jobs), th.id)
+            progress(k + 1, total, th.id)
+    for k, tid in enumerate(searched):
+        report.searches.append(search(tid, budget=search_budget, seed=search_seed, time_limit=search_seconds))
+        if progress is not None:
+            progress(len(jobs) + k + 1, total, f"search {tid}")
     report.seconds = time.perf_counter() - start
     return report
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import InvalidParameterError
-from ._base import (CONSTANT_NAMES, Constant, ConstantsReport, Objective, attained_value,
+from ._base import (CONSTANT_NAMES, Constant, ConstantsReport, Family, Objective, attained_value,
                     check_constants)
 from .asymmetric_quadratic import AsymmetricQuadratic
 from .cosine import CosineFamily
@@ -23,7 +23,7 @@ from .pl_sine import PLSine
 from .quadratic import Quadratic
 from .robust_regression import RobustRegression
 
-__all__ = ["Objective", "Constant", "ConstantsReport", "check_constants", "attained_value",
+__all__ = ["Objective", "Family", "search_families", "Constant", "ConstantsReport", "check_constants", "attained_value",
            "CONSTANT_NAMES", "Quadratic", "CosineFamily", "PLSine", "AsymmetricQuadratic", "LogCosh",
            "Huber", "RobustRegression", "HyperbolaValley", "CustomObjective", "CATALOG",
            "get_function", "catalog", "FiniteSum", "LeastSquares", "Ridge", "LogisticRegression",
@@ -84,3 +84,16 @@ def get_function(name, **overrides) -> Objective:
 def catalog():
     """Default instances of every catalog entry, in catalog order."""
     return [get_function(name) for name in CATALOG]
+
+
+def search_families() -> dict:
+    """Every :class:`Family` declared by a subclass of :class:`Objective` (the package's and the
+    user's, found by walking the subclasses), by family name; a subclass that inherits its parent's
+    families does not list them twice."""
+    found, stack = {}, [Objective]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        for fam in cls.search_families():
+            found.setdefault(fam.name, fam)
+    return dict(sorted(found.items()))

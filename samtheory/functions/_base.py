@@ -23,6 +23,7 @@ that region only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -57,6 +58,44 @@ class Constant:
 
     def __post_init__(self):
         object.__setattr__(self, "value", float(self.value))
+
+
+@dataclass(frozen=True)
+class Family:
+    r"""A parametrized family of objectives that the worst-case search draws from and moves along.
+
+    Attributes
+    ----------
+    name : str
+        Family name (reported with the worst instance).
+    build : callable
+        ``build(params, dim, rho, rng) -> Objective``: the member at ``params`` (a dict over
+        ``space``), of dimension ``dim``. ``rho`` is the radius of the instance, for families tied
+        to it (the cosine stall :math:`\omega=\theta/\rho`); ``rng`` (a seeded numpy Generator)
+        draws any discrete data (design matrices), so a member is reproducible from its inputs.
+    space : dict
+        ``{parameter: (low, high)}`` with ``0 < low <= high``: the search draws each parameter
+        log-uniformly in the range and refines it in log coordinates.
+    dims : tuple of int
+        Dimensions the family is drawn in.
+    specials : dict
+        ``{parameter: (values...)}``: extremal values, each drawn with probability 1/4 (for
+        example the stall angle :math:`3\pi/2`, or a condition number of 1).
+
+    A subclass of :class:`Objective` lists its families in :meth:`Objective.search_families`;
+    the search finds every subclass, so a user's own family joins it by defining that method.
+    """
+
+    name: str
+    build: Callable
+    space: dict = field(default_factory=dict)
+    dims: tuple = (1,)
+    specials: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for key, (low, high) in self.space.items():
+            if not 0 < low <= high:
+                raise ValueError(f"family {self.name}: range of {key} must satisfy 0 < low <= high; got ({low}, {high})")
 
 
 class Objective:
@@ -103,6 +142,12 @@ class Objective:
         self.region = region
         self.sample_scale = float(sample_scale)
         self.description = description
+
+    @classmethod
+    def search_families(cls) -> tuple:
+        """The :class:`Family` objects through which the worst-case search reaches members of this
+        class (default: none). Defined by each concrete family; see :mod:`samtheory.theorems.search`."""
+        return ()
 
     # -- constants ------------------------------------------------------------------------
     def _constant_value(self, key):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._array import namespace
-from ._base import Constant, Objective
+from ._base import Constant, Family, Objective
 
 
 class AsymmetricQuadratic(Objective):
@@ -30,6 +30,14 @@ class AsymmetricQuadratic(Objective):
         }
         super().__init__(1, constants, 0.0, np.zeros(1), name=name, sample_scale=1.0,
                          description=f"mu/2 x^2 (x<0), beta/2 x^2 (x>=0); mu={mu:g}, beta={beta:g}")
+
+    @classmethod
+    def search_families(cls):
+        """Curvatures β and μ = β·``ratio``; ratios near 1 make the ρ² floor of D1 bite."""
+        def build(p, dim, rho, rng):
+            return cls(p["smoothness"] * p["ratio"], p["smoothness"])
+        return (Family("asymmetric-quadratic", build, {"smoothness": (0.05, 20.0), "ratio": (1e-3, 1.0)},
+                       specials={"ratio": (0.99, 1.0)}),)
 
     def _curvature(self, x):
         return namespace(x).where(x < 0, self.mu, self.beta)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._array import namespace
-from ._base import Constant, Objective
+from ._base import Constant, Family, Objective
 
 
 class CosineFamily(Objective):
@@ -42,6 +42,15 @@ class CosineFamily(Objective):
         }
         super().__init__(dim, constants, 0.0, np.zeros(dim), name=name, sample_scale=2 * np.pi / omega,
                          description=description or f"beta/omega^2 (1 - cos(omega x)), beta={beta:g}, omega={omega:.6g}")
+
+    @classmethod
+    def search_families(cls):
+        """β and the angle θ = ωρ (ω = θ when ρ = 0): θ = 3π/2 is the stall counterexample, and
+        θ → 0 puts the unstable fixed point π/ω − ρ where ‖∇f‖ → βρ (D4 attained)."""
+        def build(p, dim, rho, rng):
+            return cls(p["smoothness"], p["theta"] / rho if rho > 0 else p["theta"], dim=dim)
+        return (Family("cosine", build, {"smoothness": (0.05, 20.0), "theta": (1e-2, 10.0)}, dims=(1, 2),
+                       specials={"theta": (1.5 * np.pi,)}),)
 
     @classmethod
     def stall_counterexample(cls, beta=1.0, rho=0.1, theta=1.5 * np.pi, **kw):

@@ -115,7 +115,7 @@ from scipy.special import expit
 from .._array import is_jax, namespace
 
 from .._validation import InvalidParameterError, check_nonnegative, check_positive_int
-from ._base import Constant, Objective
+from ._base import Constant, Family, Objective
 
 __all__ = ["FiniteSum", "LeastSquares", "Ridge", "LogisticRegression", "sq_matrix_with_given_cond",
            "haar_matrix_with_given_cond", "regression_targets"]
@@ -466,6 +466,19 @@ class LeastSquares(_LinearModelSum):
         return np.asarray(v) @ self.hessian_matrix  # symmetric
 
     @classmethod
+    def search_families(cls):
+        """Random Gaussian designs with n between d + 2 and 30 components: interpolating least
+        squares, and ridge (regularization ``reg``, inconsistent targets)."""
+        def build(p, dim, rho, rng):
+            return LeastSquares.random(int(rng.integers(dim + 2, 31)), dim, seed=rng, name="least-squares")
+
+        def build_ridge(p, dim, rho, rng):
+            return Ridge.random(int(rng.integers(dim + 2, 31)), dim, reg=p["reg"], consistent=False, seed=rng,
+                                name="ridge")
+        return (Family("least-squares", build, dims=(1, 2, 3)),
+                Family("ridge", build_ridge, {"reg": (1e-3, 1.0)}, dims=(1, 2, 3)))
+
+    @classmethod
     def random(cls, n, d, *, reg=0.0, consistent=True, seed=0, design="gaussian", cond=10.0, **kw):
         r"""A random instance.
 
@@ -677,6 +690,13 @@ class LogisticRegression(_LinearModelSum):
                 break
         s = 0.5 * (lo + hi)
         return np.logaddexp(0.0, -s * row_sq) + 0.5 * reg * s ** 2 * row_sq
+
+    @classmethod
+    def search_families(cls):
+        """Random Gaussian features and noisy labels, n between d + 2 and 30, regularization ``reg``."""
+        def build(p, dim, rho, rng):
+            return cls.random(int(rng.integers(dim + 2, 31)), dim, reg=p["reg"], seed=rng)
+        return (Family("logistic", build, {"reg": (1e-3, 1.0)}, dims=(1, 2, 3)),)
 
     @classmethod
     def random(cls, n, d, *, reg=0.05, seed=0, label_noise=1.0, **kw):

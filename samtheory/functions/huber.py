@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._array import namespace
-from ._base import Constant, Objective
+from ._base import Constant, Family, Objective
 
 
 class Huber(Objective):
@@ -31,6 +31,13 @@ class Huber(Objective):
         }
         super().__init__(dim, constants, 0.0, c, name=name, sample_scale=2 * delta,
                          description=f"Huber, delta={delta:g}, d={dim}")
+
+    @classmethod
+    def search_families(cls):
+        """Threshold δ (β = 1 always: the curvature inside the band), centre 0."""
+        def build(p, dim, rho, rng):
+            return cls(p["delta"], dim)
+        return (Family("huber", build, {"delta": (0.05, 10.0)}, dims=(1, 2, 3)),)
 
     def value(self, x):
         xp = namespace(x)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Constant, Objective
+from ._base import Constant, Family, Objective
 
 
 class HyperbolaValley(Objective):
@@ -39,6 +39,12 @@ class HyperbolaValley(Objective):
         }
         super().__init__(2, constants, 0.0, np.ones(2), name=name, region=R, sample_scale=R / 3,
                          description=f"(xy - 1)^2, constants on the box |x|,|y| <= {R:g}")
+
+    @classmethod
+    def search_families(cls):
+        """(xy − 1)² on the box |x|, |y| ≤ R: smooth only there (tag ``locally-smooth``)."""
+        return (Family("hyperbola-valley", lambda p, dim, rho, rng: cls(p["box_radius"]),
+                       {"box_radius": (1.5, 5.0)}, dims=(2,)),)
 
     def value(self, x):
         x = self._as_points(x)

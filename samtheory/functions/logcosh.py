@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._array import namespace
-from ._base import Constant, Objective
+from ._base import Constant, Family, Objective
 
 
 def _log_cosh(z):
@@ -45,6 +45,14 @@ class LogCosh(Objective):
         }
         super().__init__(d, constants, 0.0, c, name=name, sample_scale=3.0,
                          description=f"sum a_i log cosh(x_i - c_i), d={d}")
+
+    @classmethod
+    def search_families(cls):
+        """Weights geometric from ``smoothness`` down to ``smoothness * conditioning``, centre 0."""
+        def build(p, dim, rho, rng):
+            return cls(p["smoothness"] * p["conditioning"] ** np.linspace(0.0, 1.0, dim))
+        return (Family("logcosh", build, {"smoothness": (0.05, 20.0), "conditioning": (1e-2, 1.0)},
+                       dims=(1, 2, 3), specials={"conditioning": (1.0,)}),)
 
     def value(self, x):
         z = self._as_points(x) - self.c

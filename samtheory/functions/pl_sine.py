@@ -23,7 +23,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from .._array import namespace
-from ._base import Constant, Objective
+from ._base import Constant, Family, Objective
 
 
 def _ratio(x):
@@ -58,6 +58,11 @@ class PLSine(Objective):
         }
         super().__init__(1, constants, 0.0, np.zeros(1), name=name, sample_scale=2.0,
                          description="x^2 + 3 sin^2 x (PL, nonconvex)")
+
+    @classmethod
+    def search_families(cls):
+        """The single function x² + 3 sin² x (no parameters)."""
+        return (Family("pl-sine", lambda p, dim, rho, rng: cls()),)
 
     def value(self, x):
         x = self._as_points(x)[..., 0]

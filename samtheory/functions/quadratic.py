@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._array import namespace
-from ._base import Constant, Objective
+from ._base import Constant, Family, Objective
 
 
 class Quadratic(Objective):
@@ -59,6 +59,26 @@ class Quadratic(Objective):
             constants["lipschitz"] = Constant(0.0, True, "H = 0: f is constant", (c,))
         super().__init__(d, constants, 0.0, c, name=name, description=description or
                          f"1/2 (x-c)^T H (x-c), spectrum in [{eig[0]:.4g}, {eig[-1]:.4g}], d={d}")
+
+    @classmethod
+    def search_families(cls):
+        """Diagonal quadratics (SAM commutes with rotations, so the spectrum is all that matters):
+        eigenvalues geometric from ``smoothness`` down to ``smoothness * conditioning``; the
+        ``-psd`` family sets the smallest one to 0 (convex, PL, not strongly convex)."""
+        def spectrum(p, dim):
+            return p["smoothness"] * p["conditioning"] ** np.linspace(0.0, 1.0, dim)
+
+        def build(p, dim, rho, rng):
+            return cls.diagonal(spectrum(p, dim), name="quadratic")
+
+        def build_psd(p, dim, rho, rng):
+            lam = spectrum(p, dim)
+            lam[-1] = 0.0
+            return cls.diagonal(lam, name="quadratic-psd")
+
+        space = {"smoothness": (0.05, 20.0), "conditioning": (1e-3, 1.0)}
+        return (Family("quadratic", build, space, dims=(1, 2, 3), specials={"conditioning": (1.0,)}),
+                Family("quadratic-psd", build_psd, space, dims=(2, 3), specials={"conditioning": (1.0,)}))
 
     @classmethod
     def diagonal(cls, eigenvalues, center=None, **kw):

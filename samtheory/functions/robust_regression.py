@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._array import namespace
-from ._base import Constant, Objective
+from ._base import Constant, Family, Objective
 
 
 class RobustRegression(Objective):
@@ -58,6 +58,13 @@ class RobustRegression(Objective):
 
     def _residual(self, x):
         return self._as_points(x) @ self.A.T - self.b
+
+    @classmethod
+    def search_families(cls):
+        """Random Gaussian designs (m between d + 1 and 30), consistent targets."""
+        def build(p, dim, rho, rng):
+            return cls.random(int(rng.integers(dim + 1, 31)), dim, seed=rng)
+        return (Family("robust-regression", build, dims=(1, 2, 3)),)
 
     def value(self, x):
         xp = namespace(x)

@@ -346,6 +346,12 @@ class Theorem:
     #: statement holds on the instance and no growth test is needed.
     certificate: object = None
     certificate_name: str = ""
+    #: the decay (p, q) of the certificate's excess over its additive part, T^-p log^q T, as its
+    #: proof establishes it; a certificate decides only a claim it is at least as fast as.
+    certificate_rate: tuple | None = None
+    #: every-t checks: ``rounding(run)`` -> absolute slack for float64 rounding in the measure,
+    #: broadcastable to it (default: 1e-13 times the scale of f, for measures of f - f*)
+    rounding: object = None
     fuzz: object = None  # fuzz(rng) -> Instance
     needs_history: bool = False
     simulates: bool = False  # the measure runs its own simulations (e.g. one per horizon)
@@ -394,11 +400,15 @@ class Verdict:
     bound: float | None = None
     details: dict = field(default_factory=dict)
     instance_params: dict = field(default_factory=dict)
+    #: every-t bounds: the largest measure/bound over the steps where the bound's limit term (its
+    #: neighbourhood: ρ² and noise terms) is at least half of it, rather than the decay of Δ
+    tail_ratio: float | None = None
 
     def to_dict(self):
         from .._io import to_jsonable
         return to_jsonable({"theorem": self.theorem, "instance": self.instance, "verdict": self.verdict,
                             "reason": self.reason, "margin": self.margin, "ratio": self.ratio,
+                            "tail_ratio": self.tail_ratio,
                             "first_violation": self.first_violation, "exponent": self.exponent,
                             "measure": self.measure, "bound": self.bound, "details": self.details,
                             "parameters": self.instance_params})
@@ -548,7 +558,8 @@ def _judge_every_t(theorem, run, measured, bound):
     t = np.arange(measured.shape[0])
     centre, half = _stats(measured, stochastic)
     b = _bound_array(bound, t if centre.ndim == 1 else t[:, None], centre.shape)
-    tol = theorem.tolerance * np.abs(b) + _float_floor(run)
+    floor = _float_floor(run) if theorem.rounding is None else np.broadcast_to(theorem.rounding(run), centre.shape)
+    tol = theorem.tolerance * np.abs(b) + floor
     if not stochastic:
         excess = centre - b
         bad = excess > tol
@@ -558,7 +569,22 @@ def _judge_every_t(theorem, run, measured, bound):
         unsure = (centre + half - b) > tol
         status = "violated" if bad.any() else ("inconclusive" if unsure.any() else "holds")
         excess = centre - b
-    return _verdict_from_excess(status, excess, centre, b, t, bad, theorem)
+    # ratios are reported only where the bound is well above the float64 floor of the measure
+    # (1e3 times it, so rounding moves a ratio by at most 1e-3): below it, f - f* is rounding noise
+    resolvable = 1e3 * float(np.max(floor))
+    verdict = _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable)
+    limit = _bound_array(bound, np.full(t.shape if centre.ndim == 1 else t[:, None].shape, 1e15), centre.shape)
+    verdict.tail_ratio = _tail_ratio(centre, b, limit, resolvable)
+    return verdict
+
+
+def _tail_ratio(centre, bound, limit, resolvable=0.0):
+    """Largest centre/bound over the rows in the *neighbourhood regime*: where the bound's limit
+    as t → ∞ (its ρ²/noise terms, evaluated at t = 1e15) is at least half of the bound, so that
+    the terms that decay with t no longer dominate. None when the bound decays to 0."""
+    ok = (bound > resolvable) & (limit > 0.5 * bound) & np.isfinite(limit)
+    ok[0] = False  # row 0 often equals its bound by construction (Δ against Δ)
+    return float(np.max(centre[ok] / bound[ok])) if ok.any() else None
 
 
 def _float_floor(run):
@@ -569,7 +595,7 @@ def _float_floor(run):
     return 1e-13 * scale
 
 
-def _verdict_from_excess(status, excess, centre, b, t, bad, theorem):
+def _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable=0.0):
     """Locate the reported point: the first violation if any, else the largest measure/bound
     ratio (skipping the first row, where many bounds equal the measure by construction)."""
     flat_excess = excess.reshape(excess.shape[0], -1)
@@ -581,7 +607,7 @@ def _verdict_from_excess(status, excess, centre, b, t, bad, theorem):
         j = int(np.argmax(flat_excess[i]))
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(np.abs(flat_b) > 0, flat_c / flat_b, -np.inf)
+            ratio = np.where(np.abs(flat_b) > resolvable, flat_c / flat_b, -np.inf)
         if not np.isfinite(ratio).any():  # bound identically 0: report the largest measure
             ratio = flat_excess.astype(float).copy()
         if ratio.shape[0] > 1:
@@ -633,7 +659,8 @@ def _judge_exact(theorem, run, measured, bound):
     bad = err > tol
     status = "violated" if bad.any() else "holds"
     v = _verdict_from_excess(status, err - tol, centre[start:], b[start:], t[start:], bad, theorem)
-    v.reason = (f"max relative error {float(np.max(err / np.maximum(np.abs(b[start:]), 1e-300))):.3g} "
+    v.details["relative_error"] = float(np.max(err / np.maximum(np.abs(b[start:]), 1e-300)))
+    v.reason = (f"max relative error {v.details['relative_error']:.3g} "
                 f"(tolerance {theorem.tolerance:.0e}: {theorem.tolerance_reason}) from step {start}")
     v.margin = None
     return v
@@ -674,24 +701,30 @@ def _judge_rate(theorem, run, measured, additive):
                "claimed_rate": theorem.rate, "log_power": theorem.log_power, "scaled_excess": upper.tolist(),
                "allowed_growth": kappa}
     v = Verdict("", "", "holds", measure=float(centre[-1]), bound=a, details=details)
-    v.ratio = float(centre[-1] / a) if a > 0 else None
-    v.margin = a - float(centre[-1]) if a > 0 else None
     pos = upper > 0
     slope = _fit_slope(T[pos], upper[pos]) if pos.sum() >= 3 else None
     v.exponent = None if slope is None else slope - theorem.rate
     claim = f"T^-{theorem.rate:g}" + (f" log^{theorem.log_power:g} T" if theorem.log_power else "")
-    if np.all(upper == 0):
-        v.reason = f"measure below the additive term {a:.4g} at every horizon"
-        return v
-    cert, cert_additive = _certificate_values(theorem, run)
+    cert, cert_additive = _certificate_values(theorem, run) if _certificate_decides(theorem) else (None, None)
     if cert is not None and cert_additive <= a * (1 + theorem.tolerance) + 1e-300:
         details["certificate"] = cert.tolist()
         if np.all(centre + half <= cert * (1 + theorem.tolerance)):
-            v.reason = (f"measure below the explicit bound {theorem.certificate_name} (of the claimed form, with "
-                        f"additive term <= {a:.4g}) at every horizon; largest ratio {np.max((centre + half) / cert):.3g}")
+            v.ratio = float(np.max((centre + half) / cert))
+            v.reason = (f"measure below the explicit bound {theorem.certificate_name} (decaying like "
+                        f"{_rate_text(*theorem.certificate_rate)}, additive term <= {a:.4g}) at every horizon; "
+                        f"largest ratio {np.max((centre + half) / cert):.3g}")
             return v
     growth_lower = lower[late].max() / upper[early].max() if upper[early].max() > 0 else (np.inf if lower[late].max() > 0 else 0.0)
     growth_upper = upper[late].max() / lower[early].max() if lower[early].max() > 0 else (np.inf if upper[late].max() > 0 else 0.0)
+    details["growth"] = float(growth_lower) if np.isfinite(growth_lower) else None
+    v.ratio = float(min(growth_lower, 1e300) / kappa)  # >= 1: the excess grew faster than the claim allows
+    if np.all(upper == 0):
+        # below a + 0 at every horizon: consistent with the claim, but the rate term was never
+        # exercised, so this instance cannot tell a true rate from a false one
+        v.verdict = "inconclusive"
+        v.reason = (f"measure below the additive term {a:.4g} at every horizon: the rate {claim} is not exercised "
+                    f"(choose a larger initial gap, noise or smaller radius)")
+        return v
     if growth_upper <= kappa:
         v.reason = (f"excess over {a:.4g} decays at least like {claim}: scaled excess grew by {growth_upper:.3g} "
                     f"<= {kappa:.3g} from the early to the late horizons" +
@@ -706,6 +739,19 @@ def _judge_rate(theorem, run, measured, additive):
     v.verdict = "inconclusive"
     v.reason = f"scaled excess grew by {growth_upper:.3g} (allowed {kappa:.3g}), not significantly: run longer"
     return v
+
+
+def _rate_text(p, q):
+    return f"T^-{p:g}" + (f" log^{q:g} T" if q else "")
+
+
+def _certificate_decides(theorem) -> bool:
+    """A certificate decides a rate claim only when its proven decay T^-p' log^q' T is at least as
+    fast as the claimed T^-p log^q T: p' > p, or p' = p and q' <= q."""
+    if theorem.certificate is None or theorem.certificate_rate is None:
+        return False
+    p_cert, q_cert = theorem.certificate_rate
+    return p_cert > theorem.rate or (p_cert == theorem.rate and q_cert <= theorem.log_power)
 
 
 def _certificate_values(theorem, run):

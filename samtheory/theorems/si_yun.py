@@ -116,7 +116,7 @@ def _p7_certificate(ctx, T, eta):
     paper=PAPER, result=POSTER + "P1", provenance="poster", kind="upper", check="rate",
     function_class=("strongly-convex", "globally-smooth"), methods=("sam",), setting="deterministic",
     measure_name="min_{t<=T} f(x_t) - f*", measure=M.horizon(M.best_loss), rate=2.0, log_power=2.0,
-    step_rule=_p1_step, certificate=_d1_certificate, certificate_name="D1", statement=r"\min_{t\le T}f(x_t)-f^*=\tilde{\mathcal O}(e^{-T}+1/T^2)",
+    step_rule=_p1_step, certificate=_d1_certificate, certificate_name="D1", certificate_rate=(2.0, 2.0), statement=r"\min_{t\le T}f(x_t)-f^*=\tilde{\mathcal O}(e^{-T}+1/T^2)",
     instances=(Instance("quadratic", rho=0.1, x0=X3, horizons=HORIZONS_P1),
                Instance("quadratic-dense", rho=0.05, x0=np.ones(5), horizons=HORIZONS_P1),
                Instance("asymmetric-quadratic", rho=0.1, x0=[2.0], horizons=HORIZONS)))
@@ -204,7 +204,7 @@ def _p3_step(ctx, T):
     paper=PAPER, result=POSTER + "P3", provenance="poster", kind="upper", check="rate",
     function_class=("convex", "globally-smooth"), methods=("sam",), setting="deterministic",
     measure_name="(1/T) sum_{t<T} ||grad f(x_t)||^2", measure=M.horizon(M.avg_gradsq), rate=0.5,
-    step_rule=_p3_step, certificate=_d2_certificate, certificate_name="D2", statement=r"\frac1T\sum_{t<T}\|\nabla f(x_t)\|^2=\mathcal O(1/T+1/\sqrt T)",
+    step_rule=_p3_step, certificate=_d2_certificate, certificate_name="D2", certificate_rate=(0.5, 0.0), statement=r"\frac1T\sum_{t<T}\|\nabla f(x_t)\|^2=\mathcal O(1/T+1/\sqrt T)",
     instances=(Instance("logcosh", rho=0.1, x0=X3, horizons=HORIZONS),
                Instance("huber", rho=0.1, x0=[3.0, -2.0], horizons=HORIZONS),
                Instance("quadratic-rank-deficient", rho=0.1, x0=X3, horizons=HORIZONS)))
@@ -228,7 +228,7 @@ def p3(ctx):
     function_class=("globally-smooth",), methods=("sam",), setting="deterministic",
     measure_name="(1/T) sum_{t<T} ||grad f(x_t)||^2", measure=M.horizon(M.avg_gradsq), rate=1.0,
     statement=r"\frac1T\sum_{t<T}\|\nabla f(x_t)\|^2\le\mathcal O(1/T)+\beta^2\rho^2",
-    instances=(Instance("cosine", eta=0.25, rho=0.1, x0=[[0.31], [0.9], [-0.5]], trajectories=3, steps=4000),
+    instances=(Instance("cosine-unit", eta=0.25, rho=0.1, x0=[[0.31], [0.9], [-2.5]], trajectories=3, steps=4000),
                Instance("pl-sine", eta=0.03, rho=0.05, x0=[2.5], steps=4000),
                Instance("robust-regression", eta=0.05, rho=0.05, x0=np.ones(5), steps=4000)))
 def p4(ctx):
@@ -238,7 +238,9 @@ def p4(ctx):
     *Provenance.* CONFIRMED (poster), row P4, with additive constant exactly β²ρ²; step size hidden.
 
     *Checked as.* Constant η ≤ 1/(4β) (the regime of our D3, whose floor is 3β²ρ²); on a
-    geometric grid of T the excess over β²ρ² times T must not grow. Needs global smoothness:
+    geometric grid of T the excess over β²ρ² times T must not grow. The cosine instance is 1 − cos x,
+    whose gradients (up to 1) exceed βρ; on the stall cosine ω = 3π/(2ρ) every ‖∇f‖² is below
+    β²ρ², so the rate would never be exercised. Needs global smoothness:
     :math:`(xy-1)^2` is reported not applicable.
     """
     ctx.need("beta")
@@ -275,7 +277,7 @@ SH5 = (500, 1000, 2000, 4000, 8000, 16000)  # P5: 2 ln T/(mu T) <= 1/(4 beta) ne
     paper=PAPER, result=POSTER + "P5", provenance="poster", kind="upper", check="rate",
     function_class=("strongly-convex", "globally-smooth"), methods=("sam",), setting="stochastic",
     measure_name="E f(x_T) - f*", measure=M.horizon(M.loss), rate=1.0, log_power=1.0, step_rule=_p5_step,
-    certificate=_d56_pl_certificate, certificate_name="D5/D6 (PL form)",
+    certificate=_d56_pl_certificate, certificate_name="D5/D6 (PL form)", certificate_rate=(1.0, 1.0),
     statement=r"\mathbb Ef(x_T)-f^*\le\tilde{\mathcal O}\big(e^{-T}+\tfrac{[\sigma^2-\beta^2\rho^2]_+}{T}\big)+\frac{2\beta^2\rho^2}{\mu}",
     instances=(Instance("asymmetric-quadratic", rho=0.1, noise="rademacher", sigma=1.0, x0=[1.0],
                         trajectories=200, horizons=SH5, same_sample=False),
@@ -306,7 +308,7 @@ def p5(ctx):
     paper=PAPER, result=POSTER + "P6", provenance="poster", kind="upper", check="rate",
     function_class=("convex", "globally-smooth"), methods=("sam",), setting="stochastic",
     measure_name="(1/T) sum_{t<T} E||grad f(x_t)||^2", measure=M.horizon(M.avg_gradsq), rate=0.5,
-    step_rule=_sqrt_step, certificate=_d56_nonconvex_certificate, certificate_name="D5/D6",
+    step_rule=_sqrt_step, certificate=_d56_nonconvex_certificate, certificate_name="D5/D6", certificate_rate=(0.5, 0.0),
     statement=r"\frac1T\sum_{t<T}\mathbb E\|\nabla f(x_t)\|^2\le\mathcal O\big(\tfrac1T+\tfrac{\sqrt{[\sigma^2-\beta^2\rho^2]_+}}{\sqrt T}\big)+4\beta^2\rho^2",
     instances=(Instance("logcosh", rho=0.1, noise="gaussian", sigma=1.0, x0=X3, trajectories=100, horizons=SH),
                Instance("huber", rho=0.1, noise="rademacher", sigma=0.5, x0=[2.0, -1.0], trajectories=100,
@@ -335,7 +337,7 @@ def p7_additive(beta, rho, factor=5.0):
     paper=PAPER, result=POSTER + "P7", provenance="poster", kind="upper", check="rate",
     function_class=("globally-smooth", "lipschitz"), methods=("sam",), setting="stochastic",
     measure_name="(1/T) sum_{t<T} E(||grad f(x_t)|| - beta rho)^2", measure=M.horizon(M.avg_gap_sq), rate=0.5,
-    step_rule=_sqrt_step, certificate=_p7_certificate, certificate_name="D5/D6 + beta^2 rho^2",
+    step_rule=_sqrt_step, certificate=_p7_certificate, certificate_name="D5/D6 + beta^2 rho^2", certificate_rate=(0.5, 0.0),
     statement=r"\frac1T\sum_{t<T}\mathbb E(\|\nabla f(x_t)\|-\beta\rho)^2\le\mathcal O(1/\sqrt T)+5\beta^2\rho^2",
     instances=(Instance("cosine", rho=0.1, noise="gaussian", sigma=0.01, x0=[0.9], trajectories=100, horizons=SH),
                Instance("cosine-unit", rho=0.5, noise="rademacher", sigma=0.5, x0=[2.0], trajectories=100,
@@ -610,13 +612,35 @@ def d3(ctx):
     return lambda t: 4 * ctx.delta / (eta * (t + 1)) + 3 * beta ** 2 * rho ** 2
 
 
-def _fixed_point_measure(run):
-    """||∇f(x_t)|| − ||x_{t+1} − x_t||/η for t < T (equals ||∇f|| at a fixed point)."""
+def _norm(v):
+    """Euclidean norm over the last axis, scaled first so that tiny vectors (1e-170) do not
+    underflow when squared."""
+    scale = np.max(np.abs(v), axis=-1, keepdims=True)
+    safe = np.where(scale > 0, scale, 1.0)
+    return scale[..., 0] * np.sqrt(np.sum((v / safe) ** 2, axis=-1))
+
+
+def _fixed_point_terms(run):
+    """(||∇f(x_t)||, ||x_{t+1} − x_t||/η, ||x_t|| + ||x_{t+1}||) for t < T, from the iterates."""
     x = run.result.x_history
     x = x.reshape(x.shape[0], -1, x.shape[-1])
     eta = float(run.ctx.instance.eta)
-    step = np.linalg.norm(np.diff(x, axis=0), axis=-1) / eta
-    return np.sqrt(M.gradsq(run)[:-1]) - step
+    size = _norm(x)
+    return _norm(run.ctx.objective.grad(x[:-1])), _norm(np.diff(x, axis=0)) / eta, (size[:-1] + size[1:]) / eta
+
+
+def _fixed_point_measure(run):
+    """||∇f(x_t)|| − ||x_{t+1} − x_t||/η for t < T (equals ||∇f|| at a fixed point)."""
+    grad_norm, step, _ = _fixed_point_terms(run)
+    return grad_norm - step
+
+
+def _fixed_point_rounding(run):
+    """The measure subtracts two norms computed from rounded iterates: ||x_{t+1} - x_t|| carries an
+    absolute error up to a few ulps of |x_t| + |x_{t+1}| (divided by eta), and ||grad f(x_t)|| a few
+    ulps of itself; 8 eps times these covers both."""
+    grad_norm, _, size = _fixed_point_terms(run)
+    return 8 * np.finfo(float).eps * (size + grad_norm)
 
 
 @theorem(
@@ -624,6 +648,7 @@ def _fixed_point_measure(run):
     paper=PAPER, result="D4 (si-yun.md §3.3)", provenance="derived", kind="upper", check="every-t",
     function_class=("globally-smooth",), methods=("sam",), setting="deterministic",
     measure_name="||grad f(x_t)|| - ||x_{t+1} - x_t|| / eta", measure=_fixed_point_measure, needs_history=True,
+    rounding=_fixed_point_rounding,
     proof=DERIVED_PROOF, statement=r"\|\nabla f(x_t)\|\le\beta\rho+\|x_{t+1}-x_t\|/\eta\ \ (\text{so }\|\nabla f\|\le\beta\rho\text{ at fixed points})",
     instances=(Instance("cosine", eta=0.5, rho=0.1, x0=[[0.31], [0.9], [-0.5]], trajectories=3, steps=500),
                Instance("cosine-unit", eta=0.3, rho=4.0, x0=[[-3.7], [2.0]], trajectories=2, steps=500),

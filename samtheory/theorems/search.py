@@ -1,0 +1,577 @@
+r"""Worst-case search: how close can an admissible instance come to breaking a theorem?
+
+A check on a few default instances says little about a bound: an instance far from the extremal
+ones passes a false bound as easily as a true one. :func:`search` therefore *maximizes* the
+closeness to violation over every instance the theorem admits and reports the largest value found:
+
+=========== ======================================================================================
+check       closeness (``ratio`` of the result; ≥ 1 means violated)
+=========== ======================================================================================
+``every-t`` measure / bound at the worst recorded t (Monte-Carlo mean for stochastic runs)
+``rate``    growth of the scaled excess over the allowed growth, or measure / certificate
+``floor``   floor / measure at the closest point
+``exact``   relative error / tolerance
+=========== ======================================================================================
+
+For an upper bound the largest ratio is the bound's *measured tightness*: 0.99 means an instance
+reached 99 % of it; 0.1 means the bound has at least a factor 10 of slack on everything tried.
+Asymptotic entries (a limit) cannot be refuted by a finite run and are not searched.
+
+**The space.** A candidate is a member of a function :class:`~samtheory.functions.Family` whose
+tags include the theorem's class (every subclass of :class:`~samtheory.functions.Objective` that
+declares families takes part, the user's included), a dimension, a method from the theorem's list
+(λ for Unified SAM), η (as a multiple of 1/β), ρ, a start, a horizon and, for stochastic entries,
+additive noise (kind, σ, same or independent samples) or finite-sum sampling. Only candidates
+inside the preconditions are simulated: they are found the way the theorem states them, through
+``ctx.require`` in its bound (a rejected candidate costs no simulation and is repaired by shrinking
+η and ρ). Precondition boundaries are where bounds are tight, so a third of the candidates has η
+pushed to the largest admissible value by bisection.
+
+**The strategy.** A global phase of random candidates (60 % of the budget), then Nelder–Mead on the
+continuous coordinates (log of the family parameters, of η, ρ, σ; λ; the start) from the best
+candidates found. A stochastic candidate judged violated (mean − 5 standard errors above the bound,
+the rule of :func:`~samtheory.theorems.check`) is re-run with four times the trajectories and a new
+seed, and reported only if it is violated again.
+
+**Reproducibility.** The search is deterministic given ``seed``. The worst candidate is returned as
+an :class:`~samtheory.theorems.Instance` that :func:`~samtheory.theorems.check` reproduces exactly,
+and as JSON that ``samtheory search ID --replay JSON`` re-checks (``result.command``).
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+
+from .._validation import InvalidParameterError
+from ..functions import search_families
+from ..methods import get_method
+from ._core import Instance, Rule, Verdict, applicability, check, make_context
+from .registry import get_theorem
+
+#: Share of the budget spent on random candidates before local refinement.
+GLOBAL_SHARE = 0.6
+#: Trajectories of a stochastic candidate during the search, and the factor of the confirmation run.
+SEARCH_TRAJECTORIES = 64
+CONFIRM_FACTOR = 4
+#: Local refinements for the largest closeness (best candidates of different families).
+LOCAL_STARTS = 4
+#: "tight" in the tightness table: an instance reached this share of the bound.
+TIGHT = 0.9
+
+_NOISES = ("gaussian", "rademacher")
+_SCHEMES = ("uniform", "nice", "replacement", "importance")
+
+
+@dataclass
+class Candidate:
+    """One point of the search space; :meth:`instance` turns it into an :class:`Instance`.
+
+    ``eta_scale`` is η·β (``None``: the theorem chooses η per horizon, or a default instance's
+    rule ``eta_rule`` does); the other fields are the :class:`Instance` fields of the same name.
+    """
+
+    family: str
+    dim: int
+    data_seed: int
+    params: dict
+    method: str
+    eta_scale: float | None
+    rho: float
+    lam: float | None
+    x0: list
+    steps: int
+    horizons: list | None = None
+    noise: str | None = None
+    sigma: float = 0.0
+    same_sample: bool = True
+    sampling: dict | None = None
+    trajectories: int = 1
+    seed: int = 0
+    rule_from: int | None = None  # index of the default instance whose eta/rho rules are borrowed
+
+    def objective(self):
+        fam = search_families()[self.family]
+        return fam.build(dict(self.params), self.dim, self.rho, np.random.default_rng(self.data_seed))
+
+    def instance(self, theorem) -> Instance:
+        obj = self.objective()
+        beta = obj.smoothness or 1.0
+        eta, rho = (None if self.eta_scale is None else self.eta_scale / beta), self.rho
+        if self.rule_from is not None:
+            template = theorem.instances[self.rule_from]
+            eta = template.eta if isinstance(template.eta, Rule) else eta
+            rho = template.rho if isinstance(template.rho, Rule) else rho
+        return Instance(obj, method=self.method, eta=eta, rho=rho, lam=self.lam, steps=self.steps,
+                        trajectories=self.trajectories, noise=self.noise, sigma=self.sigma,
+                        sampling=self.sampling, same_sample=self.same_sample, x0=np.asarray(self.x0, float),
+                        seed=self.seed, horizons=None if self.horizons is None else tuple(self.horizons))
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text):
+        try:
+            data = json.loads(text)
+            return cls(**data)
+        except (TypeError, ValueError) as exc:
+            raise InvalidParameterError(f"replay: not a candidate of samtheory search ({exc})") from None
+
+
+@dataclass
+class SearchResult:
+    """What :func:`search` found. ``ratio`` is the largest closeness to violation (see the module
+    docstring), ``tail_ratio`` the largest ratio over the second half of a run (every-t bounds: the
+    neighbourhood regime), ``worst`` the instance that reached ``ratio`` and ``worst_verdict`` its
+    verdict; ``verdict`` is ``violated``, ``holds``, ``no-instance`` (no admissible candidate
+    found) or ``not-searched`` (asymptotic entries)."""
+
+    theorem: str
+    verdict: str
+    ratio: float | None = None
+    tail_ratio: float | None = None
+    worst: Instance | None = None
+    worst_verdict: Verdict | None = None
+    candidate: Candidate | None = None
+    evaluations: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    seed: int = 0
+    budget: int = 0
+    reason: str = ""
+    tail_candidate: Candidate | None = None
+
+    @property
+    def command(self) -> str | None:
+        """The one-line command that re-checks the worst candidate."""
+        if self.candidate is None:
+            return None
+        return f"samtheory search {self.theorem} --replay '{self.candidate.to_json()}'"
+
+    @property
+    def tightness(self) -> str:
+        """'tight' (ratio >= 0.9), 'slack xN' or '' when nothing was judged."""
+        if self.ratio is None or self.verdict in ("no-instance", "not-searched"):
+            return ""
+        if self.ratio >= TIGHT:
+            return "tight"
+        return f"slack x{1 / self.ratio:.3g}" if self.ratio > 0 else "slack (ratio <= 0)"
+
+    def to_dict(self):
+        from .._io import to_jsonable
+        return to_jsonable({
+            "theorem": self.theorem, "verdict": self.verdict, "ratio": self.ratio, "tail_ratio": self.tail_ratio,
+            "tightness": self.tightness, "evaluations": self.evaluations, "rejected": self.rejected,
+            "seconds": round(self.seconds, 3), "seed": self.seed, "budget": self.budget, "reason": self.reason,
+            "worst": None if self.worst_verdict is None else self.worst_verdict.to_dict(),
+            "candidate": None if self.candidate is None else asdict(self.candidate),
+            "tail_candidate": None if self.tail_candidate is None else asdict(self.tail_candidate),
+            "command": self.command})
+
+
+# ----------------------------------------------------------------------------------------------
+# closeness to violation
+# ----------------------------------------------------------------------------------------------
+
+def closeness(theorem, verdict: Verdict) -> float:
+    """The quantity the search maximizes (module docstring); ``-inf`` when not judged."""
+    if verdict.verdict == "diverged":
+        # an upper bound is finite, so an admissible instance that blows up violates it
+        return math.inf if theorem.kind == "upper" else -math.inf
+    if verdict.verdict not in ("holds", "violated", "inconclusive"):
+        return -math.inf
+    if theorem.check == "floor":
+        r = verdict.ratio
+        return 1.0 / r if r is not None and r > 0 else (math.inf if verdict.verdict == "violated" else 0.0)
+    if theorem.check == "exact":
+        return float(verdict.details.get("relative_error", 0.0)) / theorem.tolerance
+    r = verdict.ratio
+    if r is None or not np.isfinite(r):
+        return 1.0 if verdict.verdict == "violated" else 0.0
+    return float(r)
+
+
+# ----------------------------------------------------------------------------------------------
+# drawing candidates
+# ----------------------------------------------------------------------------------------------
+
+def _log_uniform(rng, low, high):
+    return float(np.exp(rng.uniform(np.log(low), np.log(high))))
+
+
+def admissible_families(theorem):
+    """Families with at least one member (at the centre of its space) in the theorem's class."""
+    out = []
+    for fam in search_families().values():
+        centre = {k: math.sqrt(lo * hi) for k, (lo, hi) in fam.space.items()}
+        for dim in fam.dims:
+            try:
+                tags = fam.build(centre, dim, 0.1, np.random.default_rng(0)).tags
+            except Exception:  # noqa: BLE001 - a user's family that cannot build is skipped
+                continue
+            if all(tag in tags for tag in theorem.function_class):
+                out.append((fam, dim))
+    return out
+
+
+class _Space:
+    """Draws, repairs and moves candidates for one theorem."""
+
+    def __init__(self, theorem, rng):
+        self.theorem, self.rng = theorem, rng
+        self.families = admissible_families(theorem)
+        self.methods = [m for m in theorem.methods]
+        rate_rule = theorem.check == "rate" and theorem.step_rule is not None
+        self.horizon_rule = rate_rule
+        self.rule_templates = [i for i, inst in enumerate(theorem.instances)
+                               if isinstance(inst.eta, Rule) or isinstance(inst.rho, Rule)]
+
+    # -- drawing ---------------------------------------------------------------------------
+    def draw(self) -> Candidate | None:
+        if not self.families:
+            return None
+        rng, th = self.rng, self.theorem
+        names = sorted({fam.name for fam, _ in self.families})  # each family equally often, then a dimension
+        name = names[int(rng.integers(len(names)))]
+        options = [(fam, dim) for fam, dim in self.families if fam.name == name]
+        fam, dim = options[int(rng.integers(len(options)))]
+        params = {}
+        for key, (low, high) in fam.space.items():
+            specials = fam.specials.get(key, ())
+            params[key] = (float(specials[int(rng.integers(len(specials)))]) if specials and rng.random() < 0.25
+                           else _log_uniform(rng, low, high))
+        method = self.methods[int(rng.integers(len(self.methods)))]
+        lam = None
+        if get_method(method).uses_lam:
+            lam = float(rng.choice([0.0, 1.0])) if rng.random() < 0.3 else float(rng.uniform(0, 1))
+        stochastic = self._stochastic(method)
+        noise, sigma, same, sampling = None, 0.0, True, None
+        data_seed = int(rng.integers(1 << 30))
+        if stochastic:
+            same = bool(rng.random() < 0.5)
+            finite_sum = hasattr(fam.build(params, dim, 0.1, np.random.default_rng(data_seed)), "n_components")
+            if finite_sum and rng.random() < 0.5:
+                scheme = _SCHEMES[int(rng.integers(len(_SCHEMES)))]
+                sampling = {"scheme": scheme, "batch_size": int(rng.integers(1, 4)) if scheme == "nice" else 1}
+            else:
+                noise = _NOISES[int(rng.integers(2))]
+                sigma = _log_uniform(rng, 1e-3, 3.0)
+        rho = 0.0 if rng.random() < 0.05 else _log_uniform(rng, 1e-3, 3.0)
+        scale = _log_uniform(rng, 1e-3, 3.0)
+        direction = rng.normal(size=dim)
+        cand = Candidate(family=fam.name, dim=dim, data_seed=data_seed, params=params, method=method,
+                         eta_scale=None if self.horizon_rule else _log_uniform(rng, 1e-3, 2.0), rho=rho, lam=lam,
+                         x0=[], steps=int(round(_log_uniform(rng, 30, 1500))), noise=noise, sigma=sigma,
+                         same_sample=same, sampling=sampling,
+                         trajectories=SEARCH_TRAJECTORIES if stochastic else 1, seed=int(rng.integers(1 << 30)))
+        if self.rule_templates and rng.random() < 0.5:
+            cand.rule_from = self.rule_templates[int(rng.integers(len(self.rule_templates)))]
+        try:
+            obj = cand.objective()
+        except Exception:  # noqa: BLE001 - parameters outside a user's family: skip
+            return None
+        centre = obj.minimizer if obj.minimizer is not None else np.zeros(dim)
+        cand.x0 = (centre + scale * obj.sample_scale * direction / max(np.linalg.norm(direction), 1e-12)).tolist()
+        if th.check == "rate":
+            if self.horizon_rule:
+                base = int(round(_log_uniform(self.rng, 50, 1000)))
+                cand.horizons = [base * 2 ** k for k in range(5)]
+                cand.steps = cand.horizons[-1]
+            else:
+                cand.steps = int(round(_log_uniform(self.rng, 500, 8000)))
+        return cand
+
+    def _stochastic(self, method):
+        setting = self.theorem.setting
+        if get_method(method).stochastic_only:
+            return True
+        if get_method(method).deterministic_only:
+            return False
+        if setting == "any":
+            return bool(self.rng.random() < 0.5)
+        return setting == "stochastic"
+
+    # -- preconditions -----------------------------------------------------------------------
+    def instance(self, cand):
+        inst = cand.instance(self.theorem)
+        if self.theorem.fuzz is not None:
+            inst = self.theorem.fuzz(inst, np.random.default_rng(cand.seed))
+        return inst
+
+    def feasible(self, cand) -> bool:
+        """Whether the candidate is inside the theorem's preconditions (no simulation)."""
+        th = self.theorem
+        try:
+            inst = self.instance(cand)
+            if inst is None:
+                return False
+            ctx = make_context(inst)
+            if applicability(th, ctx):
+                return False
+            th.bound(ctx)
+            if th.step_rule is not None and inst.horizons:
+                for T in inst.horizons:
+                    th.step_rule(ctx, T)
+        except Exception:  # noqa: BLE001 - any refusal (NotApplicable, invalid values) means outside
+            return False
+        return not ctx.unmet
+
+    def repair(self, cand) -> Candidate | None:
+        """Shrink η, then ρ, by halves until the candidate is admissible (or give up)."""
+        if self.feasible(cand):
+            return cand
+        for _ in range(12):
+            if cand.eta_scale is not None:
+                cand = replace(cand, eta_scale=cand.eta_scale / 2)
+                if self.feasible(cand):
+                    return cand
+            if cand.rho > 0:
+                cand = replace(cand, rho=cand.rho / 2)
+                if self.feasible(cand):
+                    return cand
+        return None
+
+    def push_to_edge(self, cand, key, iterations=40) -> Candidate:
+        """The largest admissible value of ``key`` (``eta_scale`` or ``rho``) by bisection in log
+        scale: precondition boundaries are where a bound is tightest."""
+        value = getattr(cand, key)
+        if value is None or value <= 0:
+            return cand
+        low, high = value, value
+        for _ in range(30):  # find an inadmissible value above
+            high *= 4
+            if not self.feasible(replace(cand, **{key: high})):
+                break
+        else:
+            return cand
+        for _ in range(iterations):
+            mid = math.sqrt(low * high)
+            if self.feasible(replace(cand, **{key: mid})):
+                low = mid
+            else:
+                high = mid
+            if high / low < 1 + 1e-9:
+                break
+        return replace(cand, **{key: low})
+
+    # -- local moves -----------------------------------------------------------------------------
+    def to_vector(self, cand):
+        fam = search_families()[cand.family]
+        z = [math.log(cand.params[k]) for k in fam.space]
+        if cand.eta_scale is not None:
+            z.append(math.log(cand.eta_scale))
+        if cand.rho > 0:
+            z.append(math.log(cand.rho))
+        if cand.noise is not None:
+            z.append(math.log(cand.sigma))
+        if cand.lam is not None:
+            z.append(cand.lam)
+        return np.array(z + list(cand.x0), dtype=float)
+
+    def from_vector(self, cand, z):
+        fam = search_families()[cand.family]
+        z = list(z)
+        params = {}
+        for k, (low, high) in fam.space.items():
+            params[k] = float(np.clip(math.exp(np.clip(z.pop(0), -700, 700)), low, high))
+        changes = {"params": params}
+        if cand.eta_scale is not None:
+            changes["eta_scale"] = float(math.exp(np.clip(z.pop(0), -50, 5)))
+        if cand.rho > 0:
+            changes["rho"] = float(math.exp(np.clip(z.pop(0), -50, 10)))
+        if cand.noise is not None:
+            changes["sigma"] = float(math.exp(np.clip(z.pop(0), -50, 10)))
+        if cand.lam is not None:
+            changes["lam"] = float(np.clip(z.pop(0), 0.0, 1.0))
+        changes["x0"] = [float(v) for v in z]
+        return replace(cand, **changes)
+
+
+# ----------------------------------------------------------------------------------------------
+# the search
+# ----------------------------------------------------------------------------------------------
+
+def search(theorem, budget=500, seed=0, *, time_limit=None, progress=None) -> SearchResult:
+    """Search the instances ``theorem`` admits for the one closest to violating it.
+
+    Parameters
+    ----------
+    theorem : str or Theorem
+        A registry id or entry (a user's ``@theorem`` works, with or without default instances).
+    budget : int
+        Simulated evaluations (>= 1). Candidates rejected by the preconditions are not counted.
+    seed : int
+        Seed of the search (>= 0); the same seed gives the same result.
+    time_limit : float or None
+        Stop after this many seconds (the result says so in ``reason``).
+    progress : callable or None
+        ``progress(evaluations, budget, best_ratio)`` after each evaluation.
+
+    Returns
+    -------
+    SearchResult
+    """
+    th = get_theorem(theorem)
+    if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 1:
+        raise InvalidParameterError(f"budget must be an integer >= 1; got {budget!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InvalidParameterError(f"seed must be an integer >= 0; got {seed!r}")
+    if time_limit is not None and not (isinstance(time_limit, (int, float)) and time_limit > 0):
+        raise InvalidParameterError(f"time_limit must be a number > 0 (seconds) or None; got {time_limit!r}")
+    start = time.perf_counter()
+    result = SearchResult(th.id, "holds", seed=int(seed), budget=int(budget))
+    if th.check == "asymptotic":
+        result.verdict = "not-searched"
+        result.reason = "a limit statement cannot be refuted by a finite run; not searched"
+        return result
+    state = _SearchState(th, _Space(th, np.random.default_rng(int(seed))), int(budget), time_limit, start, progress)
+    if not state.space.families:
+        result.verdict = "no-instance"
+        result.reason = f"no searchable function family has the tags {', '.join(th.function_class)}"
+        return result
+    state.global_phase()
+    if not state.done():
+        state.local_phase()
+    return state.finish(result)
+
+
+class _SearchState:
+    def __init__(self, theorem, space, budget, time_limit, start, progress):
+        self.th, self.space, self.budget = theorem, space, budget
+        self.time_limit, self.start, self.progress = time_limit, start, progress
+        self.evaluations = self.rejected = 0
+        self.scored = []  # (closeness, candidate, verdict)
+        self.best_tail = (-math.inf, None)
+        self.violation = None
+        self.timed_out = False
+
+    def done(self) -> bool:
+        if self.violation is not None or self.evaluations >= self.budget:
+            return True
+        if self.time_limit is not None and time.perf_counter() - self.start > self.time_limit:
+            self.timed_out = True
+            return True
+        return False
+
+    def evaluate(self, cand) -> float:
+        if self.done():
+            return -math.inf
+        if not self.space.feasible(cand):
+            self.rejected += 1
+            return -math.inf
+        verdict = check(self.th, self.space.instance(cand))
+        self.evaluations += 1
+        score = closeness(self.th, verdict)
+        if verdict.verdict == "violated" or score == math.inf:
+            again = self._confirmation(cand, verdict)
+            if again.verdict == "violated" or (again.verdict == "diverged" and self.th.kind == "upper"):
+                self.violation = (cand, verdict)
+            else:  # not significant on the larger run: score what the larger run measured
+                verdict, score = again, min(closeness(self.th, again), 1.0)
+        self.scored.append((score, cand, verdict))
+        if verdict.tail_ratio is not None and verdict.tail_ratio > self.best_tail[0]:
+            self.best_tail = (verdict.tail_ratio, cand)
+        if self.progress is not None:
+            self.progress(self.evaluations, self.budget, self.best())
+        return score
+
+    def _confirmation(self, cand, verdict) -> Verdict:
+        """Stochastic violations are re-run with more trajectories and a fresh seed (deterministic
+        ones stand as they are)."""
+        if cand.trajectories <= 1:
+            return verdict
+        bigger = replace(cand, trajectories=cand.trajectories * CONFIRM_FACTOR, seed=cand.seed + 1)
+        return check(self.th, self.space.instance(bigger))
+
+    def best(self):
+        return max((s for s, _, _ in self.scored), default=None)
+
+    def global_phase(self):
+        rng = self.space.rng
+        target = max(1, int(math.ceil(GLOBAL_SHARE * self.budget)))
+        attempts = 0
+        while not self.done() and self.evaluations < target and attempts < 50 * self.budget:
+            attempts += 1
+            cand = self.space.draw()
+            if cand is None:
+                continue
+            cand = self.space.repair(cand)
+            if cand is None:
+                self.rejected += 1
+                continue
+            if cand.eta_scale is not None and rng.random() < 1 / 3:
+                cand = self.space.push_to_edge(cand, "eta_scale")
+            if cand.rho > 0 and rng.random() < 1 / 4:
+                cand = self.space.push_to_edge(cand, "rho")
+            self.evaluate(cand)
+
+    def local_phase(self):
+        from scipy.optimize import minimize
+        ranked = sorted((item for item in self.scored if np.isfinite(item[0])), key=lambda item: -item[0])
+        starts, seen = [], set()
+        for score, cand, _ in ranked:  # the best of the leading families: extremal points differ by family
+            if cand.family not in seen:
+                starts.append((cand, "closeness"))
+                seen.add(cand.family)
+            if len(starts) == LOCAL_STARTS:
+                break
+        if self.best_tail[1] is not None:  # and the best start for the neighbourhood regime
+            starts.append((self.best_tail[1], "tail"))
+        for k, (cand, key) in enumerate(starts):
+            if self.done():
+                return
+            remaining = self.budget - self.evaluations
+            share = max(1, remaining // (len(starts) - k))
+            z0 = self.space.to_vector(cand)
+            step = np.where(np.abs(z0) > 1e-3, 0.05 * np.abs(z0), 0.05)
+            simplex = np.vstack([z0] + [z0 + np.eye(len(z0))[i] * step[i] for i in range(len(z0))])
+            stop = self.evaluations + share
+
+            def objective(z, cand=cand, key=key):
+                if self.evaluations >= stop:
+                    return 0.0
+                score = self.evaluate(self.space.from_vector(cand, z))
+                if key == "tail" and np.isfinite(score):
+                    score = self.scored[-1][2].tail_ratio
+                    score = -math.inf if score is None else score
+                return -score if np.isfinite(score) else (1e6 if score < 0 else -1e6)
+
+            minimize(objective, z0, method="Nelder-Mead",
+                     options={"maxfev": share, "initial_simplex": simplex, "xatol": 1e-10, "fatol": 1e-12})
+
+    def finish(self, result):
+        result.evaluations, result.rejected = self.evaluations, self.rejected
+        result.seconds = time.perf_counter() - self.start
+        if self.violation is not None:
+            cand, verdict = self.violation
+            result.verdict, result.candidate, result.worst_verdict = "violated", cand, verdict
+            result.ratio = closeness(self.th, verdict)
+            result.reason = f"violated on a searched instance: {verdict.reason}"
+        elif not self.scored:
+            result.verdict = "no-instance"
+            result.reason = (f"no admissible instance found in {self.rejected} candidates "
+                             f"(the preconditions rejected every draw)")
+        else:
+            score, cand, verdict = max(self.scored, key=lambda item: item[0])
+            result.ratio, result.candidate, result.worst_verdict = score, cand, verdict
+            result.reason = f"largest closeness {score:.4g} on {verdict.instance}"
+        if result.candidate is not None:
+            result.worst = self.space.instance(result.candidate)
+        if self.best_tail[1] is not None:
+            result.tail_ratio, result.tail_candidate = self.best_tail
+        if self.timed_out and result.verdict != "violated":
+            result.reason += f" (stopped at the time limit after {self.evaluations} evaluations)"
+        return result
+
+
+def replay(theorem, candidate) -> Verdict:
+    """Re-check one candidate (a :class:`Candidate` or its JSON) on ``theorem``."""
+    th = get_theorem(theorem)
+    cand = Candidate.from_json(candidate) if isinstance(candidate, str) else candidate
+    if cand.family not in search_families():
+        raise InvalidParameterError(f"replay: unknown family {cand.family!r}")
+    return check(th, _Space(th, np.random.default_rng(0)).instance(cand))
