@@ -65,11 +65,8 @@ WRONG_BOUNDS = [
     # the issue's example: the P7 additive term 5 beta^2 rho^2 cut to a tenth, on the cosine
     # counterexample (where the measure sits at (1 - 2/(3 pi))^2 beta^2 rho^2 = 0.62 beta^2 rho^2)
     ("siyun.stochastic.smooth-lipschitz.upper", 0.1, 0),
-    # P4's beta^2 rho^2: the cosine stall level is 4/(9 pi^2) = 0.045 of it, so a tenth still
-    # holds there (a true statement about this construction); a hundredth is violated
-    ("siyun.deterministic.smooth.upper", 0.01, 0),
-    ("siyun.derived.d1", 0.01, 0),  # every-t, deterministic
-    ("siyun.derived.d5.pl", 0.01, 0),  # every-t, Monte Carlo with intervals
+    ("siyun.derived.d1", 0.5, 1),  # every-t, deterministic (default instance: ratio 0.69)
+    ("siyun.derived.d5.pl", 0.5, 0),  # every-t, Monte Carlo with intervals (ratio 0.80)
     ("unifiedsam.pl.constant-step", 0.5, 0),
     ("siyun.deterministic.smooth.rho2-unavoidable", 1.1, 0),  # floor
     ("siyun.stochastic.strongly-convex.rho2-unavoidable", 10.0, 0),  # floor, Monte Carlo
@@ -85,9 +82,22 @@ def test_checker_fails_on_a_wrong_bound(tid, factor, k):
     assert v.verdict == "violated", f"{tid} x {factor}: {v.verdict} ({v.reason})"
 
 
-def test_p4_with_a_tenth_of_its_term_still_holds_on_the_cosine_stall():
-    v = check(scaled("siyun.deterministic.smooth.upper", 0.1), THEOREMS["siyun.deterministic.smooth.upper"].instances[0])
-    assert v.verdict == "holds"
+@pytest.mark.parametrize("tid", ["siyun.derived.d1", "siyun.derived.d2", "siyun.derived.fixed-point",
+                                 "literature.gd.pl"])
+def test_search_fails_a_bound_made_ten_percent_too_good(tid):
+    # the default instances reach only 0.2-0.97 of these bounds; the worst-case search reaches
+    # more than 0.95 of each, so a 10 % cut is found (the test of verify's power, not of luck)
+    from samtheory.theorems.search import search
+    result = search(scaled(tid, 0.9), budget=400, seed=0)
+    assert result.verdict == "violated", f"{tid} x 0.9: {result.reason}"
+
+
+def test_p4_on_the_stall_cosine_is_not_exercised():
+    # on the stall cosine every ||grad f||^2 <= L^2 = (2 beta rho / (3 pi))^2 < beta^2 rho^2, so the
+    # measure never exceeds P4's additive term: such a run cannot test the rate and says so
+    inst = Instance("cosine", eta=0.25, rho=0.1, x0=[[0.31], [0.9], [-0.5]], trajectories=3, steps=4000)
+    v = check(THEOREMS["siyun.deterministic.smooth.upper"], inst)
+    assert v.verdict == "inconclusive" and "not exercised" in v.reason
 
 
 def test_asymptotic_checks_are_never_violated_but_can_fail_to_hold():
@@ -153,7 +163,6 @@ UPPER = [t for t in IDS if THEOREMS[t].kind == "upper"]
 @given(seed=st.integers(0, 2 ** 31 - 1))
 def test_fuzz_upper_bounds_never_violated(tid, seed):
     inst = random_instance(THEOREMS[tid], np.random.default_rng(seed))
-    if inst is None:
-        return  # no random instance satisfied the preconditions within the draw budget
+    assert inst is not None, f"{tid}: no random instance inside the preconditions in 200 draws"
     v = check(THEOREMS[tid], inst)
     assert v.verdict != "violated", f"{tid} on {v.instance}: {v.reason}"

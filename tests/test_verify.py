@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from samtheory import verify as V
 from samtheory.theorems import THEOREMS, check, make_context
@@ -33,3 +34,38 @@ def test_fuzz_counts_every_instance():
     c = counts["literature.gd.smooth-convex"]
     assert sum(c.values()) == 2 and c["violated"] == 0
     assert all("fuzz_case" in v.details for v in details)
+
+
+def _registered_copy(tid, new_id, instances, bound=None):
+    import dataclasses
+    from samtheory.theorems import THEOREMS, register_theorem
+    th = THEOREMS[tid]
+    changes = {"id": new_id, "instances": instances}
+    if bound is not None:
+        changes["bound"] = bound
+    return register_theorem(dataclasses.replace(th, **changes), overwrite=True)
+
+
+@pytest.mark.parametrize("case", ["not-applicable", "diverged"])
+def test_verify_fails_when_a_default_check_does_not_hold(case):
+    from samtheory.theorems import THEOREMS, Instance
+    new_id = f"test.default-{case}"
+    if case == "not-applicable":  # eta = 1 > 1/(2 beta) = 0.05: outside D1's preconditions
+        _registered_copy("siyun.derived.d1", new_id, (Instance("quadratic", eta=1.0, rho=0.1, x0=np.ones(3), steps=50),))
+    else:  # a bound without a step-size condition, on a run that blows up
+        _registered_copy("siyun.derived.d3", new_id, (Instance("quadratic", eta=5.0, rho=0.1, x0=np.ones(3), steps=400),),
+                         bound=lambda ctx: (lambda t: 1e300 + 0 * t))
+    try:
+        report = V.verify_all([new_id], selfchecks=False)
+        assert report.rows[0].verdict == case
+        assert report.failed and "FAILED" in report.table()
+    finally:
+        THEOREMS.pop(new_id, None)
+
+
+def test_verify_with_search_reports_tightness_and_can_fail():
+    report = V.verify_all(["siyun.derived.d2"], selfchecks=False, search_budget=60, search_seconds=30)
+    assert report.searches and report.searches[0].ratio > 0.5 and not report.failed
+    assert "Worst-case search" in report.table()
+    doc = report.to_dict()
+    assert doc["searches"][0]["theorem"] == "siyun.derived.d2"

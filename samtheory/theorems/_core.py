@@ -573,8 +573,11 @@ def _judge_every_t(theorem, run, measured, bound):
     # (1e3 times it, so rounding moves a ratio by at most 1e-3): below it, f - f* is rounding noise
     resolvable = 1e3 * float(np.max(floor))
     verdict = _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable)
-    limit = _bound_array(bound, np.full(t.shape if centre.ndim == 1 else t[:, None].shape, 1e15), centre.shape)
-    verdict.tail_ratio = _tail_ratio(centre, b, limit, resolvable)
+    try:
+        limit = _bound_array(bound, np.full(t.shape if centre.ndim == 1 else t[:, None].shape, 1e15), centre.shape)
+    except (IndexError, ValueError, OverflowError):  # a bound tabulated over the run's steps only
+        limit = None
+    verdict.tail_ratio = None if limit is None else _tail_ratio(centre, b, limit, resolvable)
     return verdict
 
 

@@ -46,7 +46,10 @@ def _lemma_ratio(run, bound_of_step):
     L = run.ctx.beta
     radius = bound_of_step(rho_full, g)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lipschitz = np.where((step > 0) & (_norm(g) > TINY), _norm(h - g) / (L * step), 0.0)
+        # the computed gradients each carry a few ulps of |grad| + L|x| of absolute error, which
+        # matters when the step y - x is itself only a few ulps long: subtract 8 eps of them
+        slack = 8 * np.finfo(float).eps * (_norm(g) + _norm(h) + L * _norm(x))
+        lipschitz = np.where((step > 0) & (_norm(g) > TINY), np.maximum(_norm(h - g) - slack, 0.0) / (L * step), 0.0)
         # the realized step exceeds the exact one by at most a few ulps of x
         length = np.where(radius > 0, step / (radius + 4 * np.finfo(float).eps * _norm(x)), 0.0)
     return np.maximum(lipschitz, length)[:-1]

@@ -448,6 +448,7 @@ class _SearchState:
         self.best_tail = (-math.inf, None)
         self.violation = None
         self.timed_out = False
+        self.errors = []  # (candidate, verdict) of checks that raised
 
     def done(self) -> bool:
         if self.violation is not None or self.evaluations >= self.budget:
@@ -463,7 +464,11 @@ class _SearchState:
         if not self.space.feasible(cand):
             self.rejected += 1
             return -math.inf
-        verdict = check(self.th, self.space.instance(cand))
+        try:
+            verdict = check(self.th, self.space.instance(cand))
+        except Exception as exc:  # noqa: BLE001 - a crash on an admissible instance is reported, not fatal
+            verdict = Verdict(self.th.id, cand.family, "error", f"{type(exc).__name__}: {exc}")
+            self.errors.append((cand, verdict))
         self.evaluations += 1
         score = closeness(self.th, verdict)
         if verdict.verdict == "violated" or score == math.inf:
@@ -563,6 +568,8 @@ class _SearchState:
             result.worst = self.space.instance(result.candidate)
         if self.best_tail[1] is not None:
             result.tail_ratio, result.tail_candidate = self.best_tail
+        if self.errors:
+            result.reason += f"; {len(self.errors)} evaluations raised (first: {self.errors[0][1].reason})"
         if self.timed_out and result.verdict != "violated":
             result.reason += f" (stopped at the time limit after {self.evaluations} evaluations)"
         return result

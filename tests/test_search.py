@@ -1,0 +1,181 @@
+"""The worst-case search (samtheory.theorems.search): it finds the extremal instances of the
+landed bounds, and it reports violated for false variants that a user registers through the
+public ``@theorem`` API with no default instances (the search builds every instance itself)."""
+import numpy as np
+import pytest
+
+from samtheory import InvalidParameterError
+from samtheory.functions import Family, Objective, Quadratic, search_families
+from samtheory.theorems import THEOREMS, check, theorem
+from samtheory.theorems import measures as M
+from samtheory.theorems.search import Candidate, closeness, replay, search
+from samtheory.theorems.si_yun import _d1_certificate, _fixed_point_measure, _fixed_point_rounding, _p1_step
+
+
+def _register(tid, bound, **fields):
+    THEOREMS.pop(tid, None)
+    base = dict(id=tid, title=tid, paper="si-yun-2023", result="a deliberately wrong variant", provenance="poster",
+                kind="upper", check="every-t", methods=("sam",), setting="deterministic", statement=tid)
+    base.update(fields)
+    theorem(**base)(bound)
+    return tid
+
+
+@pytest.fixture
+def wrong(request):
+    """Register a wrong variant for one test and remove it afterwards."""
+    ids = []
+
+    def make(tid, bound, **fields):
+        ids.append(_register(tid, bound, **fields))
+        return tid
+    yield make
+    for tid in ids:
+        THEOREMS.pop(tid, None)
+
+
+def _eta_rho(ctx, limit):
+    eta, rho = float(ctx.instance.eta), float(ctx.instance.rho)
+    ctx.require(eta <= limit, "eta above the step-size limit")
+    return eta, rho
+
+
+# The false variants of the issue, each with why it is false.
+def d2_cut(ctx):
+    """D2 x 0.9: on a quadratic with eta = 1/(2 beta), rho -> 0, the true D2 is reached to 1 - 4^-T."""
+    ctx.need("beta")
+    eta, rho = _eta_rho(ctx, 1 / (2 * (ctx.beta or 1)))
+    return lambda t: 0.9 * (4 * ctx.delta / (3 * eta * (t + 1)) + (2 / 3) * ctx.beta ** 3 * eta * rho ** 2)
+
+
+def d4_halved(ctx):
+    """D4 with beta rho halved: the cosine's unstable fixed point pi/omega - rho attains beta rho sin(theta)/theta."""
+    ctx.need("beta")
+    return 0.5 * ctx.beta * float(ctx.instance.rho)
+
+
+def d1_floor_cut(ctx):
+    """D1 with its rho^2 floor term cut to 40 %: the true floor term is reached to about 0.5 and more."""
+    ctx.need("beta", "mu")
+    ctx.require((ctx.mu or 0) > 0, "needs mu > 0")
+    eta, rho = _eta_rho(ctx, 1 / (2 * (ctx.beta or 1)))
+    beta, mu = ctx.beta, ctx.mu or 1.0
+    return lambda t: np.maximum((1 - eta * mu) ** t * ctx.delta, 0.4 * beta ** 4 * eta ** 2 * rho ** 2 / mu)
+
+
+def p1_sharpened(ctx):
+    """P1 claimed at T^-3 log^2 T: false, the registry's own P2 lower bound is Omega(1/T^2)."""
+    ctx.need("beta", "mu")
+    ctx.require((ctx.mu or 0) > 0, "needs mu > 0")
+    ctx.require(float(ctx.instance.rho) > 0, "needs rho > 0")
+    return 0.0
+
+
+def d5_noise_cut(ctx):
+    """D5 (nonconvex, independent samples) with its noise term 2 beta eta sigma^2 cut to a tenth:
+    SGD-like SAM on a quadratic of curvature beta keeps E||grad f||^2 near beta eta sigma^2 / 2."""
+    ctx.need("beta")
+    ctx.require(ctx.instance.noise is not None, "needs additive noise")
+    ctx.require(not ctx.instance.same_sample, "independent samples")
+    eta, rho = _eta_rho(ctx, 1 / (4 * (ctx.beta or 1)))
+    beta, sigma = ctx.beta, ctx.sigma
+    return lambda t: 4 * ctx.delta / (eta * (t + 1)) + 3 * beta ** 2 * rho ** 2 + 0.1 * 2 * beta * eta * sigma ** 2
+
+
+VARIANTS = {
+    "wrong.d2": (d2_cut, dict(function_class=("convex", "globally-smooth"), measure_name="avg ||grad f||^2",
+                              measure=lambda run: M.avg_gradsq(run)[1:])),
+    "wrong.d4": (d4_halved, dict(function_class=("globally-smooth",), measure_name="D4 measure",
+                                 measure=_fixed_point_measure, rounding=_fixed_point_rounding, needs_history=True)),
+    "wrong.d1": (d1_floor_cut, dict(function_class=("strongly-convex", "globally-smooth"), measure_name="f - f*",
+                                    measure=M.loss)),
+    "wrong.p1": (p1_sharpened, dict(function_class=("strongly-convex", "globally-smooth"), check="rate",
+                                    measure_name="min f - f*", measure=M.horizon(M.best_loss), rate=3.0,
+                                    log_power=2.0, step_rule=_p1_step, certificate=_d1_certificate,
+                                    certificate_name="D1", certificate_rate=(2.0, 2.0))),
+    "wrong.d5-noise": (d5_noise_cut, dict(function_class=("globally-smooth",), setting="stochastic",
+                                          measure_name="avg E||grad f||^2",
+                                          measure=lambda run: M.avg_gradsq(run)[1:])),
+}
+
+
+@pytest.mark.parametrize("tid", list(VARIANTS))
+def test_search_finds_a_violation_of_a_false_user_variant(tid, wrong):
+    bound, fields = VARIANTS[tid]
+    wrong(tid, bound, **fields)
+    assert not THEOREMS[tid].instances  # the search builds its own instances
+    result = search(tid, budget=2000, seed=0)
+    assert result.verdict == "violated", f"{tid}: {result.reason}"
+    assert result.evaluations <= 2000
+    # the worst instance is reproducible: check() and the replay command give violated again
+    assert check(THEOREMS[tid], result.worst).verdict == "violated"
+    assert replay(tid, result.candidate.to_json()).verdict == "violated"
+    assert result.command.startswith(f"samtheory search {tid} --replay '")
+
+
+@pytest.mark.parametrize("tid, least", [("siyun.derived.d2", 0.95), ("siyun.derived.d1", 0.95),
+                                        ("siyun.derived.fixed-point", 0.95)])
+def test_search_reaches_the_extremal_instances_of_true_bounds(tid, least):
+    result = search(tid, budget=400, seed=0)
+    assert result.verdict == "holds", result.reason
+    assert least <= result.ratio < 1.0 + 1e-9
+    assert result.worst is not None and check(THEOREMS[tid], result.worst).verdict == "holds"
+
+
+def test_d1_neighbourhood_regime_is_reported_separately():
+    result = search("siyun.derived.d1", budget=400, seed=0)
+    # the floor term beta^4 eta^2 rho^2 / mu alone is reached to about one half (and the search
+    # reports it as the tail ratio, measured where that term is at least half of the bound)
+    assert result.tail_ratio is not None and 0.45 <= result.tail_ratio <= 1.0 + 1e-9
+
+
+def test_search_is_deterministic_given_the_seed():
+    a = search("literature.gd.pl", budget=30, seed=3)
+    b = search("literature.gd.pl", budget=30, seed=3)
+    assert a.ratio == b.ratio and a.candidate == b.candidate
+
+
+def test_asymptotic_entries_are_not_searched():
+    assert search("khanh.property-1", budget=5).verdict == "not-searched"
+
+
+@pytest.mark.parametrize("kwargs, word", [(dict(budget=0), "budget"), (dict(budget=2.5), "budget"),
+                                          (dict(budget=5, seed=-1), "seed"), (dict(budget=5, seed=1.5), "seed"),
+                                          (dict(budget=5, time_limit=0), "time_limit")])
+def test_bad_arguments_name_the_parameter(kwargs, word):
+    with pytest.raises(InvalidParameterError, match=word):
+        search("siyun.derived.d3", **kwargs)
+
+
+def test_unknown_id_is_refused():
+    with pytest.raises(InvalidParameterError, match="unknown theorem"):
+        search("no.such.entry", budget=5)
+
+
+def test_closeness_of_a_floor_is_floor_over_measure():
+    th = THEOREMS["siyun.deterministic.smooth.rho2-unavoidable"]
+    v = check(th, th.instances[0])
+    assert closeness(th, v) == pytest.approx(v.details["relative_error"] / th.tolerance)
+
+
+def test_a_users_family_joins_the_search():
+    class Stretched(Objective):
+        """f(x) = (scale/2) x^2 written as a user's own family."""
+
+        def __init__(self, scale):
+            self.q = Quadratic.diagonal([scale])
+            super().__init__(1, self.q.constants, 0.0, np.zeros(1), name="stretched")
+
+        def value(self, x):
+            return self.q.value(x)
+
+        def grad(self, x):
+            return self.q.grad(x)
+
+        @classmethod
+        def search_families(cls):
+            return (Family("stretched", lambda p, dim, rho, rng: cls(p["scale"]), {"scale": (0.5, 2.0)}),)
+
+    assert "stretched" in search_families()
+    cand = Candidate("stretched", 1, 0, {"scale": 1.5}, "sam", 0.5, 0.1, None, [1.0], 50)
+    assert replay("siyun.derived.d1", cand).verdict == "holds"
