@@ -356,7 +356,7 @@ def cmd_verify(args) -> int:
         verdict = check(th, inst)
         if verdict.verdict == "not-applicable" and verdict.details.get("missing_class_or_constant"):
             raise UsageError(f"{th.id} does not apply to {args.function}: {verdict.reason}")
-        report = V.Report(rows=[verdict])
+        report = V.Report(rows=[verdict], defaults=False)
     else:
         ids = None
         if args.only:

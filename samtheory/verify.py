@@ -34,6 +34,9 @@ class Report:
     selfchecks: list = field(default_factory=list)  # CheckResult objects
     seconds: float = 0.0
     searches: list = field(default_factory=list)  # SearchResult objects (worst-case search per entry)
+    #: True for registry runs: every default check must hold. False for a user's own instance,
+    #: where not-applicable is an answer (the instance is outside the theorem), not a failure.
+    defaults: bool = True
 
     @property
     def counts(self):
@@ -45,6 +48,8 @@ class Report:
     def failing_rows(self):
         """Default checks that make the run fail: anything but ``holds``, except that an asymptotic
         entry (a limit, which no finite run can refute) may end ``inconclusive``."""
+        if not self.defaults:
+            return [r for r in self.rows if r.verdict in ("violated", "error")]
         return [r for r in self.rows if r.verdict != "holds"
                 and not (r.verdict == "inconclusive" and _is_asymptotic(r.theorem))]
 
