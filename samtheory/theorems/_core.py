@@ -17,7 +17,9 @@ Checking semantics (``Theorem.check``):
     excess :math:`(m(T_i)-a)_+\,T_i^p/\log^qT_i` must not grow: its maximum over the later half
     of the grid may exceed the maximum over the earlier half by at most the factor
     :math:`(\bar T_{\rm late}/\bar T_{\rm early})^{0.2}` (:data:`RATE_SLACK`). The fitted exponent
-    is reported.
+    is reported, and the ratio is that growth over the allowed growth (≥ 1 violates). A derived
+    certificate decides instead when its proven decay is at least as fast as the claim. A run whose
+    measure never exceeds :math:`a` does not exercise the rate and is ``inconclusive``.
 ``floor``
     Lower bound: the measure stays at or above the predicted floor from a stated time on.
 ``exact``
@@ -340,10 +342,11 @@ class Theorem:
     from_step: int = 0  # floor / exact checks start at this step (fraction if < 1)
     decay: float = 1e-2  # asymptotic checks: required decrease of the quantity
     step_rule: object = None  # rate checks: eta as a function of (ctx, T)
-    #: rate checks: an explicit bound of the claimed form, ``certificate(ctx, T, eta) -> (value,
-    #: additive part)`` (a derived entry's bound at horizon T), or None. When its additive part is
-    #: at most the claimed additive term and the measure is below it at every horizon, the O(·)
-    #: statement holds on the instance and no growth test is needed.
+    #: rate checks: an explicit bound, ``certificate(ctx, T, eta) -> (value, additive part)`` (a
+    #: derived entry's bound at horizon T), or None. When its proven decay ``certificate_rate`` is
+    #: at least as fast as the claim, its additive part at most the claimed additive term and the
+    #: measure below it at every horizon, the O(·) statement holds on the instance and no growth
+    #: test is needed.
     certificate: object = None
     certificate_name: str = ""
     #: the decay (p, q) of the certificate's excess over its additive part, T^-p log^q T, as its
@@ -707,7 +710,7 @@ def _judge_rate(theorem, run, measured, additive):
     pos = upper > 0
     slope = _fit_slope(T[pos], upper[pos]) if pos.sum() >= 3 else None
     v.exponent = None if slope is None else slope - theorem.rate
-    claim = f"T^-{theorem.rate:g}" + (f" log^{theorem.log_power:g} T" if theorem.log_power else "")
+    claim = _rate_text(theorem.rate, theorem.log_power)
     cert, cert_additive = _certificate_values(theorem, run) if _certificate_decides(theorem) else (None, None)
     if cert is not None and cert_additive <= a * (1 + theorem.tolerance) + 1e-300:
         details["certificate"] = cert.tolist()
@@ -715,7 +718,7 @@ def _judge_rate(theorem, run, measured, additive):
             v.ratio = float(np.max((centre + half) / cert))
             v.reason = (f"measure below the explicit bound {theorem.certificate_name} (decaying like "
                         f"{_rate_text(*theorem.certificate_rate)}, additive term <= {a:.4g}) at every horizon; "
-                        f"largest ratio {np.max((centre + half) / cert):.3g}")
+                        f"largest ratio {v.ratio:.3g}")
             return v
     growth_lower = lower[late].max() / upper[early].max() if upper[early].max() > 0 else (np.inf if lower[late].max() > 0 else 0.0)
     growth_upper = upper[late].max() / lower[early].max() if lower[early].max() > 0 else (np.inf if upper[late].max() > 0 else 0.0)
