@@ -355,6 +355,10 @@ class Theorem:
     #: every-t checks: ``rounding(run)`` -> absolute slack for float64 rounding in the measure,
     #: broadcastable to it (default: 1e-13 times the scale of f, for measures of f - f*)
     rounding: object = None
+    #: every-t checks: the first step whose measure/bound ratio says how tight the bound is. 1 by
+    #: default, since at t = 0 most bounds hold by construction (Δ against max{Δ, ·}); 0 for
+    #: bounds whose first step is a genuine instance of the inequality (D4)
+    ratio_from: int = 1
     fuzz: object = None  # fuzz(rng) -> Instance
     needs_history: bool = False
     simulates: bool = False  # the measure runs its own simulations (e.g. one per horizon)
@@ -580,16 +584,16 @@ def _judge_every_t(theorem, run, measured, bound):
         limit = _bound_array(bound, np.full(t.shape if centre.ndim == 1 else t[:, None].shape, 1e15), centre.shape)
     except (IndexError, ValueError, OverflowError):  # a bound tabulated over the run's steps only
         limit = None
-    verdict.tail_ratio = None if limit is None else _tail_ratio(centre, b, limit, resolvable)
+    verdict.tail_ratio = None if limit is None else _tail_ratio(centre, b, limit, resolvable, theorem.ratio_from)
     return verdict
 
 
-def _tail_ratio(centre, bound, limit, resolvable=0.0):
+def _tail_ratio(centre, bound, limit, resolvable=0.0, ratio_from=1):
     """Largest centre/bound over the rows in the *neighbourhood regime*: where the bound's limit
     as t → ∞ (its ρ²/noise terms, evaluated at t = 1e15) is at least half of the bound, so that
     the terms that decay with t no longer dominate. None when the bound decays to 0."""
     ok = (bound > resolvable) & (limit > 0.5 * bound) & np.isfinite(limit)
-    ok[0] = False  # row 0 often equals its bound by construction (Δ against Δ)
+    ok[:ratio_from] = False
     return float(np.max(centre[ok] / bound[ok])) if ok.any() else None
 
 
@@ -603,7 +607,7 @@ def _float_floor(run):
 
 def _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable=0.0):
     """Locate the reported point: the first violation if any, else the largest measure/bound
-    ratio (skipping the first row, where many bounds equal the measure by construction)."""
+    ratio from row ``theorem.ratio_from`` on (row 0 of most bounds holds by construction)."""
     flat_excess = excess.reshape(excess.shape[0], -1)
     flat_c = centre.reshape(centre.shape[0], -1)
     flat_b = b.reshape(b.shape[0], -1)
@@ -616,8 +620,7 @@ def _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable=
             ratio = np.where(np.abs(flat_b) > resolvable, flat_c / flat_b, -np.inf)
         if not np.isfinite(ratio).any():  # bound identically 0: report the largest measure
             ratio = flat_excess.astype(float).copy()
-        if ratio.shape[0] > 1:
-            ratio[0] = -np.inf
+        ratio[:min(theorem.ratio_from, ratio.shape[0] - 1)] = -np.inf
         i, j = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
         i, j = int(i), int(j)
     m = float(centre.reshape(centre.shape[0], -1)[i, j])
@@ -625,7 +628,10 @@ def _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable=
     first = None
     if bad.any():
         first = int(t[np.flatnonzero(bad.reshape(bad.shape[0], -1).any(axis=1))[0]])
-    ratio = m / bb if bb != 0 else (0.0 if m <= 0 else math.inf)
+    if bad.any() or abs(bb) > resolvable:
+        ratio = m / bb if bb != 0 else (0.0 if m <= 0 else math.inf)
+    else:  # no step had a bound above the measure's rounding: no ratio can be read off
+        ratio = None
     return Verdict("", "", status, reason=f"worst at t={int(t[i])}: measure {m:.4g} vs bound {bb:.4g}",
                    margin=bb - m, ratio=ratio, first_violation=first, measure=m, bound=bb)
 

@@ -29,9 +29,12 @@ pushed to the largest admissible value by bisection.
 
 **The strategy.** A global phase of random candidates (60 % of the budget), then Nelder–Mead on the
 continuous coordinates (log of the family parameters, of η, ρ, σ; λ; the start) from the best
-candidates found. A stochastic candidate judged violated (mean − 5 standard errors above the bound,
-the rule of :func:`~samtheory.theorems.check`) is re-run with four times the trajectories and a new
-seed, and reported only if it is violated again.
+candidates found. A stochastic candidate whose Monte-Carlo mean reaches the bound is re-run with
+4, then 16 times the trajectories, each with a fresh seed, and reported violated only when such an
+independent larger run is (mean − 5 standard errors above the bound, the rule of
+:func:`~samtheory.theorems.check`); the larger runs also decide means over the bound that 64
+trajectories left inconclusive. Extremal points get their own share of the draws: ρ = 0, η at the
+edge of the preconditions, and (stochastic runs) a start at the minimizer.
 
 **Reproducibility.** The search is deterministic given ``seed``. The worst candidate is returned as
 an :class:`~samtheory.theorems.Instance` that :func:`~samtheory.theorems.check` reproduces exactly,
@@ -57,6 +60,16 @@ GLOBAL_SHARE = 0.6
 #: Trajectories of a stochastic candidate during the search, and the factor of the confirmation run.
 SEARCH_TRAJECTORIES = 64
 CONFIRM_FACTOR = 4
+#: Re-runs of a stochastic candidate at or over the bound: 4x, then 16x the trajectories (at most
+#: MAX_ESCALATIONS candidates per search, so the budget stays predictable).
+ESCALATION_LEVELS = 2
+#: A rate violation is confirmed on horizons this many times longer.
+RATE_CONFIRM_FACTOR = 8
+#: The search box's lower ends for eta * beta, and for rho and sigma: smaller values only move the
+#: iterates below the float spacing of x (steps of 1e-21 vanish), where measures are rounding noise.
+ETA_SCALE_MIN = 1e-6
+RHO_MIN = 1e-8
+MAX_ESCALATIONS = 6
 #: Local refinements for the largest closeness (best candidates of different families).
 LOCAL_STARTS = 4
 #: "tight" in the tightness table: an instance reached this share of the bound.
@@ -71,7 +84,10 @@ class Candidate:
     """One point of the search space; :meth:`instance` turns it into an :class:`Instance`.
 
     ``eta_scale`` is η·β (``None``: the theorem chooses η per horizon, or a default instance's
-    rule ``eta_rule`` does); the other fields are the :class:`Instance` fields of the same name.
+    rule ``eta_rule`` does). ``start`` is the start in the member's own length scale:
+    x₀ = x* + ``sample_scale``·start (x* the minimizer, or 0), so that when the search moves a
+    family parameter (the cosine's period, a curvature) the start keeps its place relative to the
+    function's features. The other fields are the :class:`Instance` fields of the same name.
     """
 
     family: str
@@ -82,7 +98,7 @@ class Candidate:
     eta_scale: float | None
     rho: float
     lam: float | None
-    x0: list
+    start: list
     steps: int
     horizons: list | None = None
     noise: str | None = None
@@ -97,6 +113,10 @@ class Candidate:
         fam = search_families()[self.family]
         return fam.build(dict(self.params), self.dim, self.rho, np.random.default_rng(self.data_seed))
 
+    def x0(self, objective):
+        centre = objective.minimizer if objective.minimizer is not None else np.zeros(self.dim)
+        return centre + objective.sample_scale * np.asarray(self.start, dtype=float)
+
     def instance(self, theorem) -> Instance:
         obj = self.objective()
         beta = obj.smoothness or 1.0
@@ -107,7 +127,7 @@ class Candidate:
             rho = template.rho if isinstance(template.rho, Rule) else rho
         return Instance(obj, method=self.method, eta=eta, rho=rho, lam=self.lam, steps=self.steps,
                         trajectories=self.trajectories, noise=self.noise, sigma=self.sigma,
-                        sampling=self.sampling, same_sample=self.same_sample, x0=np.asarray(self.x0, float),
+                        sampling=self.sampling, same_sample=self.same_sample, x0=self.x0(obj),
                         seed=self.seed, horizons=None if self.horizons is None else tuple(self.horizons))
 
     def to_json(self) -> str:
@@ -179,9 +199,8 @@ class SearchResult:
 
 def closeness(theorem, verdict: Verdict) -> float:
     """The quantity the search maximizes (module docstring); ``-inf`` when not judged."""
-    if verdict.verdict == "diverged":
-        # an upper bound is finite, so an admissible instance that blows up violates it
-        return math.inf if theorem.kind == "upper" else -math.inf
+    # diverged runs are not judged (a pointwise bound such as D4 holds on a run that blows up);
+    # the search counts them and says so in its result
     if verdict.verdict not in ("holds", "violated", "inconclusive"):
         return -math.inf
     if theorem.check == "floor":
@@ -260,12 +279,18 @@ class _Space:
             else:
                 noise = _NOISES[int(rng.integers(2))]
                 sigma = _log_uniform(rng, 1e-3, 3.0)
-        rho = 0.0 if rng.random() < 0.05 else _log_uniform(rng, 1e-3, 3.0)
-        scale = _log_uniform(rng, 1e-3, 3.0)
+        # extremal points get their own share of the draws: rho = 0 isolates the noise and
+        # contraction terms of a bound, and (stochastic runs) a start at the minimizer removes the
+        # initial gap, leaving only the neighbourhood terms
+        rho = 0.0 if rng.random() < 0.15 else _log_uniform(rng, 1e-3, 3.0)
+        at_minimizer = stochastic and rng.random() < 0.2
+        # distance of the start in the member's length scale: log-uniform reaches the
+        # neighbourhood of the minimizer, uniform on [0, 1] the features one scale away
+        scale = float(rng.uniform(0, 1)) if rng.random() < 0.5 else _log_uniform(rng, 1e-3, 3.0)
         direction = rng.normal(size=dim)
         cand = Candidate(family=fam.name, dim=dim, data_seed=data_seed, params=params, method=method,
                          eta_scale=None if self.horizon_rule else _log_uniform(rng, 1e-3, 2.0), rho=rho, lam=lam,
-                         x0=[], steps=int(round(_log_uniform(rng, 30, 1500))), noise=noise, sigma=sigma,
+                         start=[], steps=int(round(_log_uniform(rng, 10, 1500))), noise=noise, sigma=sigma,
                          same_sample=same, sampling=sampling,
                          trajectories=SEARCH_TRAJECTORIES if stochastic else 1, seed=int(rng.integers(1 << 30)))
         if self.rule_templates and rng.random() < 0.5:
@@ -274,8 +299,9 @@ class _Space:
             obj = cand.objective()
         except Exception:  # noqa: BLE001 - parameters outside a user's family: skip
             return None
-        centre = obj.minimizer if obj.minimizer is not None else np.zeros(dim)
-        cand.x0 = (centre + scale * obj.sample_scale * direction / max(np.linalg.norm(direction), 1e-12)).tolist()
+        if at_minimizer and obj.minimizer is not None:
+            scale = 0.0
+        cand.start = (scale * direction / max(np.linalg.norm(direction), 1e-12)).tolist()
         if th.check == "rate":
             if self.horizon_rule:
                 base = int(round(_log_uniform(self.rng, 50, 1000)))
@@ -370,7 +396,7 @@ class _Space:
             z.append(math.log(cand.sigma))
         if cand.lam is not None:
             z.append(cand.lam)
-        return np.array(z + list(cand.x0), dtype=float)
+        return np.array(z + list(cand.start), dtype=float)
 
     def from_vector(self, cand, z):
         fam = search_families()[cand.family]
@@ -380,14 +406,14 @@ class _Space:
             params[k] = float(np.clip(math.exp(np.clip(z.pop(0), -700, 700)), low, high))
         changes = {"params": params}
         if cand.eta_scale is not None:
-            changes["eta_scale"] = float(math.exp(np.clip(z.pop(0), -50, 5)))
+            changes["eta_scale"] = float(math.exp(np.clip(z.pop(0), math.log(ETA_SCALE_MIN), 5)))
         if cand.rho > 0:
-            changes["rho"] = float(math.exp(np.clip(z.pop(0), -50, 10)))
+            changes["rho"] = float(math.exp(np.clip(z.pop(0), math.log(RHO_MIN), 10)))
         if cand.noise is not None:
-            changes["sigma"] = float(math.exp(np.clip(z.pop(0), -50, 10)))
+            changes["sigma"] = float(math.exp(np.clip(z.pop(0), math.log(RHO_MIN), 10)))
         if cand.lam is not None:
             changes["lam"] = float(np.clip(z.pop(0), 0.0, 1.0))
-        changes["x0"] = [float(v) for v in z]
+        changes["start"] = [float(v) for v in z]
         return replace(cand, **changes)
 
 
@@ -449,6 +475,8 @@ class _SearchState:
         self.violation = None
         self.timed_out = False
         self.errors = []  # (candidate, verdict) of checks that raised
+        self.escalations = 0
+        self.diverged = 0  # admissible candidates whose runs blew up (not judged)
 
     def done(self) -> bool:
         if self.violation is not None or self.evaluations >= self.budget:
@@ -471,12 +499,14 @@ class _SearchState:
             self.errors.append((cand, verdict))
         self.evaluations += 1
         score = closeness(self.th, verdict)
-        if verdict.verdict == "violated" or score == math.inf:
-            again = self._confirmation(cand, verdict)
-            if again.verdict == "violated" or (again.verdict == "diverged" and self.th.kind == "upper"):
-                self.violation = (cand, verdict)
-            else:  # not significant on the larger run: score what the larger run measured
-                verdict, score = again, min(closeness(self.th, again), 1.0)
+        if verdict.verdict == "diverged":
+            self.diverged += 1
+        if cand.trajectories > 1 and score >= 1 and verdict.verdict in ("violated", "inconclusive"):
+            cand, verdict, score = self._escalate(cand, verdict)
+        elif verdict.verdict == "violated" and self.th.check == "rate":
+            cand, verdict, score = self._longer_run(cand, verdict)
+        elif verdict.verdict == "violated":  # deterministic and explicit: stands as it is
+            self.violation = (cand, verdict)
         self.scored.append((score, cand, verdict))
         if verdict.tail_ratio is not None and verdict.tail_ratio > self.best_tail[0]:
             self.best_tail = (verdict.tail_ratio, cand)
@@ -484,13 +514,39 @@ class _SearchState:
             self.progress(self.evaluations, self.budget, self.best())
         return score
 
-    def _confirmation(self, cand, verdict) -> Verdict:
-        """Stochastic violations are re-run with more trajectories and a fresh seed (deterministic
-        ones stand as they are)."""
-        if cand.trajectories <= 1:
-            return verdict
-        bigger = replace(cand, trajectories=cand.trajectories * CONFIRM_FACTOR, seed=cand.seed + 1)
-        return check(self.th, self.space.instance(bigger))
+    def _longer_run(self, cand, verdict):
+        """A rate violation is read from finite horizons: it is reported only if it persists on
+        horizons eight times longer (a run still in its transient would by then have started to
+        decay; a false rate keeps growing)."""
+        longer = replace(cand, steps=cand.steps * RATE_CONFIRM_FACTOR,
+                         horizons=None if cand.horizons is None else [h * RATE_CONFIRM_FACTOR for h in cand.horizons])
+        if not self.space.feasible(longer):
+            return cand, verdict, 1.0
+        again = check(self.th, self.space.instance(longer))
+        if again.verdict == "violated":
+            self.violation = (longer, again)
+            return longer, again, closeness(self.th, again)
+        return cand, again, min(closeness(self.th, again), 1.0)
+
+    def _escalate(self, cand, verdict):
+        """A stochastic candidate at or over the bound (by its Monte-Carlo mean) is re-run with
+        4, then 16 times the trajectories, each with a fresh seed: it is reported violated only when
+        such an independent larger run is violated (mean − 5 SE above the bound), and an
+        inconclusive mean over the bound gets the trajectories that can decide it. Returns the
+        candidate, verdict and closeness of the last run."""
+        if self.escalations >= MAX_ESCALATIONS:
+            return cand, verdict, min(closeness(self.th, verdict), 1.0)
+        self.escalations += 1
+        for level in range(1, ESCALATION_LEVELS + 1):
+            bigger = replace(cand, trajectories=cand.trajectories * CONFIRM_FACTOR ** level, seed=cand.seed + level)
+            again = check(self.th, self.space.instance(bigger))
+            score = closeness(self.th, again)
+            if again.verdict == "violated":
+                self.violation = (bigger, again)
+                return bigger, again, score
+            if score < 1:  # the larger run's mean is below the bound: not a violation
+                break
+        return cand, again, min(score, 1.0)
 
     def best(self):
         return max((s for s, _, _ in self.scored), default=None)
@@ -545,8 +601,15 @@ class _SearchState:
                     score = -math.inf if score is None else score
                 return -score if np.isfinite(score) else (1e6 if score < 0 else -1e6)
 
-            minimize(objective, z0, method="Nelder-Mead",
-                     options={"maxfev": share, "initial_simplex": simplex, "xatol": 1e-10, "fatol": 1e-12})
+            # Nelder–Mead for half the share (all coordinates together), then Powell's line searches
+            # from where it ended (one coordinate at a time: a bound is often tight on a narrow
+            # ridge of a single coordinate, such as the start at an unstable fixed point)
+            first = minimize(objective, z0, method="Nelder-Mead",
+                             options={"maxfev": max(1, share // 2), "initial_simplex": simplex,
+                                      "xatol": 1e-10, "fatol": 1e-12})
+            stop = self.evaluations + (stop - self.evaluations)
+            minimize(objective, first.x, method="Powell",
+                     options={"maxfev": max(1, stop - self.evaluations), "xtol": 1e-10, "ftol": 1e-12})
 
     def finish(self, result):
         result.evaluations, result.rejected = self.evaluations, self.rejected
@@ -568,6 +631,8 @@ class _SearchState:
             result.worst = self.space.instance(result.candidate)
         if self.best_tail[1] is not None:
             result.tail_ratio, result.tail_candidate = self.best_tail
+        if self.diverged:
+            result.reason += f"; {self.diverged} admissible candidates diverged (not judged)"
         if self.errors:
             result.reason += f"; {len(self.errors)} evaluations raised (first: {self.errors[0][1].reason})"
         if self.timed_out and result.verdict != "violated":

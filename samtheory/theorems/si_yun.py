@@ -25,7 +25,7 @@ import numpy as np
 
 from ..simulate import simulate
 from . import measures as M
-from ._core import Inconclusive, Instance
+from ._core import Inconclusive, Instance, geometric_horizons
 from .registry import theorem
 
 PAPER = "si-yun-2023"
@@ -238,7 +238,8 @@ def p4(ctx):
     *Provenance.* CONFIRMED (poster), row P4, with additive constant exactly β²ρ²; step size hidden.
 
     *Checked as.* Constant η ≤ 1/(4β) (the regime of our D3, whose floor is 3β²ρ²); on a
-    geometric grid of T the excess over β²ρ² times T must not grow. The cosine instance is 1 − cos x,
+    geometric grid of T the excess over β²ρ² times T must not grow, from a smallest horizon with
+    ηβT ≥ 10 (before that the iterates have barely moved). The cosine instance is 1 − cos x,
     whose gradients (up to 1) exceed βρ; on the stall cosine ω = 3π/(2ρ) every ‖∇f‖² is below
     β²ρ², so the rate would never be exercised. Needs global smoothness:
     :math:`(xy-1)^2` is reported not applicable.
@@ -247,12 +248,22 @@ def p4(ctx):
     eta, rho = _const(ctx, "eta"), _const(ctx, "rho")
     if ctx.beta is not None:
         ctx.require(eta <= 1 / (4 * ctx.beta), f"checked in the regime eta <= 1/(4 beta) = {1 / (4 * ctx.beta):.4g}")
+        # an O(1/T) claim hides the constant (4 Delta/eta in D3): before eta beta T ~ 1 the iterates
+        # have not moved, the average is flat and no finite grid can tell that from a false rate
+        first = min(ctx.instance.horizons or geometric_horizons(ctx.instance.steps))
+        ctx.require(eta * ctx.beta * first >= P4_MIN_TIME,
+                    f"the smallest horizon T = {first} must satisfy eta beta T >= {P4_MIN_TIME:g} (the run must leave "
+                    f"its start before a rate can be read)")
     return (ctx.beta or 0.0) ** 2 * rho ** 2
 
 
 # ---------------------------------------------------------------------------------------------
 # P5–P7: stochastic
 # ---------------------------------------------------------------------------------------------
+
+#: P4 (constant step): the smallest horizon must have eta beta T at least this (see p4).
+P4_MIN_TIME = 10.0
+
 
 def _p5_step(ctx, T):
     """η_T = 2 ln T/(μT), which must be ≤ 1/(4β) at every horizon (otherwise the smallest
@@ -638,9 +649,13 @@ def _fixed_point_measure(run):
 def _fixed_point_rounding(run):
     """The measure subtracts two norms computed from rounded iterates: ||x_{t+1} - x_t|| carries an
     absolute error up to a few ulps of |x_t| + |x_{t+1}| (divided by eta), and ||grad f(x_t)|| a few
-    ulps of itself; 8 eps times these covers both."""
+    ulps of itself; 8 eps times these covers both (plus 8 subnormal spacings, for iterates that
+    have decayed into the subnormal range)."""
     grad_norm, _, size = _fixed_point_terms(run)
-    return 8 * np.finfo(float).eps * (size + grad_norm)
+    eta = float(run.ctx.instance.eta)
+    # below 2.2e-308 floats are subnormal: their spacing is absolute (4.9e-324), not relative
+    subnormal = 8 * np.finfo(float).smallest_subnormal * (1 + 1 / eta)
+    return 8 * np.finfo(float).eps * (size + grad_norm) + subnormal
 
 
 @theorem(
@@ -648,7 +663,7 @@ def _fixed_point_rounding(run):
     paper=PAPER, result="D4 (si-yun.md §3.3)", provenance="derived", kind="upper", check="every-t",
     function_class=("globally-smooth",), methods=("sam",), setting="deterministic",
     measure_name="||grad f(x_t)|| - ||x_{t+1} - x_t|| / eta", measure=_fixed_point_measure, needs_history=True,
-    rounding=_fixed_point_rounding,
+    rounding=_fixed_point_rounding, ratio_from=0,
     proof=DERIVED_PROOF, statement=r"\|\nabla f(x_t)\|\le\beta\rho+\|x_{t+1}-x_t\|/\eta\ \ (\text{so }\|\nabla f\|\le\beta\rho\text{ at fixed points})",
     instances=(Instance("cosine", eta=0.5, rho=0.1, x0=[[0.31], [0.9], [-0.5]], trajectories=3, steps=500),
                Instance("cosine-unit", eta=0.3, rho=4.0, x0=[[-3.7], [2.0]], trajectories=2, steps=500),
