@@ -114,8 +114,8 @@ class Report:
         if failing:
             lines.append(f"  FAILED: {len(failing)} default checks did not hold (violated, not-applicable, diverged, "
                          f"error or inconclusive)")
-        if any(s.verdict == "violated" for s in self.searches):
-            lines.append("  FAILED: the worst-case search violated an entry")
+        if any(s.verdict in ("violated", "error") for s in self.searches):
+            lines.append("  FAILED: the worst-case search violated an entry (or raised)")
         return "\n".join(lines)
 
     def markdown(self):
@@ -155,13 +155,13 @@ def _is_asymptotic(theorem_id):
 def verify_all(theorem_ids=None, *, selfchecks=True, progress=None, search_budget=0, search_seed=0,
                search_seconds=SEARCH_SECONDS) -> Report:
     """Check every (or the selected) theorem on its default instances, then (``search_budget``
-    > 0) search each non-asymptotic entry for its worst case with that many evaluations, at most
+    > 0) search each upper-bound entry for its worst case with that many evaluations, at most
     ``search_seconds`` each (:func:`samtheory.theorems.search.search`).
 
     ``progress(done, total, label)`` is called after each check and each search.
     """
     from .selfcheck import run_selfchecks
-    from .theorems.search import search
+    from .theorems.search import SearchResult, search
     start = time.perf_counter()
     report = Report()
     if selfchecks:
@@ -180,7 +180,6 @@ def verify_all(theorem_ids=None, *, selfchecks=True, progress=None, search_budge
         try:
             report.searches.append(search(tid, budget=search_budget, seed=search_seed, time_limit=search_seconds))
         except Exception as exc:  # noqa: BLE001 - one crashing search must not hide the others
-            from .theorems.search import SearchResult
             report.searches.append(SearchResult(tid, "error", reason=f"{type(exc).__name__}: {exc}"))
         if progress is not None:
             progress(len(jobs) + k + 1, total, f"search {tid}")
