@@ -27,8 +27,7 @@ PAPER = "khanh-2024"
 PROOF = "docs/proofs/khanh.md"
 
 
-def _norm(a):
-    return np.linalg.norm(a, axis=-1)
+_norm = M.norm
 
 
 #: below this gradient norm the ratios of Lemmas A–C are not evaluated (reported as 0 / 1): the

@@ -17,6 +17,15 @@ def _flat(a, T1):
     return np.asarray(a).reshape(T1, -1)
 
 
+def norm(v):
+    """Euclidean norm over the last axis, scaled before squaring so that vectors near 1e-160
+    (iterates that have converged) do not underflow into the subnormals and lose precision."""
+    v = np.asarray(v)
+    scale = np.max(np.abs(v), axis=-1, keepdims=True)
+    safe = np.where(scale > 0, scale, 1.0)
+    return scale[..., 0] * np.sqrt(np.sum((v / safe) ** 2, axis=-1))
+
+
 def loss(run):
     r""":math:`f(x_t)-f^*`, :math:`t=0..T`."""
     h = run.result.loss_history

@@ -623,21 +623,13 @@ def d3(ctx):
     return lambda t: 4 * ctx.delta / (eta * (t + 1)) + 3 * beta ** 2 * rho ** 2
 
 
-def _norm(v):
-    """Euclidean norm over the last axis, scaled first so that tiny vectors (1e-170) do not
-    underflow when squared."""
-    scale = np.max(np.abs(v), axis=-1, keepdims=True)
-    safe = np.where(scale > 0, scale, 1.0)
-    return scale[..., 0] * np.sqrt(np.sum((v / safe) ** 2, axis=-1))
-
-
 def _fixed_point_terms(run):
     """(||∇f(x_t)||, ||x_{t+1} − x_t||/η, ||x_t|| + ||x_{t+1}||) for t < T, from the iterates."""
     x = run.result.x_history
     x = x.reshape(x.shape[0], -1, x.shape[-1])
     eta = float(run.ctx.instance.eta)
-    size = _norm(x)
-    return _norm(run.ctx.objective.grad(x[:-1])), _norm(np.diff(x, axis=0)) / eta, (size[:-1] + size[1:]) / eta
+    size = M.norm(x)
+    return M.norm(run.ctx.objective.grad(x[:-1])), M.norm(np.diff(x, axis=0)) / eta, (size[:-1] + size[1:]) / eta
 
 
 def _fixed_point_measure(run):
