@@ -16,6 +16,9 @@ check                           relation                                        
 ``rotation-invariance``         SAM on ½xᵀ(QᵀHQ)x is SAM on ½xᵀHx rotated by Q              1e-10
 ``seed-determinism``            the same seed gives bit-identical stochastic runs           0
 ``two-cycle``                   SAM on ½xᵀHx ends in ±a·u₁, a = ηρλ₁/(2 − ηλ₁)              1e-9
+``noise-variance``              one SGD step from the minimizer of ½‖x‖² has E‖x₁‖² = η²σ²    5 SE
+``same-sample``                 the ascent and descent samples are shared or independent    5 SE
+                                exactly as ``same_sample`` says
 ``catalog-constants``           every catalog entry passes its self-falsification check     —
 =============================== ==========================================================  =======
 
@@ -24,6 +27,13 @@ difference between algebraically equal orders of floating-point operations over 
 steps of a contracting map; 1e-10 for the rotation, whose Haar matrix carries its own ~1e-15
 orthogonality error into every step; 1e-9 for the 2-cycle, which is approached geometrically and
 measured after enough steps for the transient to fall below 1e-12.
+
+The two stochastic checks test the oracle through the simulator, where a fault would matter
+(a lost 1/√d noise scaling, a ``same_sample`` flag that is ignored). Where the quantity is
+exact per trajectory (Rademacher noise has ‖ξ‖² = σ² for every draw) they compare to 1e-12;
+otherwise they compare a mean over N trajectories with its known value and allow 5 standard
+errors computed from the exact variance, not the sample one (the chance that a correct
+simulator fails is below 1e-6 per comparison, and a fixed seed makes the outcome reproducible).
 """
 from __future__ import annotations
 
@@ -201,6 +211,81 @@ def check_two_cycle(amplitude=two_cycle_amplitude):
                    "|x_top| at the end vs eta rho lambda1 / (2 - eta lambda1), three (eta, rho)")
 
 
+def _within_standard_errors(name, observed_mean, expected_mean, standard_error, what, errors=5.0):
+    """``holds`` iff |observed − expected| ≤ ``errors`` standard errors (the exact ones)."""
+    deviation = abs(float(observed_mean) - float(expected_mean))
+    allowed = errors * float(standard_error)
+    ok = np.isfinite(observed_mean) and deviation <= allowed
+    return CheckResult(name, "holds" if ok else "violated",
+                       f"{what}: observed {float(observed_mean):.6g}, expected {float(expected_mean):.6g} "
+                       f"(allowed {errors:g} standard errors = {allowed:.3g})",
+                       observed=float(observed_mean), expected=float(expected_mean), tolerance=allowed)
+
+
+def noise_variance(sigma, dim):
+    r"""What :class:`~samtheory.oracles.AdditiveNoise` promises: :math:`\mathbb E\|\xi\|^2=\sigma^2`
+    whatever the dimension (each coordinate has variance :math:`\sigma^2/d`)."""
+    return sigma ** 2
+
+
+def check_noise_variance(variance=noise_variance):
+    r"""One SGD step with :math:`\eta=1` from the minimizer of :math:`\tfrac12\|x\|^2` gives
+    :math:`x_1=-\xi`, so :math:`\|x_1\|^2` measures the noise the simulator actually added.
+
+    Rademacher noise: :math:`\|\xi\|^2=\sigma^2` for every draw (exact, 1e-12). Gaussian noise:
+    :math:`\|\xi\|^2\sim(\sigma^2/d)\chi^2_d` has variance :math:`2\sigma^4/d`, so the mean over
+    N trajectories must lie within 5 of its standard errors :math:`\sigma^2\sqrt{2/(dN)}`."""
+    sigma, trajectories = 0.7, 20000
+    worst_exact = 0.0
+    for dim in (1, 4):
+        q = Quadratic.diagonal(np.ones(dim))
+        r = simulate(q, "sgd", eta=1.0, steps=1, trajectories=64, x0=np.zeros(dim), seed=4,
+                     oracle=AdditiveNoise(q, sigma, "rademacher"), record_every=None)
+        squared = np.sum(r.x.reshape(-1, dim) ** 2, axis=-1)
+        worst_exact = max(worst_exact, float(np.max(np.abs(squared - variance(sigma, dim)))))
+    exact = compare("noise-variance", worst_exact, 0.0, 1e-12,
+                    "Rademacher noise, ||x_1||^2 after one SGD step from 0 vs sigma^2 (d = 1, 4)")
+    if exact.verdict != "holds":
+        return exact
+    dim = 3
+    q = Quadratic.diagonal(np.ones(dim))
+    r = simulate(q, "sgd", eta=1.0, steps=1, trajectories=trajectories, x0=np.zeros(dim), seed=5,
+                 oracle=AdditiveNoise(q, sigma, "gaussian"), record_every=None)
+    mean = float(np.mean(np.sum(r.x.reshape(-1, dim) ** 2, axis=-1)))
+    return _within_standard_errors("noise-variance", mean, variance(sigma, dim),
+                                   sigma ** 2 * np.sqrt(2.0 / (dim * trajectories)),
+                                   f"Gaussian noise (d = {dim}), mean ||x_1||^2 over {trajectories} "
+                                   "trajectories vs sigma^2 (Rademacher: exact)")
+
+
+def check_same_sample(shared_fraction=None):
+    r"""Whether the descent step reuses the ascent sample, read off one SAM step.
+
+    On :math:`\tfrac12x^2` (1-D) with Rademacher noise :math:`\xi=\pm\sigma` and
+    :math:`x_0=0`: the ascent gradient is :math:`\xi_1`, the perturbed point
+    :math:`\rho\,\mathrm{sign}\,\xi_1`, and :math:`x_1=-\eta(\rho\,\mathrm{sign}\,\xi_1+\xi_2)`.
+    With the same sample (:math:`\xi_2=\xi_1`) every trajectory has :math:`|x_1|=\eta(\rho+\sigma)`;
+    with independent samples exactly half of them do in expectation (binomial standard error
+    :math:`\sqrt{1/(4N)}`). ``shared_fraction(same_sample)`` is the expected fraction."""
+    if shared_fraction is None:
+        shared_fraction = lambda same: 1.0 if same else 0.5  # noqa: E731
+    eta, rho, sigma, trajectories = 1.0, 0.5, 1.0, 4000
+    q = Quadratic.diagonal([1.0])
+    results = []
+    for same in (True, False):
+        r = simulate(q, "sam", eta=eta, rho=rho, steps=1, trajectories=trajectories, x0=np.zeros(1),
+                     oracle=AdditiveNoise(q, sigma, "rademacher"), same_sample=same, seed=6,
+                     record_every=None)
+        fraction = float(np.mean(np.isclose(np.abs(r.x.ravel()), eta * (rho + sigma), rtol=1e-12)))
+        results.append(_within_standard_errors(
+            "same-sample", fraction, shared_fraction(same), np.sqrt(0.25 / trajectories),
+            f"same_sample={same}: fraction of one-step runs with |x_1| = eta (rho + sigma)"))
+    failed = [r for r in results if r.verdict != "holds"]
+    if failed:
+        return failed[0]
+    return CheckResult("same-sample", "holds", "; ".join(r.detail for r in results))
+
+
 def check_catalog_constants():
     failures = []
     names = []
@@ -217,7 +302,7 @@ def check_catalog_constants():
 
 CHECKS = (check_rho0_is_gd, check_rho0_is_sgd, check_unified_endpoints, check_batched_equals_loop,
           check_usam_linear_map, check_rotation_invariance, check_seed_determinism, check_two_cycle,
-          check_catalog_constants)
+          check_noise_variance, check_same_sample, check_catalog_constants)
 
 
 def run_selfchecks(progress=None):

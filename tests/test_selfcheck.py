@@ -43,3 +43,24 @@ def test_run_selfchecks_reports_errors_instead_of_raising(monkeypatch):
     monkeypatch.setattr(selfcheck, "CHECKS", (broken,))
     (res,) = selfcheck.run_selfchecks()
     assert res.verdict == "error" and "boom" in res.detail
+
+
+@pytest.mark.parametrize("wrong", [lambda sigma, d: 2 * sigma ** 2,  # the 1/sqrt(d) scaling lost in 1-D
+                                   lambda sigma, d: d * sigma ** 2,
+                                   lambda sigma, d: 1.1 * sigma ** 2])
+def test_noise_variance_check_fails_with_a_wrong_variance(wrong):
+    assert selfcheck.check_noise_variance(variance=wrong).verdict == "violated"
+
+
+def test_noise_variance_check_catches_a_noisier_oracle(monkeypatch):
+    from samtheory.oracles import AdditiveNoise
+    draw = AdditiveNoise.draw
+    monkeypatch.setattr(AdditiveNoise, "draw", lambda self, rng, n: np.sqrt(2.0) * draw(self, rng, n))
+    assert selfcheck.check_noise_variance().verdict == "violated"
+
+
+@pytest.mark.parametrize("wrong", [lambda same: 1.0,  # samples always shared
+                                   lambda same: 0.5,  # samples never shared
+                                   lambda same: 1.0 if same else 0.6])
+def test_same_sample_check_fails_with_a_wrong_expectation(wrong):
+    assert selfcheck.check_same_sample(shared_fraction=wrong).verdict == "violated"
