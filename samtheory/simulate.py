@@ -69,6 +69,35 @@ class SimulationResult(dict):
         keys = ", ".join(self.keys())
         return f"SimulationResult(method={self.get('method')!r}, batch_shape={self.get('batch_shape')}, keys=[{keys}])"
 
+    def grid_point(self, index, axis=0, **parameters):
+        """The result of one point along one axis of the hyperparameter grid, as if run alone.
+
+        ``index`` picks the point along grid axis ``axis`` (the other grid axes stay). Arrays
+        indexed by trajectory keep their trajectory axis; histories keep their time axis;
+        ``parameters`` (the point's values, e.g. ``eta=0.1``, which the caller knows) replace the
+        grid's entries in ``result.parameters``. Deterministic runs are the same numbers as a run
+        of that point alone (every update is elementwise in the trajectories); stochastic runs draw
+        their samples from one stream for the whole grid, so a grid point is an equally
+        distributed but different sample path than the lone run with the same seed.
+        """
+        grid = tuple(self["grid_shape"])
+        if not 0 <= axis < len(grid):
+            raise InvalidParameterError(f"axis must be in [0, {len(grid)}) for a grid of shape {grid}; got {axis}")
+        if not -grid[axis] <= index < grid[axis]:
+            raise InvalidParameterError(f"index must be in [0, {grid[axis]}) along grid axis {axis}; got {index}")
+        out = SimulationResult(self)
+        for key, value in self.items():
+            if not isinstance(value, np.ndarray) or key == "t":
+                continue
+            if key.endswith("_history"):
+                out[key] = np.take(value, index, axis=axis + 1)
+            elif value.shape[:len(grid)] == grid:
+                out[key] = np.take(value, index, axis=axis)
+        out["grid_shape"] = grid[:axis] + grid[axis + 1:]
+        out["batch_shape"] = out["grid_shape"] + (self["trajectories"],)
+        out["parameters"] = {**self["parameters"], **parameters}
+        return out
+
     @property
     def converged_mask(self):
         return self["status"] == "ok"
@@ -352,12 +381,12 @@ def _choose_backend(backend, run):
         raise InvalidParameterError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
     if backend == "numpy":
         return "numpy", "requested"
+    if backend == "auto" and _predicted_numpy_seconds(run) < AUTO_JAX_SECONDS:
+        # decided before looking for JAX: importing it costs about a second and 100 MB
+        return "numpy", f"predicted numpy time below {AUTO_JAX_SECONDS:g} s"
     from . import _jax_backend
-    if backend == "auto":
-        if not _jax_backend.available():
-            return "numpy", "jax is not installed"
-        if _predicted_numpy_seconds(run) < AUTO_JAX_SECONDS:
-            return "numpy", f"predicted numpy time below {AUTO_JAX_SECONDS:g} s"
+    if backend == "auto" and not _jax_backend.available():
+        return "numpy", "jax is not installed"
     reason = _jax_backend.unsupported(run)
     if reason is None:
         return "jax", "requested" if backend == "jax" else "auto: large run"

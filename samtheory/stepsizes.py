@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 
 from ._validation import InvalidParameterError, check_nonnegative, check_positive, check_unit_interval
 from .schedules import unified_radius, unified_step

@@ -1,5 +1,6 @@
 """Every catalog entry: constants survive the self-falsification check, tight constants are
 attained, and the check fails when a constant is made wrong."""
+import mpmath
 import numpy as np
 import pytest
 
@@ -105,3 +106,30 @@ def test_unknown_function_name():
 def test_invalid_quadratic():
     with pytest.raises(ValueError, match="positive semidefinite"):
         Quadratic.diagonal([-1.0, 1.0])
+
+
+@pytest.mark.parametrize("theta", [0.05, 2.0, 1.5 * np.pi, 4.49])
+def test_cosine_sam_fixed_points_are_fixed(theta):
+    from samtheory import simulate
+    from samtheory.functions import CosineFamily
+    rho = 0.1
+    for dim in (1, 2):
+        f = CosineFamily(1.0, theta / rho, dim=dim)
+        points = CosineFamily.sam_fixed_points(f, rho)
+        assert points, "every angle has fixed points"
+        for point in points:
+            run = simulate(f, "sam", eta=0.1, rho=rho, steps=5, x0=point)
+            # the perturbed point is a stationary point k pi / omega: the gradient there is sin(k pi) ~ 1e-16
+            np.testing.assert_allclose(run.x.ravel(), point, atol=1e-14)
+    stall = CosineFamily.stall_counterexample(rho=rho)
+    assert any(np.isclose(p[0], rho) for p in CosineFamily.sam_fixed_points(stall, rho))  # x = rho, the stall
+
+
+def test_log_cosh_is_accurate_near_its_minimum():
+    from samtheory.functions.logcosh import _log_cosh
+    z = np.array([1e-9, 1e-5, 1e-3, 0.5, 0.999, 1.0, 1.5, 30.0])
+    with mpmath.workdps(40):  # the reference to 40 digits
+        exact = np.array([float(mpmath.log(mpmath.cosh(mpmath.mpf(float(v))))) for v in z])
+    # a few ulps of the value itself, also where it is z^2/2 ~ 1e-18 (the former formula
+    # |z| + log1p(exp(-2|z|)) - log 2 left an absolute error of ~1e-16 there)
+    np.testing.assert_allclose(_log_cosh(z), exact, rtol=4 * np.finfo(float).eps, atol=0)

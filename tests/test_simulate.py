@@ -187,3 +187,36 @@ def test_measures_false_runs_the_same_update_without_the_summaries():
     assert bare.loss_history is None and bare.measures is False
     with pytest.raises(InvalidParameterError, match="measures=False records nothing"):
         simulate(f, "sam", measures=False, history=True, **kw)
+
+
+@pytest.mark.parametrize("name, method", [("cosine", "sam"), ("logcosh", "usam"), ("pl-sine", "sam"),
+                                          ("asymmetric-quadratic", "sam")])
+def test_grid_point_is_the_lone_run(name, method):
+    f = get_function(name)
+    etas, rhos = np.array([0.05, 0.1, 0.2]), np.array([0.0, 0.05, 0.3])
+    starts = np.random.default_rng(1).normal(size=(3, 2, f.dim))
+    grid = simulate(f, method, eta=etas, rho=rhos, steps=80, x0=starts, trajectories=2, record_every=1, history=True)
+    for i in range(3):
+        point = grid.grid_point(i, eta=float(etas[i]), rho=float(rhos[i]))
+        alone = simulate(f, method, eta=float(etas[i]), rho=float(rhos[i]), steps=80, x0=starts[i], trajectories=2,
+                         record_every=1, history=True)
+        assert point.batch_shape == alone.batch_shape == (2,) and point.grid_shape == ()
+        assert point.parameters == alone.parameters
+        for key, value in alone.items():
+            if isinstance(value, np.ndarray):
+                np.testing.assert_array_equal(point[key], value, err_msg=key)
+
+
+def test_grid_point_refuses_what_it_cannot_slice(quad):
+    grid = simulate(quad, "sam", eta=np.array([0.1, 0.2]), rho=0.1, steps=5)
+    with pytest.raises(InvalidParameterError, match="index"):
+        grid.grid_point(2)
+    square = simulate(quad, "sam", eta=np.array([[0.1], [0.2]]), rho=np.array([0.1, 0.2, 0.3]), steps=5)
+    with pytest.raises(InvalidParameterError, match="axis"):
+        square.grid_point(0, axis=2)
+    # along the second axis: the column of rho = 0.3, both step sizes
+    column = square.grid_point(2, axis=1, rho=0.3)
+    alone = simulate(quad, "sam", eta=np.array([0.1, 0.2]), rho=0.3, steps=5, x0=square.x0[:, 2])
+    assert column.grid_shape == (2,) and column.batch_shape == alone.batch_shape
+    np.testing.assert_array_equal(column.x, alone.x)
+    np.testing.assert_array_equal(column.loss_history, alone.loss_history)

@@ -166,3 +166,102 @@ def test_fuzz_upper_bounds_never_violated(tid, seed):
     assert inst is not None, f"{tid}: no random instance inside the preconditions in 200 draws"
     v = check(THEOREMS[tid], inst)
     assert v.verdict != "violated", f"{tid} on {v.instance}: {v.reason}"
+
+
+def _same(a, b):
+    da, db = a.to_dict(), b.to_dict()
+    return da == db or (str(da) == str(db))  # nan-safe comparison of the JSON forms
+
+
+def test_check_many_gives_the_verdicts_of_check():
+    from samtheory.functions import CosineFamily
+    from samtheory.theorems import Rule, check_many
+    cosine = CosineFamily(1.0, 20.0)
+    quad = Quadratic.diagonal([0.5, 2.0])
+    cases = [
+        ("siyun.derived.fixed-point", [Instance(cosine, eta=e, rho=r, x0=[x], steps=200)
+                                       for e, r, x in ((0.1, 0.05, 0.3), (0.2, 0.05, 0.11), (0.05, 0.2, 0.0))]),
+        ("siyun.derived.d1", [Instance(quad, eta=e, rho=0.1, x0=[1.0, -1.0], steps=300) for e in (0.05, 0.2, 0.25)]
+         + [Instance(quad, eta=Rule(lambda ctx: 1 / (2 * ctx.beta), "1/(2 beta)"), rho=0.1, x0=[0.3, 0.3], steps=300),
+            Instance(quad, eta=0.9, rho=0.1, x0=[1.0, 1.0], steps=300)]),  # the last: not applicable
+        ("siyun.derived.d5.nonconvex", [Instance(quad, eta=0.1, rho=0.05, noise="gaussian", sigma=0.3,
+                                                 same_sample=False, x0=[0.5, 0.5], trajectories=32, steps=100)]),
+    ]
+    for tid, instances in cases:
+        together = check_many(THEOREMS[tid], instances)
+        for inst, verdict in zip(instances, together):
+            assert _same(verdict, check(THEOREMS[tid], inst)), (tid, inst.describe())
+
+
+def test_check_many_with_shared_streams_is_distributed_like_check():
+    from samtheory.theorems import check_many
+    quad = Quadratic.diagonal([1.0])
+    th = THEOREMS["siyun.derived.d5.nonconvex"]
+    inst = Instance(quad, eta=0.2, rho=0.01, noise="gaussian", sigma=1.0, same_sample=False, x0=[0.0],
+                    trajectories=400, steps=60)
+    shared = check_many(th, [inst, inst], share_streams=True)
+    alone = check(th, inst)
+    # other sample paths (the grid's stream), the same distribution: the running mean of
+    # E f'^2 settles near eta sigma^2/(2 - eta) ~ 0.11 in all three; a mean of 400 chi^2_1-like
+    # values has a relative standard error of sqrt(2/400) = 7 %, so two runs differ by less than
+    # 5 standard errors of their difference
+    for verdict in shared:
+        assert verdict.verdict == alone.verdict == "holds"
+        assert abs(verdict.measure - alone.measure) <= 5 * 0.07 * np.sqrt(2) * alone.measure
+    assert shared[0].measure != shared[1].measure  # two grid points, two sample paths
+
+
+def test_neighbourhood_ratio_is_the_share_of_the_limit_term():
+    from samtheory.theorems._core import _tail_ratio
+    t = np.arange(200.0)
+    limit = np.full_like(t, 2.0)
+    decay = 50.0 * 0.9 ** t
+    for share in (0.3, 0.49, 0.95):
+        measure = decay + share * limit
+        # additive and maximum forms of the same bound give the share, read where the decay is < 1 %
+        assert _tail_ratio(measure, decay + limit, limit) == pytest.approx(share, abs=1e-9)
+        assert _tail_ratio(np.maximum(decay, share * limit), decay + limit, limit, paid=0.0) == pytest.approx(share)
+    # a maximum read as if it were a sum would credit the decaying term to the limit (0.95, not 0.3):
+    # why a bound of that form states its Terms
+    assert _tail_ratio(np.maximum(decay, 0.3 * limit), np.maximum(decay, limit), limit) > 0.9
+    # a measure tight on the decaying part says nothing about the limit term: those rows are skipped
+    assert _tail_ratio(decay + 0.2 * limit, decay + limit, limit) == pytest.approx(0.2, abs=1e-9)
+    # never in the neighbourhood regime (the decay stays above 1 % of the limit): no ratio
+    assert _tail_ratio(decay[:20], decay[:20] + limit[:20], limit[:20]) is None
+    # a bound that decays to 0 has no neighbourhood term
+    assert _tail_ratio(decay, 2 * decay, np.zeros_like(t)) is None
+
+
+def test_terms_is_the_bound_and_names_its_parts():
+    from samtheory.theorems import Terms
+    t = np.arange(50.0)
+    total = Terms(decaying={"gap": lambda t: 4.0 / (t + 1)}, limit={"rho2": 0.5, "noise": 0.25})
+    np.testing.assert_allclose(total(t), 4.0 / (t + 1) + 0.75)
+    assert total.limit_value() == 0.75
+    peak = Terms(decaying={"gap": lambda t: 0.9 ** t}, limit={"floor": 0.1}, combine="max")
+    np.testing.assert_allclose(peak(t), np.maximum(0.9 ** t, 0.1))
+    with pytest.raises(ValueError, match="combine"):
+        Terms(combine="product")
+
+
+def test_d1_reports_the_share_of_its_floor():
+    from samtheory.functions import AsymmetricQuadratic
+    # from near the minimizer of the asymmetric quadratic (mu/beta = 0.99) SAM settles on a cycle
+    # where f - f* is about 0.49 of D1's floor beta^4 eta^2 rho^2 / mu (si-yun-derived.md)
+    f = AsymmetricQuadratic(0.99, 1.0)
+    verdict = check(THEOREMS["siyun.derived.d1"], Instance(f, eta=0.01, rho=1.0, x0=[1e-4], steps=3000))
+    assert verdict.verdict == "holds"
+    assert 0.4 < verdict.tail_ratio < 0.6
+
+
+def test_check_many_groups_step_sizes_chosen_per_horizon():
+    from samtheory.functions import LogCosh
+    from samtheory.theorems import check_many
+    th = THEOREMS["siyun.deterministic.convex.upper"]  # P3: the step size depends on T
+    assert th.step_rule is not None
+    f = LogCosh([1.0, 2.0])
+    instances = [Instance(f, rho=r, x0=x, steps=1600, horizons=(100, 200, 400, 800, 1600))
+                 for r, x in ((0.01, [1.0, -2.0]), (0.1, [3.0, 0.5]), (0.0, [0.2, 0.2]))]
+    together = check_many(th, instances)
+    for inst, verdict in zip(instances, together):
+        assert _same(verdict, check(th, inst)), inst.describe()

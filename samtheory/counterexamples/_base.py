@@ -153,7 +153,7 @@ class CheckReport:
 
     def format(self) -> str:
         lines = [f"{self.name}: {'PASS' if self.passed else 'FAIL'}",
-                 f"  parameters: " + ", ".join(f"{k}={_fmt(v)}" for k, v in self.params.items()),
+                 "  parameters: " + ", ".join(f"{k}={_fmt(v)}" for k, v in self.params.items()),
                  f"  quantity:   {self.quantity}",
                  f"  predicted:  {_fmt(self.predicted)}",
                  f"  measured:   {_fmt(self.measured)}",

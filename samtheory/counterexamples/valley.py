@@ -37,7 +37,7 @@ import numpy as np
 
 from ..functions import HyperbolaValley
 from ..simulate import simulate
-from ._base import POSITIVE, CheckReport, Counterexample, Interval, Parameter, finish_floor_sweep
+from ._base import CheckReport, Counterexample, Interval, Parameter, finish_floor_sweep
 
 
 def cycle_level(eta, rho, sharpness=4.0):

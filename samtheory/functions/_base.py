@@ -81,6 +81,10 @@ class Family:
     specials : dict
         ``{parameter: (values...)}``: extremal values, each drawn with probability 1/4 (for
         example the stall angle :math:`3\pi/2`, or a condition number of 1).
+    starts : callable or None
+        ``starts(objective, rho) -> list of points`` (each of shape ``(dim,)``) where the methods
+        behave extremally, such as SAM's fixed points; the search starts a quarter of its draws at
+        one of them (and moves away from it in local refinement).
 
     A subclass of :class:`Objective` lists its families in :meth:`Objective.search_families`;
     the search finds every subclass, so a user's own family joins it by defining that method.
@@ -91,6 +95,7 @@ class Family:
     space: dict = field(default_factory=dict)
     dims: tuple = (1,)
     specials: dict = field(default_factory=dict)
+    starts: Callable | None = None
 
     def __post_init__(self):
         for key, (low, high) in self.space.items():

@@ -50,7 +50,33 @@ class CosineFamily(Objective):
         def build(p, dim, rho, rng):
             return cls(p["smoothness"], p["theta"] / rho if rho > 0 else p["theta"], dim=dim)
         return (Family("cosine", build, {"smoothness": (0.05, 20.0), "theta": (1e-2, 10.0)}, dims=(1, 2),
-                       specials={"theta": (1.5 * np.pi,)}),)
+                       specials={"theta": (1.5 * np.pi,)}, starts=cls.sam_fixed_points),)
+
+    @staticmethod
+    def sam_fixed_points(objective, rho, count=4):
+        r"""Fixed points of deterministic SAM along the first axis: the points x > 0 whose
+        perturbed point :math:`x+\rho\,\mathrm{sign}f'(x)` is a stationary point
+        :math:`k\pi/\omega` (k = 0, …, ``count``), i.e. :math:`x=k\pi/\omega-\rho` where
+        :math:`\sin\omega x>0` and :math:`x=k\pi/\omega+\rho` where :math:`\sin\omega x<0`. Among
+        them: the unstable point :math:`\pi/\omega-\rho` next to the maximum (D4 is attained there
+        as :math:`\omega\rho\to0`) and the stall :math:`x=\rho` for :math:`\omega=3\pi/(2\rho)`."""
+        points = []
+        if rho <= 0:
+            return points
+        for k in range(count + 1):
+            for x, sign in ((k * np.pi / objective.omega - rho, 1), (k * np.pi / objective.omega + rho, -1)):
+                if x > 0 and sign * np.sin(objective.omega * x) > 1e-12:
+                    point = np.zeros(objective.dim)
+                    point[0] = x
+                    points.append(point)
+        return sorted(points, key=lambda p: p[0])
+        for k in range(1, count + 1):
+            x = k * np.pi / objective.omega - rho
+            if x > 0 and np.sin(objective.omega * x) > 0:
+                point = np.zeros(objective.dim)
+                point[0] = x
+                points.append(point)
+        return points
 
     @classmethod
     def stall_counterexample(cls, beta=1.0, rho=0.1, theta=1.5 * np.pi, **kw):

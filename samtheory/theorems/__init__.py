@@ -5,10 +5,11 @@
 * One module per source: :mod:`.si_yun`, :mod:`.unified_sam`, :mod:`.khanh`, :mod:`.literature`.
 """
 from ._core import (CHECKS, KINDS, PAPERS, PROVENANCES, Context, Inconclusive, Instance, NotApplicable,
-                    Theorem, Verdict, check, make_context)
+                    Rule, Terms, Theorem, Verdict, check, check_many, make_context)
 from .registry import THEOREMS, get_theorem, register_theorem, theorem
 from . import khanh, literature, si_yun, unified_sam  # noqa: F401,E402  (register their entries)
 
-__all__ = ["THEOREMS", "get_theorem", "register_theorem", "theorem", "check", "Instance", "Theorem",
+__all__ = ["THEOREMS", "get_theorem", "register_theorem", "theorem", "check", "check_many", "Instance", "Terms",
+           "Rule", "Theorem",
            "Verdict", "Context", "NotApplicable", "Inconclusive", "make_context", "PAPERS", "KINDS",
            "CHECKS", "PROVENANCES"]

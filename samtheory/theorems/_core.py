@@ -111,6 +111,45 @@ class Rule:
     def __repr__(self):
         return f"Rule({self.name})"
 
+class Terms:
+    r"""A bound written as its terms: ``decaying`` ones (functions of t, the :math:`\Delta` terms)
+    and ``limit`` ones (constants: the ρ² and noise terms), combined by a sum or a maximum.
+
+    A bound function may return a plain function of t; :func:`check` then takes it to be a sum
+    (decaying part :math:`b_t-b_\infty`, limit :math:`b_\infty`). A bound of another form states
+    its terms, so that the neighbourhood ratio (``Verdict.tail_ratio``) reads the right ones::
+
+        return Terms(decaying={"contraction": lambda t: (1 - eta * mu) ** t * ctx.delta},
+                     limit={"floor": beta ** 4 * eta ** 2 * rho ** 2 / mu}, combine="max")
+
+    Calling it gives the bound: the sum, or the maximum, of all its terms at t.
+    """
+
+    def __init__(self, decaying=None, limit=None, combine="sum"):
+        if combine not in ("sum", "max"):
+            raise ValueError(f"combine must be 'sum' or 'max'; got {combine!r}")
+        self.decaying, self.limit, self.combine = dict(decaying or {}), dict(limit or {}), combine
+
+    def decay(self, t):
+        """The decaying part at t (the sum, or the maximum, of the decaying terms; 0 if none)."""
+        parts = [np.asarray(term(t), dtype=float) for term in self.decaying.values()]
+        if not parts:
+            return np.zeros(np.shape(t))
+        return sum(parts) if self.combine == "sum" else np.maximum.reduce(np.broadcast_arrays(*parts))
+
+    def limit_value(self) -> float:
+        """The limit as t → ∞: the sum, or the maximum, of the limit terms."""
+        values = [float(v) for v in self.limit.values()] or [0.0]
+        return sum(values) if self.combine == "sum" else max(values)
+
+    def __call__(self, t):
+        decay, limit = self.decay(t), self.limit_value()
+        return decay + limit if self.combine == "sum" else np.maximum(decay, limit)
+
+    def __repr__(self):
+        return f"Terms({', '.join([*self.decaying, *self.limit])}; {self.combine})"
+
+
 @dataclass(frozen=True)
 class Instance:
     """One concrete setting to check a theorem on.
@@ -407,8 +446,8 @@ class Verdict:
     bound: float | None = None
     details: dict = field(default_factory=dict)
     instance_params: dict = field(default_factory=dict)
-    #: every-t bounds: the largest measure/bound over the steps where the bound's limit term (its
-    #: neighbourhood: ρ² and noise terms) is at least half of it, rather than the decay of Δ
+    #: every-t bounds: the share of the bound's limit term (its neighbourhood: ρ² and noise terms)
+    #: that the measure uses once the decaying part of the bound is paid (see ``_tail_ratio``)
     tail_ratio: float | None = None
 
     def to_dict(self):
@@ -440,6 +479,23 @@ def applicability(theorem: Theorem, ctx: Context) -> list:
     if theorem.setting == "stochastic" and not ctx.stochastic:
         reasons.append("is a stochastic result; the instance is deterministic (give a noise oracle)")
     return reasons
+
+
+def admissible(theorem: Theorem, instance: Instance) -> bool:
+    """Whether ``instance`` is inside ``theorem``'s class and preconditions, decided without
+    simulating (the bound and the step-size rules are evaluated, as :func:`check` does first).
+    Fuzzing and the worst-case search draw only such instances."""
+    try:
+        ctx = make_context(instance)
+        if applicability(theorem, ctx):
+            return False
+        theorem.bound(ctx)
+        if theorem.step_rule is not None and instance.horizons and not ctx.unmet:
+            for T in instance.horizons:
+                theorem.step_rule(ctx, T)
+    except Exception:  # noqa: BLE001 - any refusal (NotApplicable, invalid values) means outside
+        return False
+    return not ctx.unmet
 
 
 def _simulate(ctx: Context, theorem: Theorem, horizons=None):
@@ -483,7 +539,8 @@ def check(theorem: Theorem, instance: Instance, result=None) -> Verdict:
     # preconditions are evaluated before simulating; step-size rules may add their own
     try:
         bound = theorem.bound(ctx)
-        if horizons is not None and theorem.step_rule is not None:
+        # step-size rules only for instances inside the preconditions (a rule may divide by ρ)
+        if horizons is not None and theorem.step_rule is not None and not ctx.unmet:
             for T in horizons:
                 theorem.step_rule(ctx, T)
     except NotApplicable as exc:
@@ -494,7 +551,7 @@ def check(theorem: Theorem, instance: Instance, result=None) -> Verdict:
     if theorem.simulates:
         run = Run(ctx, None, tuple(horizons) if horizons is not None else instance.horizons)
         return _judge(theorem, run, bound, label, params)
-    if not _reusable(result, ctx, theorem):
+    if not _reusable(result, ctx, theorem, horizons if theorem.step_rule is not None else None):
         result = _simulate(ctx, theorem, horizons if theorem.step_rule is not None else None)
     if np.any(result.status != "ok"):
         bad = int(np.sum(result.status != "ok"))
@@ -508,17 +565,118 @@ def check(theorem: Theorem, instance: Instance, result=None) -> Verdict:
     return _judge(theorem, run, bound, label, params)
 
 
-def _reusable(result, ctx, theorem) -> bool:
-    """Whether a caller's simulation can stand for the one :func:`check` would run."""
-    if result is None or theorem.step_rule is not None:
+def check_many(theorem: Theorem, instances, *, share_streams=False) -> list:
+    """:func:`check` for many instances, simulating together those that can share one run.
+
+    Instances of one objective (the same object), method, λ, length and start shape whose η and
+    ρ are numbers become the points of one η/ρ grid: one vectorized simulation instead of one per
+    instance, which removes the per-step Python overhead that dominates short runs. Each grid
+    point is then judged by :func:`check` as if it had run alone. Deterministic points are the
+    same numbers as the lone run (every update is elementwise in the trajectories).
+
+    Stochastic instances are checked one by one unless ``share_streams=True``: then those with
+    the same oracle (noise kind and σ, or sampling) and sample mode are grouped too, and their
+    samples come from one stream for the whole grid, so each verdict is that of an equally
+    distributed but different sample path than ``check(instance)`` would draw (the search uses
+    this for speed and re-checks what it reports on the lone run). Rate checks whose step size the
+    theorem chooses per horizon are grouped over the same given ``horizons`` (a grid of horizon ×
+    instance); theorems that simulate themselves are always checked one by one.
+
+    Returns the verdicts in the order of ``instances``.
+    """
+    instances = list(instances)
+    verdicts = [None] * len(instances)
+    groups = {}
+    resolved = [_with_rules_resolved(inst) for inst in instances]
+    for index, inst in enumerate(resolved):
+        key = _grid_key(theorem, inst, share_streams)
+        if key is None:
+            verdicts[index] = check(theorem, inst)
+        else:
+            groups.setdefault(key, []).append(index)
+    for members in groups.values():
+        if len(members) == 1:
+            verdicts[members[0]] = check(theorem, instances[members[0]])
+            continue
+        group = [resolved[i] for i in members]
+        first = group[0]
+        rho = np.array([float(inst.rho) for inst in group])
+        x0 = np.stack([np.broadcast_to(np.asarray(inst.x0, dtype=float), (inst.trajectories, first.function.dim))
+                       for inst in group])
+        try:
+            if first.horizons is None:  # a 1-D grid: one point per instance
+                eta, steps, axis = np.array([float(inst.eta) for inst in group]), first.steps, 0
+            else:  # step sizes chosen per horizon: grid axis 0 the horizon (as check runs it), 1 the instance
+                eta = np.array([[float(theorem.step_rule(make_context(inst), T)) for inst in group]
+                                for T in first.horizons])
+                steps, axis, rho, x0 = int(max(first.horizons)), 1, rho[None, :], x0[None]
+            result = simulate(first.function, first.method, eta=eta, rho=rho, lam=first.lam, steps=steps,
+                              x0=x0, trajectories=first.trajectories, oracle=first.oracle(first.function),
+                              same_sample=first.same_sample, seed=first.seed, record_every=1,
+                              history=theorem.needs_history, backend="numpy")
+        except Exception:  # noqa: BLE001 - an instance the grid cannot hold: check each alone
+            for i in members:
+                verdicts[i] = check(theorem, instances[i])
+            continue
+        for position, i in enumerate(members):
+            point_eta = resolved[i].eta if axis == 0 else tuple(float(e) for e in eta[:, position])
+            point = result.grid_point(position, axis=axis, eta=point_eta, rho=float(resolved[i].rho))
+            verdicts[i] = check(theorem, instances[i], result=point)
+    return verdicts
+
+
+def _with_rules_resolved(inst):
+    """The instance with its η/ρ/λ rules replaced by their values (as :func:`check` resolves
+    them); the instance itself when it has none or they cannot be resolved here."""
+    if not any(isinstance(getattr(inst, k), Rule) for k in ("eta", "rho", "lam")):
+        return inst
+    try:
+        return make_context(inst).instance
+    except Exception:  # noqa: BLE001 - check() reports the problem on this instance alone
+        return inst
+
+
+def _grid_key(theorem, inst, share_streams=False):
+    """What instances must share to be simulated as one grid (``None``: check it alone)."""
+    if theorem.simulates:
+        return None
+    per_horizon = theorem.check == "rate" and theorem.step_rule is not None
+    stochastic = inst.noise is not None or inst.sampling is not None
+    if (stochastic and not share_streams) or (inst.horizons is not None) != per_horizon:
+        return None  # (a theorem with a step rule is grouped only over given horizons)
+    if not isinstance(inst.function, Objective) or inst.x0 is None:
+        return None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+               for v in ((inst.rho,) if per_horizon else (inst.eta, inst.rho))):
+        return None
+    if inst.lam is not None and not isinstance(inst.lam, (int, float)):
+        return None
+    oracle = None
+    if stochastic:  # the seed is the group's: its points get samples of one shared stream
+        oracle = (inst.noise, float(inst.sigma), None if inst.sampling is None else tuple(sorted(inst.sampling.items())),
+                  bool(inst.same_sample))
+    # no seed otherwise: with a given start and no oracle, the seed draws nothing
+    return (id(inst.function), inst.method, inst.lam, inst.steps, inst.trajectories, np.shape(inst.x0), oracle,
+            inst.horizons)
+
+
+def _reusable(result, ctx, theorem, horizons=None) -> bool:
+    """Whether a caller's simulation can stand for the one :func:`check` would run: the same
+    function, method, length, batch, recording and η, ρ (for step sizes chosen per horizon: one
+    grid point per horizon, ``parameters["eta"]`` the tuple of the rule's step sizes)."""
+    if result is None or (theorem.step_rule is not None and horizons is None):
         return False
     inst = ctx.instance
-    return (result.get("t") is not None and len(result.t) == inst.steps + 1
-            and tuple(result.batch_shape) == (inst.trajectories,) and result.steps == inst.steps
+    steps, batch, params = inst.steps, (inst.trajectories,), {"eta": inst.eta, "rho": inst.rho}
+    if theorem.step_rule is not None:
+        steps, batch = int(max(horizons)), (len(horizons), inst.trajectories)
+        params["eta"] = tuple(float(theorem.step_rule(ctx, T)) for T in horizons)
+    return (result.get("t") is not None and len(result.t) == steps + 1
+            and tuple(result.batch_shape) == batch and result.steps == steps
             and result.method == inst.method and result.function == ctx.objective.name
             and (result.x_history is not None or not theorem.needs_history)
-            and all(result.parameters.get(k) == getattr(inst, k) for k in ("eta", "rho")
-                    if isinstance(getattr(inst, k), (int, float))))
+            and all(result.parameters.get(k) == params[k] for k in ("eta", "rho")
+                    if isinstance(params[k], (int, float, tuple))))
 
 
 def _judge(theorem, run, bound, label, params):
@@ -580,21 +738,51 @@ def _judge_every_t(theorem, run, measured, bound):
     # (1e3 times it, so rounding moves a ratio by at most 1e-3): below it, f - f* is rounding noise
     resolvable = 1e3 * float(np.max(floor))
     verdict = _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable)
+    shape = t.shape if centre.ndim == 1 else t[:, None].shape
+    if isinstance(bound, Terms):
+        decay = _bound_array(bound.decay, t if centre.ndim == 1 else t[:, None], centre.shape)
+        limit = np.broadcast_to(bound.limit_value(), centre.shape)
+        paid = decay if bound.combine == "sum" else 0.0  # in a maximum the limit term alone binds there
+        verdict.tail_ratio = _tail_ratio(centre, decay + limit, limit, resolvable, theorem.ratio_from, paid=paid)
+        return verdict
     try:
-        limit = _bound_array(bound, np.full(t.shape if centre.ndim == 1 else t[:, None].shape, 1e15), centre.shape)
+        limit = _bound_array(bound, np.full(shape, 1e15), centre.shape)
     except (IndexError, ValueError, OverflowError):  # a bound tabulated over the run's steps only
         limit = None
     verdict.tail_ratio = None if limit is None else _tail_ratio(centre, b, limit, resolvable, theorem.ratio_from)
     return verdict
 
 
-def _tail_ratio(centre, bound, limit, resolvable=0.0, ratio_from=1):
-    """Largest centre/bound over the rows in the *neighbourhood regime*: where the bound's limit
-    as t → ∞ (its ρ²/noise terms, evaluated at t = 1e15) is at least half of the bound, so that
-    the terms that decay with t no longer dominate. None when the bound decays to 0."""
-    ok = (bound > resolvable) & (limit > 0.5 * bound) & np.isfinite(limit)
+#: The neighbourhood ratio is read only where the decaying part of the bound is at most this share
+#: of its limit term: there an additive bound (decay + limit) and a maximum (max{decay, limit}) agree
+#: to 1 %, so the ratio says how far the limit term can be cut whatever the bound's form.
+NEIGHBOURHOOD_TRANSIENT = 0.01
+
+
+def _tail_ratio(centre, bound, limit, resolvable=0.0, ratio_from=1, paid=None):
+    r"""How much of the bound's *neighbourhood term* the measure uses.
+
+    Write the bound as :math:`b_t=(b_t-b_\infty)+b_\infty`: a part that decays with t (the
+    :math:`\Delta` terms) and its limit :math:`b_\infty` (the ρ² and noise terms, evaluated at
+    t = 1e15). Over the steps where the decaying part has fallen below ``NEIGHBOURHOOD_TRANSIENT``
+    of the limit, the neighbourhood ratio is :math:`\max_t\,(m_t-(b_t-b_\infty))/b_\infty`: the
+    share of the limit term the measure uses. It is < 1 when the bound holds, and it says how far
+    the neighbourhood term could be cut: with :math:`b_\infty` replaced by :math:`c\,b_\infty` the
+    bound fails as soon as the ratio exceeds c (up to the 1 % of decay left). D1's ρ² floor reaches
+    about 0.49. None when the bound decays to 0 or the run never reaches that regime.
+
+    ``bound`` here is decaying part + limit (a :class:`Terms` bound passes that sum whatever its
+    form, so the rows are those where its decaying terms are small) and ``paid`` what the measure
+    is charged for the decaying part (default: all of it; 0 for a maximum, where in those rows the
+    limit term alone is the bound)."""
+    decay = bound - limit
+    ok = ((limit > resolvable) & np.isfinite(limit)
+          & (decay <= NEIGHBOURHOOD_TRANSIENT * limit) & (decay >= -1e-12 * np.abs(limit)))
     ok[:ratio_from] = False
-    return float(np.max(centre[ok] / bound[ok])) if ok.any() else None
+    if not ok.any():
+        return None
+    paid = decay if paid is None else np.broadcast_to(paid, decay.shape)
+    return float(np.max((centre[ok] - paid[ok]) / limit[ok]))
 
 
 def _float_floor(run):
@@ -603,6 +791,19 @@ def _float_floor(run):
     res = run.result
     scale = abs(run.ctx.f_star) + float(np.nanmax(np.abs(res.loss_history[0]))) if res.loss_history is not None else 1.0
     return 1e-13 * scale
+
+
+def _iterate_floor(run):
+    r"""What rounding alone can put into a measure of f − f* or :math:`\|\nabla f\|^2`: iterates
+    are known to :math:`\delta x=\varepsilon(1+\|x_0\|+\|x^*\|)`, so f to
+    :math:`\beta\,\delta x^2` and :math:`\|\nabla f\|^2` to :math:`\beta^2\delta x^2`; a thousand times
+    the larger of the two (β taken ≥ 1)."""
+    ctx = run.ctx
+    x0 = np.asarray(ctx.instance.x0 if ctx.instance.x0 is not None else 0.0, dtype=float)
+    minimizer = ctx.objective.minimizer
+    size = 1.0 + float(np.max(np.abs(x0), initial=0.0)) + (0.0 if minimizer is None else float(np.max(np.abs(minimizer))))
+    beta = max(1.0, float(ctx.beta or 1.0))
+    return 1e3 * beta ** 2 * (np.finfo(float).eps * size) ** 2
 
 
 def _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable=0.0):
@@ -633,7 +834,8 @@ def _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable=
     else:  # no step had a bound above the measure's rounding: no ratio can be read off
         ratio = None
     return Verdict("", "", status, reason=f"worst at t={int(t[i])}: measure {m:.4g} vs bound {bb:.4g}",
-                   margin=bb - m, ratio=ratio, first_violation=first, measure=m, bound=bb)
+                   margin=bb - m, ratio=ratio, first_violation=first, measure=m, bound=bb,
+                   details={"worst_t": int(t[i])})
 
 
 def _judge_floor(theorem, run, measured, bound):
@@ -700,12 +902,15 @@ def _judge_rate(theorem, run, measured, additive):
         centre = centre.max(axis=1)
         half = half.max(axis=1)
     a = float(additive)
+    # values at the rounding level of the iterates (a run started at an interpolating minimizer
+    # stays there up to ~1e-32) carry no rate: the excess is counted above a + that floor
+    level = a + _iterate_floor(run)
     scale = T ** theorem.rate / np.log(T) ** theorem.log_power
     # right envelopes max_{j >= i}: for a nonincreasing rate r(T), m(T) <= a + C r(T) for all T
     # holds exactly when the envelope satisfies it, and the envelope removes early lucky dips
     right_max = lambda v: np.maximum.accumulate(v[::-1])[::-1]  # noqa: E731
-    upper = np.maximum(right_max(centre + half) - a, 0.0) * scale  # excess, generous (for "holds")
-    lower = np.maximum(right_max(centre - half) - a, 0.0) * scale  # excess, strict (for "violated")
+    upper = np.maximum(right_max(centre + half) - level, 0.0) * scale  # excess, generous (for "holds")
+    lower = np.maximum(right_max(centre - half) - level, 0.0) * scale  # excess, strict (for "violated")
     k = len(T) // 2
     early, late = slice(0, k), slice(len(T) - k, len(T))
     kappa = float(np.exp(np.mean(np.log(T[late])) - np.mean(np.log(T[early])))) ** RATE_SLACK
@@ -742,7 +947,7 @@ def _judge_rate(theorem, run, measured, additive):
                     f"<= {kappa:.3g} from the early to the late horizons" +
                     (f" (fitted exponent {v.exponent:.3g})" if v.exponent is not None else ""))
         return v
-    if growth_lower > kappa and centre[-1] - half[-1] > a * (1 + theorem.tolerance):
+    if growth_lower > kappa and centre[-1] - half[-1] > a * (1 + theorem.tolerance) + (level - a):
         v.verdict = "violated"
         v.first_violation = int(T[np.flatnonzero(lower > 0)[0]])
         v.reason = (f"measure {centre[-1]:.4g} at T={int(T[-1])} stays above the additive term {a:.4g} and the "

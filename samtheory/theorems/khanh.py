@@ -46,11 +46,14 @@ def _lemma_ratio(run, bound_of_step):
     radius = bound_of_step(rho_full, g)
     with np.errstate(divide="ignore", invalid="ignore"):
         # the computed gradients each carry a few ulps of |grad| + L|x| of absolute error, which
-        # matters when the step y - x is itself only a few ulps long: subtract 8 eps of them
-        slack = 8 * np.finfo(float).eps * (_norm(g) + _norm(h) + L * _norm(x))
+        # matters when the step y - x is itself only a few ulps long: subtract 8 eps of them. Below
+        # the normal range (iterates that converged to ~1e-310) the spacing of floats is absolute,
+        # the subnormal step 5e-324, so 8 of those (per unit of L) are subtracted as well
+        eps, subnormal = np.finfo(float).eps, np.finfo(float).smallest_subnormal
+        slack = 8 * eps * (_norm(g) + _norm(h) + L * _norm(x)) + 8 * subnormal * (1 + L)
         lipschitz = np.where((step > 0) & (_norm(g) > TINY), np.maximum(_norm(h - g) - slack, 0.0) / (L * step), 0.0)
-        # the realized step exceeds the exact one by at most a few ulps of x
-        length = np.where(radius > 0, step / (radius + 4 * np.finfo(float).eps * _norm(x)), 0.0)
+        # the realized step exceeds the exact one by at most a few ulps of x (or subnormal steps)
+        length = np.where(radius > 0, step / (radius + 4 * eps * _norm(x) + 4 * subnormal), 0.0)
     return np.maximum(lipschitz, length)[:-1]
 
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..simulate import simulate
 from . import measures as M
-from ._core import Inconclusive, Instance, geometric_horizons
+from ._core import Inconclusive, Instance, Terms, geometric_horizons
 from .registry import theorem
 
 PAPER = "si-yun-2023"
@@ -578,7 +578,8 @@ def d1(ctx):
     if ctx.beta:
         ctx.require(eta <= 1 / (2 * ctx.beta), f"needs eta <= 1/(2 beta) = {1 / (2 * ctx.beta):.4g}")
     beta, mu = ctx.beta or 0.0, ctx.mu or 1.0
-    return lambda t: np.maximum((1 - eta * mu) ** t * ctx.delta, beta ** 4 * eta ** 2 * rho ** 2 / mu)
+    return Terms(decaying={"contraction": lambda t: (1 - eta * mu) ** t * ctx.delta},
+                 limit={"floor": beta ** 4 * eta ** 2 * rho ** 2 / mu}, combine="max")
 
 
 @theorem(
