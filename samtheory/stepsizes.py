@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 
 from ._validation import InvalidParameterError, check_nonnegative, check_positive, check_unit_interval
 from .schedules import unified_radius, unified_step
@@ -50,9 +52,10 @@ def rho_max(mu, L, A, B, lam):
 
 
 def gamma_max(rho, mu, L, A, B, lam):
-    r""":math:`\gamma_{\max}(\rho)`; positive exactly when :math:`\rho<\rho_{\max}`."""
+    r""":math:`\gamma_{\max}(\rho)`; positive exactly when :math:`\rho<\rho_{\max}`. ``rho`` may be
+    an array (a schedule's values): the result is then elementwise."""
     mu, L, A, B, lam = _check(mu, L, A, B, lam)
-    rho = float(rho)
+    rho = float(rho) if np.ndim(rho) == 0 else np.asarray(rho, dtype=float)
     return (mu - L * rho * (mu + 2 * (B * mu + A) * (1 - lam) ** 2)) / (
         2 * L * (B * mu + A) * (2 * L ** 2 * rho ** 2 * (1 - lam) ** 2 + 1))
 

@@ -666,6 +666,8 @@ class _SearchState:
             group = [base] + [self.space.sibling(base) for _ in range(siblings)]
             prepared = []
             for cand in group:
+                if time.perf_counter() > deadline:  # preparing can cost too (a bound over 1500 steps)
+                    break
                 cand = self.space.repair(cand)
                 if cand is None:
                     self.rejected += 1

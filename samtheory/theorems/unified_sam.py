@@ -186,10 +186,10 @@ def pl_decreasing(ctx):
     rmax = S.rho_max(mu, L, A, B, lam)
     ctx.require(np.all(rho_t < rmax), f"needs rho_t < rho_max = {rmax:.6g} at every t")
     if np.all(rho_t < rmax):
-        gmax = np.array([S.gamma_max(r, mu, L, A, B, lam) for r in rho_t])
+        gmax = S.gamma_max(rho_t, mu, L, A, B, lam)
         ctx.require(np.all(gamma_t <= gmax * (1 + 1e-12)), "needs gamma_t <= gamma_max(rho_t) at every t")
     ctx.require(np.all(gamma_t * mu <= 1), "needs gamma_t mu <= 1 at every t")
-    N = np.array([S.pl_one_step_noise(r, g, L, C, lam) for r, g in zip(rho_t, gamma_t)])
+    N = S.pl_one_step_noise(rho_t, gamma_t, L, C, lam)  # elementwise over the schedule
 
     def bound(t):
         B_t = np.empty(steps + 1)
