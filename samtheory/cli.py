@@ -271,6 +271,8 @@ def _configure_verify(p):
     p.add_argument("--search-seconds", metavar="S", type=float, default=None,
                    help="time limit of each entry's search in seconds (default %g)" % _search_seconds_default())
     p.add_argument("--search-seed", metavar="S", type=int, default=0, help="seed of the searches (default 0)")
+    p.add_argument("--search-workers", metavar="N", type=int, default=None,
+                   help="processes for the searches (default: one per core, at most 2)")
     g = p.add_argument_group("instance (with THEOREM)")
     g.add_argument("--function", default=None, help="catalog function name")
     g.add_argument("--method", default="sam", help="gd, sgd, sam, usam or unified (default sam)")
@@ -306,6 +308,8 @@ def _check_search_options(args):
         raise UsageError(f"--search-seconds must be a finite number > 0; got {seconds}")
     if args.search_seed < 0:
         raise UsageError(f"--search-seed must be an integer >= 0; got {args.search_seed}")
+    if args.search_workers is not None and args.search_workers < 1:
+        raise UsageError(f"--search-workers must be an integer >= 1; got {args.search_workers}")
     return budget, seconds
 
 
@@ -366,7 +370,8 @@ def cmd_verify(args) -> int:
                 raise UsageError(f"no theorem id starts with {args.only!r}")
         budget, seconds = _check_search_options(args)
         report = V.verify_all(ids, progress=_progress_printer(sys.stderr.isatty()), search_budget=budget,
-                              search_seed=args.search_seed, search_seconds=seconds)
+                              search_seed=args.search_seed, search_seconds=seconds,
+                              search_workers=args.search_workers)
     print(report.table())
     if args.json is not None:
         atomic_write_text(args.json, report.to_json() + "\n")
@@ -444,7 +449,7 @@ def cmd_search(args) -> int:
         doc = result.to_dict()
         lines = [f"{result.verdict} {th.id}: ratio {_fmt(result.ratio)}"
                  + (f" ({result.tightness})" if result.tightness else "")
-                 + f", tail ratio {_fmt(result.tail_ratio)}, {result.evaluations} evaluations "
+                 + f", neighbourhood ratio {_fmt(result.tail_ratio)}, {result.evaluations} evaluations "
                    f"({result.rejected} rejected by the preconditions), {result.seconds:.1f} s",
                  f"  {result.reason}"]
         if result.command:

@@ -305,7 +305,7 @@ class _Space:
         # extremal points get their own share of the draws: rho = 0 isolates the noise and
         # contraction terms of a bound, and (stochastic runs) a start at the minimizer removes the
         # initial gap, leaving only the neighbourhood terms
-        rho = 0.0 if rng.random() < 0.15 else _log_uniform(rng, 1e-3, 3.0)
+        rho = self.draw_rho()
         cand = Candidate(family=fam.name, dim=dim, data_seed=data_seed, params=params, method=method,
                          eta_scale=None if self.horizon_rule else _log_uniform(rng, 1e-3, 2.0), rho=rho, lam=lam,
                          start=[], steps=int(round(_log_uniform(rng, 10, 1500))), noise=noise, sigma=sigma,
@@ -344,8 +344,30 @@ class _Space:
         cand = replace(base, seed=int(rng.integers(1 << 30)))
         if base.eta_scale is not None:
             cand.eta_scale = _log_uniform(rng, 1e-3, 2.0)
-        cand.start = self._start(search_families()[base.family], self.objective(base), base)
+        if not self.rho_dependent(base):  # a member that does not depend on rho can share a rho grid
+            cand.rho = self.draw_rho()
+        cand.start = self._start(search_families()[base.family], self.objective(cand), cand)
         return cand
+
+    def draw_rho(self) -> float:
+        """ρ = 0 in 15 % of the draws (it isolates the noise and contraction terms of a bound), else
+        log-uniform on [1e-3, 3]."""
+        return 0.0 if self.rng.random() < 0.15 else _log_uniform(self.rng, 1e-3, 3.0)
+
+    def rho_dependent(self, cand) -> bool:
+        """Whether the family's members change with ρ (the cosine's ω = θ/ρ does): tried once per
+        family by building one member at two radii and comparing values and gradients."""
+        known = self.__dict__.setdefault("_rho_dependent", {})
+        if cand.family not in known:
+            fam = search_families()[cand.family]
+            try:
+                a, b = (fam.build(dict(cand.params), cand.dim, r, np.random.default_rng(cand.data_seed)) for r in (0.1, 0.37))
+                points = np.random.default_rng(1).normal(size=(5, cand.dim)) * a.sample_scale
+                known[cand.family] = not (np.array_equal(a.value(points), b.value(points))
+                                          and np.array_equal(a.grad(points), b.grad(points)))
+            except Exception:  # noqa: BLE001 - when in doubt, rebuild per radius
+                known[cand.family] = True
+        return known[cand.family]
 
     def _start(self, fam, obj, cand) -> list:
         """A start in the member's length scale (:class:`Candidate`): a quarter of the draws at one
@@ -368,8 +390,10 @@ class _Space:
 
     # -- preconditions -----------------------------------------------------------------------
     def objective(self, cand):
-        """The candidate's member, built once per (family, parameters, dimension, data, ρ)."""
-        key = (cand.family, cand.dim, cand.data_seed, tuple(sorted(cand.params.items())), cand.rho)
+        """The candidate's member, built once per (family, parameters, dimension, data, and ρ for
+        the families that depend on it)."""
+        key = (cand.family, cand.dim, cand.data_seed, tuple(sorted(cand.params.items())),
+               cand.rho if self.rho_dependent(cand) else None)
         cache = self.__dict__.setdefault("_objects", {})
         if key not in cache:
             if len(cache) >= OBJECT_CACHE:
@@ -761,6 +785,15 @@ class _SearchState:
         if self.timed_out and result.verdict != "violated":
             result.reason += f" (stopped at the time limit after {self.evaluations} evaluations)"
         return result
+
+
+def rebuild_worst(result: SearchResult) -> SearchResult:
+    """Set ``result.worst`` from its candidate (a result that crossed a process boundary carries
+    the candidate only)."""
+    if result.worst is None and result.candidate is not None:
+        th = get_theorem(result.theorem)
+        result.worst = _Space(th, np.random.default_rng(0)).instance(result.candidate)
+    return result
 
 
 def replay(theorem, candidate) -> Verdict:
