@@ -277,14 +277,25 @@ class _Space:
         if not self.families:
             return None
         rng, th = self.rng, self.theorem
-        names = sorted({fam.name for fam, _ in self.families})  # each family equally often, then a dimension
-        name = names[int(rng.integers(len(names)))]
+        # families in rounds (each once, in a shuffled order, then again), so that a short search
+        # meets every family; then a dimension
+        queue = self.__dict__.setdefault("_family_queue", [])
+        if not queue:
+            names = sorted({fam.name for fam, _ in self.families})
+            queue.extend(names[i] for i in rng.permutation(len(names)))
+        name = queue.pop(0)
         options = [(fam, dim) for fam, dim in self.families if fam.name == name]
         fam, dim = options[int(rng.integers(len(options)))]
+        # a family's first member is its extremal one (every parameter that has special values at
+        # one of them: the stall angle, a condition number of 1); later members take each special
+        # value with probability 1/4
+        seen = self.__dict__.setdefault("_families_seen", set())
+        first = name not in seen
+        seen.add(name)
         params = {}
         for key, (low, high) in fam.space.items():
             specials = fam.specials.get(key, ())
-            params[key] = (float(specials[int(rng.integers(len(specials)))]) if specials and rng.random() < 0.25
+            params[key] = (float(specials[int(rng.integers(len(specials)))]) if specials and (first or rng.random() < 0.25)
                            else _log_uniform(rng, low, high))
         method = self.methods[int(rng.integers(len(self.methods)))]
         lam = None
