@@ -133,3 +133,12 @@ def test_log_cosh_is_accurate_near_its_minimum():
     # a few ulps of the value itself, also where it is z^2/2 ~ 1e-18 (the former formula
     # |z| + log1p(exp(-2|z|)) - log 2 left an absolute error of ~1e-16 there)
     np.testing.assert_allclose(_log_cosh(z), exact, rtol=4 * np.finfo(float).eps, atol=0)
+
+
+def test_cosine_value_is_accurate_near_its_minimum():
+    from samtheory.functions import CosineFamily
+    f = CosineFamily(2.0, 250.0)
+    x = np.array([[1e-9], [1e-6], [1e-3], [0.01]])
+    with mpmath.workdps(40):
+        exact = [float(2.0 / 250.0 ** 2 * (1 - mpmath.cos(250 * mpmath.mpf(float(v))))) for v in x.ravel()]
+    np.testing.assert_allclose(f.value(x), exact, rtol=8 * np.finfo(float).eps, atol=0)

@@ -194,3 +194,27 @@ def test_a_users_family_joins_the_search():
     assert "stretched" in search_families()
     cand = Candidate("stretched", 1, 0, {"scale": 1.5}, "sam", 0.5, 0.1, None, [1.0], 50)
     assert replay("siyun.derived.d1", cand).verdict == "holds"
+
+
+def test_families_come_in_rounds_and_each_first_member_is_the_extremal_one():
+    from samtheory.theorems.search import _Space, admissible_families
+    th = THEOREMS["siyun.deterministic.smooth.upper"]
+    space = _Space(th, np.random.default_rng(5))
+    names = {fam.name for fam, _ in admissible_families(th)}
+    first_round = [space.draw() for _ in range(len(names))]
+    assert {c.family for c in first_round if c is not None} == names
+    cosine = next(c for c in first_round if c.family == "cosine")
+    assert cosine.params["theta"] == pytest.approx(1.5 * np.pi)  # the stall angle, its special value
+
+
+def test_siblings_share_the_member_and_vary_eta_start_and_rho_where_free():
+    from samtheory.theorems.search import _Space
+    space = _Space(THEOREMS["siyun.derived.d1"], np.random.default_rng(0))
+    base = next(c for c in iter(space.draw, "stop") if c is not None and c.family == "quadratic")
+    siblings = [space.sibling(base) for _ in range(20)]
+    assert all(s.params == base.params and s.family == base.family for s in siblings)
+    assert len({s.eta_scale for s in siblings}) > 1 and len({tuple(s.start) for s in siblings}) > 1
+    assert len({s.rho for s in siblings}) > 1  # a quadratic does not depend on rho: rho varies too
+    assert space.objective(siblings[0]) is space.objective(siblings[1])  # one member object, one grid
+    cosine = Candidate("cosine", 1, 0, {"smoothness": 1.0, "theta": 2.0}, "sam", 0.1, 0.1, None, [0.5], 50)
+    assert space.rho_dependent(cosine) and all(space.sibling(cosine).rho == 0.1 for _ in range(5))
