@@ -218,3 +218,27 @@ def test_siblings_share_the_member_and_vary_eta_start_and_rho_where_free():
     assert space.objective(siblings[0]) is space.objective(siblings[1])  # one member object, one grid
     cosine = Candidate("cosine", 1, 0, {"smoothness": 1.0, "theta": 2.0}, "sam", 0.1, 0.1, None, [0.5], 50)
     assert space.rho_dependent(cosine) and all(space.sibling(cosine).rho == 0.1 for _ in range(5))
+
+
+def test_rounding_at_an_interpolating_minimizer_is_not_a_rate():
+    # found by a long search: SAM with importance sampling started at the minimizer of a
+    # least-squares problem whose residuals vanish there stays within 1e-16 of it; its f - f* of
+    # ~1e-32 "decayed slower than T^-1 log T" until rate checks counted the excess above the
+    # rounding floor of the iterates
+    cand = ('{"family":"least-squares","dim":2,"data_seed":894044845,"params":{},"method":"sam","eta_scale":null,'
+            '"rho":0.0,"lam":null,"start":[0.0,0.0],"steps":1712,"horizons":[107,214,428,856,1712],"noise":null,'
+            '"sigma":0.0,"same_sample":false,"sampling":{"scheme":"importance","batch_size":1},"trajectories":256,'
+            '"seed":941117777,"rule_from":null}')
+    verdict = replay("siyun.stochastic.strongly-convex.upper", cand)
+    assert verdict.verdict == "inconclusive" and "not exercised" in verdict.reason
+
+
+def test_rounding_at_an_interpolating_minimizer_is_not_a_violation():
+    # the same situation for an every-t bound: f - f* ~ 4.57e-33 against a bound of 4.55e-33 at
+    # t = 1 is the rounding of iterates of size 1, not a violation of Unified SAM's PL bound
+    cand = ('{"family":"least-squares","dim":2,"data_seed":374978611,"params":{},"method":"unified",'
+            '"eta_scale":0.006250312295195807,"rho":0.0,"lam":0.8011818941489262,"start":[0.0,0.0],"steps":3,'
+            '"horizons":null,"noise":null,"sigma":0.0,"same_sample":true,"sampling":{"scheme":"uniform",'
+            '"batch_size":1},"trajectories":256,"seed":853726650,"rule_from":null}')
+    verdict = replay("unifiedsam.pl.constant-step", cand)
+    assert verdict.verdict == "holds" and verdict.ratio is None  # below the resolvable floor: no ratio read

@@ -787,10 +787,12 @@ def _tail_ratio(centre, bound, limit, resolvable=0.0, ratio_from=1, paid=None):
 
 def _float_floor(run):
     """Absolute slack for values that sit at the float64 floor (e.g. f − f* ≈ 1e-30 when the
-    bound decays to 1e-40): 1e-13 times the scale of f at the start."""
+    bound decays to 1e-40): 1e-13 times the scale of f at the start, plus what rounding of the
+    iterates alone puts into f or ∇f (:func:`_iterate_floor`; a run started at an interpolating
+    minimizer has Δ ≈ 1e-33 and measures of the same size)."""
     res = run.result
     scale = abs(run.ctx.f_star) + float(np.nanmax(np.abs(res.loss_history[0]))) if res.loss_history is not None else 1.0
-    return 1e-13 * scale
+    return 1e-13 * scale + _iterate_floor(run)
 
 
 def _iterate_floor(run):
