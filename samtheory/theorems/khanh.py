@@ -50,8 +50,15 @@ def _lemma_ratio(run, bound_of_step):
         # the normal range (iterates that converged to ~1e-310) the spacing of floats is absolute,
         # the subnormal step 5e-324, so 8 of those (per unit of L) are subtracted as well
         eps, subnormal = np.finfo(float).eps, np.finfo(float).smallest_subnormal
-        slack = 8 * eps * (_norm(g) + _norm(h) + L * _norm(x)) + 8 * subnormal * (1 + L)
-        lipschitz = np.where((step > 0) & (_norm(g) > TINY), np.maximum(_norm(h - g) - slack, 0.0) / (L * step), 0.0)
+        # the terms a gradient is summed from are about L|x| and |grad f(0)| (the constant part of
+        # an affine gradient, e.g. A^T b / n of a least-squares or ridge sum): near a minimizer
+        # x* != 0 they cancel to a small g whose absolute error is eps times them, not eps |g|
+        terms = L * _norm(x) + float(np.linalg.norm(run.ctx.objective.grad(np.zeros((1, x.shape[-1])))))
+        slack = 8 * eps * (_norm(g) + _norm(h) + terms) + 8 * subnormal * (1 + L)
+        # a gradient within 1e3 ulps of its terms is their rounding (near a minimizer x* != 0 of a
+        # finite sum): the step rho*g then says nothing about Lipschitzness
+        resolvable = (step > 0) & (_norm(g) > np.maximum(TINY, 1e3 * eps * terms))
+        lipschitz = np.where(resolvable, np.maximum(_norm(h - g) - slack, 0.0) / (L * step), 0.0)
         # the realized step exceeds the exact one by at most a few ulps of x (or subnormal steps)
         length = np.where(radius > 0, step / (radius + 4 * eps * _norm(x) + 4 * subnormal), 0.0)
     return np.maximum(lipschitz, length)[:-1]
