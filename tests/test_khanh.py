@@ -57,3 +57,15 @@ def test_lemma_b_near_a_minimizer_away_from_0_is_not_a_violation():
             '"steps":150,"horizons":null,"noise":null,"sigma":0.0,"same_sample":true,"sampling":null,"trajectories":1,'
             '"seed":950055022,"rule_from":null}')
     assert replay("khanh.lemma-b", cand).verdict == "holds"
+
+
+def test_descent_inequalities_allow_the_rounding_of_the_terms_of_f():
+    # found by a long search: near the minimizer of a least-squares sum f is small but summed from
+    # terms of size |b|^2/2n, so f(x_{k+1}) - f(x_k) carries ~1e-18 of rounding: not a violation of
+    # the USAM descent inequality (bound 0)
+    from samtheory.theorems.search import replay
+    cand = ('{"family":"least-squares","dim":3,"data_seed":603719229,"params":{},"method":"usam",'
+            '"eta_scale":1.9834931579500183,"rho":0.005179726841103243,"lam":null,"start":[-0.0007427684920401868,'
+            '-0.0009572558637426854,-0.00034447648093846557],"steps":894,"horizons":null,"noise":null,"sigma":0.0,'
+            '"same_sample":true,"sampling":null,"trajectories":1,"seed":823609657,"rule_from":null}')
+    assert replay("khanh.usam-descent", cand).verdict == "holds"

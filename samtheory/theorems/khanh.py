@@ -152,6 +152,19 @@ def _descent_with_error(run):
     return (f[1:] - f[:-1]) + 0.5 * eta[:, None] * g2 - 0.5 * eta[:, None] * L ** 2 * rho[:, None] ** 2
 
 
+def _difference_rounding(run):
+    r"""Rounding allowed in a difference f(x_{k+1}) − f(x_k) (bound 0): each value is summed from
+    terms about as large as the quadratic model :math:`|f(0)|+\|\nabla f(0)\|X+LX^2` with X the
+    largest iterate (for a least-squares sum :math:`\|b\|^2/2n`, however small f is near its
+    minimizer), so 16 ulps of that, plus the default floor."""
+    from ._core import _float_floor
+    obj, L = run.ctx.objective, run.ctx.beta or 1.0
+    zero = np.zeros((1, obj.dim))
+    X = float(np.max(np.abs(run.result.x_history), initial=0.0)) * np.sqrt(obj.dim)
+    terms = abs(float(obj.value(zero)[0])) + float(np.linalg.norm(obj.grad(zero))) * X + L * X ** 2
+    return _float_floor(run) + 16 * np.finfo(float).eps * terms
+
+
 def _values(param, steps):
     if isinstance(param, Schedule):
         return np.asarray(param.values(steps), dtype=float).reshape(steps)
@@ -162,7 +175,7 @@ def _values(param, steps):
     id="khanh.lyapunov", title="Lyapunov descent: F_k = f(x_k) + (L²/2)Σ_{i≥k} t_iρ_i² is nonincreasing",
     result="descent with error (khanh.md §5.4, §8.3)", kind="upper", check="every-t",
     function_class=("globally-smooth",), methods=("sam",),
-    measure_name="f(x_{k+1}) - f(x_k) + (t_k/2)||grad f(x_k)||^2 - (t_k/2) L^2 rho_k^2", measure=_descent_with_error,
+    measure_name="f(x_{k+1}) - f(x_k) + (t_k/2)||grad f(x_k)||^2 - (t_k/2) L^2 rho_k^2", measure=_descent_with_error, rounding=_difference_rounding,
     statement=r"t_k\le\tfrac1L:\ f(x^{k+1})\le f(x^k)-\tfrac{t_k}2\|\nabla f(x^k)\|^2+\tfrac{t_k}2L^2\rho_k^2,\ \text{so }F_{k+1}\le F_k",
     instances=(Instance("cosine", x0=[[0.9], [0.2]], trajectories=2, steps=500, **SCHEDULED),
                Instance("pl-sine", eta=power(0.1, 0.6), rho=power(0.2, 0.5), x0=[2.5], steps=500),
@@ -199,7 +212,7 @@ def _usam_bracket(L, t, rho):
     id="khanh.usam-descent", title="USAM monotone descent with constant (or bounded) steps and radii",
     result="USAM theorem (khanh.md §4.5, §5.8)", kind="upper", check="every-t",
     function_class=("globally-smooth",), methods=("usam",),
-    measure_name="f(x_{k+1}) - f(x_k) + t_k c_k ||grad f(x_k)||^2", measure=_usam_descent,
+    measure_name="f(x_{k+1}) - f(x_k) + t_k c_k ||grad f(x_k)||^2", measure=_usam_descent, rounding=_difference_rounding,
     statement=r"c_k=1-\tfrac{Lt_k}2-|1-Lt_k|L\rho_k-\tfrac{Lt_k}2L^2\rho_k^2>0:\ f(x^{k+1})\le f(x^k)-t_kc_k\|\nabla f(x^k)\|^2",
     instances=(Instance("pl-sine", method="usam", eta=1 / 16, rho=1 / 16, x0=[[2.5], [-1.3]], trajectories=2, steps=500),
                Instance("robust-regression", method="usam", eta=0.05, rho=0.05, x0=np.ones(5), steps=500),
