@@ -349,8 +349,9 @@ class _Space:
         return setting == "stochastic"
 
     def sibling(self, base) -> Candidate:
-        """Another candidate on ``base``'s member (same family parameters, ρ, method, noise and
-        horizon): a fresh η and start, drawn as in :meth:`draw`. Siblings share one simulation."""
+        """Another candidate on ``base``'s member (same family parameters, method, noise and
+        horizon): a fresh η and start, and a fresh ρ where the family does not depend on ρ, drawn
+        as in :meth:`draw`. Siblings share one simulation (a grid over η, ρ and the start)."""
         rng = self.rng
         cand = replace(base, seed=int(rng.integers(1 << 30)))
         if base.eta_scale is not None:
