@@ -46,26 +46,3 @@ def test_lemma_c_needs_no_smoothness():
     v = check(get_theorem("khanh.lemma-c"), Instance(f, eta=0.01, rho=0.05, x0=[0.5], steps=50))
     assert v.verdict == "holds", v.reason
 
-
-def test_lemma_b_near_a_minimizer_away_from_0_is_not_a_violation():
-    # found by a long search: USAM on a ridge sum settles at x* = 0.0446, where g ~ 2e-10 is the
-    # cancellation of terms of size |A^T b|/n; their rounding (eps times them, not eps |g|) made
-    # |grad f(y) - grad f(x)| / (L |y - x|) read 1 + 3e-7
-    from samtheory.theorems.search import replay
-    cand = ('{"family":"ridge","dim":1,"data_seed":867131192,"params":{"reg":0.0030677003364687028},"method":"usam",'
-            '"eta_scale":0.1354660669336501,"rho":0.16901542956087806,"lam":null,"start":[-0.0015891387452528162],'
-            '"steps":150,"horizons":null,"noise":null,"sigma":0.0,"same_sample":true,"sampling":null,"trajectories":1,'
-            '"seed":950055022,"rule_from":null}')
-    assert replay("khanh.lemma-b", cand).verdict == "holds"
-
-
-def test_descent_inequalities_allow_the_rounding_of_the_terms_of_f():
-    # found by a long search: near the minimizer of a least-squares sum f is small but summed from
-    # terms of size |b|^2/2n, so f(x_{k+1}) - f(x_k) carries ~1e-18 of rounding: not a violation of
-    # the USAM descent inequality (bound 0)
-    from samtheory.theorems.search import replay
-    cand = ('{"family":"least-squares","dim":3,"data_seed":603719229,"params":{},"method":"usam",'
-            '"eta_scale":1.9834931579500183,"rho":0.005179726841103243,"lam":null,"start":[-0.0007427684920401868,'
-            '-0.0009572558637426854,-0.00034447648093846557],"steps":894,"horizons":null,"noise":null,"sigma":0.0,'
-            '"same_sample":true,"sampling":null,"trajectories":1,"seed":823609657,"rule_from":null}')
-    assert replay("khanh.usam-descent", cand).verdict == "holds"
