@@ -111,6 +111,7 @@ class Rule:
     def __repr__(self):
         return f"Rule({self.name})"
 
+
 class Terms:
     r"""A bound written as its terms: ``decaying`` ones (functions of t, the :math:`\Delta` terms)
     and ``limit`` ones (constants: the ρ² and noise terms), combined by a sum or a maximum.
@@ -591,7 +592,7 @@ def check_many(theorem: Theorem, instances, *, share_streams=False) -> list:
     for index, inst in enumerate(resolved):
         key = _grid_key(theorem, inst, share_streams)
         if key is None:
-            verdicts[index] = check(theorem, inst)
+            verdicts[index] = check(theorem, instances[index])
         else:
             groups.setdefault(key, []).append(index)
     for members in groups.values():
@@ -722,7 +723,8 @@ def _judge_every_t(theorem, run, measured, bound):
     stochastic = run.ctx.stochastic
     t = np.arange(measured.shape[0])
     centre, half = _stats(measured, stochastic)
-    b = _bound_array(bound, t if centre.ndim == 1 else t[:, None], centre.shape)
+    rows = t if centre.ndim == 1 else t[:, None]
+    b = _bound_array(bound, rows, centre.shape)
     floor = _float_floor(run) if theorem.rounding is None else np.broadcast_to(theorem.rounding(run), centre.shape)
     tol = theorem.tolerance * np.abs(b) + floor
     if not stochastic:
@@ -738,15 +740,14 @@ def _judge_every_t(theorem, run, measured, bound):
     # (1e3 times it, so rounding moves a ratio by at most 1e-3): below it, f - f* is rounding noise
     resolvable = 1e3 * float(np.max(floor))
     verdict = _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable)
-    shape = t.shape if centre.ndim == 1 else t[:, None].shape
     if isinstance(bound, Terms):
-        decay = _bound_array(bound.decay, t if centre.ndim == 1 else t[:, None], centre.shape)
+        decay = _bound_array(bound.decay, rows, centre.shape)
         limit = np.broadcast_to(bound.limit_value(), centre.shape)
         paid = decay if bound.combine == "sum" else 0.0  # in a maximum the limit term alone binds there
         verdict.tail_ratio = _tail_ratio(centre, decay + limit, limit, resolvable, theorem.ratio_from, paid=paid)
         return verdict
     try:
-        limit = _bound_array(bound, np.full(shape, 1e15), centre.shape)
+        limit = _bound_array(bound, np.full(rows.shape, 1e15), centre.shape)
     except (IndexError, ValueError, OverflowError):  # a bound tabulated over the run's steps only
         limit = None
     verdict.tail_ratio = None if limit is None else _tail_ratio(centre, b, limit, resolvable, theorem.ratio_from)
