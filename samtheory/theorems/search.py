@@ -271,6 +271,10 @@ class _Space:
         # whether candidates can share a simulation (check_many): not when the theorem runs its
         # own simulation
         self.batchable = not theorem.simulates
+        self._family_queue = []  # the families of the current round, in drawing order
+        self._families_seen = set()  # families whose first (extremal) member was drawn
+        self._rho_dependent = {}  # family -> whether its members change with rho
+        self._objects = {}  # member key -> objective (at most OBJECT_CACHE)
 
     # -- drawing ---------------------------------------------------------------------------
     def draw(self) -> Candidate | None:
@@ -279,7 +283,7 @@ class _Space:
         rng, th = self.rng, self.theorem
         # families in rounds (each once, in a shuffled order, then again), so that a short search
         # meets every family; then a dimension
-        queue = self.__dict__.setdefault("_family_queue", [])
+        queue = self._family_queue
         if not queue:
             names = sorted({fam.name for fam, _ in self.families})
             queue.extend(names[i] for i in rng.permutation(len(names)))
@@ -289,7 +293,7 @@ class _Space:
         # a family's first member is its extremal one (every parameter that has special values at
         # one of them: the stall angle, a condition number of 1); later members take each special
         # value with probability 1/4
-        seen = self.__dict__.setdefault("_families_seen", set())
+        seen = self._families_seen
         first = name not in seen
         seen.add(name)
         params = {}
@@ -369,7 +373,7 @@ class _Space:
     def rho_dependent(self, cand) -> bool:
         """Whether the family's members change with ρ (the cosine's ω = θ/ρ does): tried once per
         family by building one member at two radii and comparing values and gradients."""
-        known = self.__dict__.setdefault("_rho_dependent", {})
+        known = self._rho_dependent
         if cand.family not in known:
             fam = search_families()[cand.family]
             try:
@@ -406,7 +410,7 @@ class _Space:
         the families that depend on it)."""
         key = (cand.family, cand.dim, cand.data_seed, tuple(sorted(cand.params.items())),
                cand.rho if self.rho_dependent(cand) else None)
-        cache = self.__dict__.setdefault("_objects", {})
+        cache = self._objects
         if key not in cache:
             if len(cache) >= OBJECT_CACHE:
                 cache.pop(next(iter(cache)))
