@@ -32,6 +32,7 @@ are ``nan``. The other trajectories go on; the run stops early only if all have 
 """
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ from ._array import namespace
 
 from ._validation import (InvalidParameterError, as_float_array, check_positive_int,
                           check_nonnegative)
+from .functions._stack import StackedObjective
 from .methods import get_method
 from .schedules import Schedule, as_schedule
 
@@ -93,6 +95,9 @@ class SimulationResult(dict):
                 out[key] = np.take(value, index, axis=axis + 1)
             elif value.shape[:len(grid)] == grid:
                 out[key] = np.take(value, index, axis=axis)
+        # a stacked run's member names and optimal values, once they are one member's
+        out["function"] = _collapsed(out["function"])
+        out["conventions"] = {**self["conventions"], "f_star": _collapsed(self["conventions"]["f_star"], axis, index)}
         out["grid_shape"] = grid[:axis] + grid[axis + 1:]
         out["batch_shape"] = out["grid_shape"] + (self["trajectories"],)
         out["parameters"] = {**self["parameters"], **parameters}
@@ -115,7 +120,7 @@ class SimulationResult(dict):
 
         statuses, counts = np.unique(self["status"], return_counts=True)
         return {
-            "function": self["function"],
+            "function": _listed(self["function"]),
             "method": self["method"],
             "steps": self["steps"],
             "trajectories": self["trajectories"],
@@ -124,7 +129,7 @@ class SimulationResult(dict):
             "oracle": self["oracle"],
             "same_sample": self["same_sample"],
             "seed": self["seed"],
-            "conventions": self["conventions"],
+            "conventions": {**self["conventions"], "f_star": _listed(self["conventions"]["f_star"])},
             "backend": self.get("backend"),
             "backend_note": self.get("backend_note"),
             "status_counts": {str(s): int(c) for s, c in zip(statuses, counts)},
@@ -137,6 +142,23 @@ class SimulationResult(dict):
             "tail_mean_gradsq": stats(self["gradsq_tail_mean"]),
             "tail_fraction": self["tail"],
         }
+
+
+def _collapsed(value, axis=None, index=None):
+    """A per-grid-point array (a stacked run's names or optimal values) taken at ``index`` along
+    ``axis`` when given, then reduced to its one value when every entry agrees."""
+    if not isinstance(value, np.ndarray):
+        return value
+    if axis is not None:
+        value = np.take(value, index, axis=axis)
+    flat = np.ravel(value)
+    if flat.size and all(v == flat[0] for v in flat):
+        return flat[0].item() if hasattr(flat[0], "item") else flat[0]
+    return value
+
+
+def _listed(value):
+    return value.tolist() if isinstance(value, np.ndarray) else value
 
 
 def sam_step(x, eta, rho, lam, perturbation, ascent_grad, descent_grad, eps=0.0):
@@ -189,6 +211,16 @@ def _expand(value, kind, t, grid_shape, trajectories):
     if kind == "time":
         return value[t]
     return _expand_grid(value[t], grid_shape, trajectories)
+
+
+def _random_starts(objective, rng, n, start_scale=None):
+    """``n`` random starting points around the minimizer (``objective.sample_points``), their
+    spread rescaled to ``start_scale`` when it is given."""
+    x = objective.sample_points(rng, n).reshape(n, objective.dim)
+    if start_scale is not None:
+        center = objective.minimizer if objective.minimizer is not None else 0.0
+        x = center + (x - center) * (start_scale / objective.sample_scale)
+    return x
 
 
 def _validate_x0(x0, dim, grid_shape, trajectories):
@@ -465,8 +497,6 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
                                     "(for example --noise gaussian --sigma 1, or a finite-sum sampling)")
     if oracle is not None and meth.deterministic_only:
         raise InvalidParameterError("method 'gd' is deterministic; with a stochastic oracle use 'sgd'")
-    if oracle is not None and oracle.objective is not objective:
-        raise InvalidParameterError("oracle.objective must be the objective being simulated")
     eps = float(check_nonnegative("eps", eps))
     tail = float(as_float_array("tail", tail))
     if not 0 < tail <= 1:
@@ -476,11 +506,13 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
     rho_s = as_schedule("rho", rho)
     lam_s = as_schedule("lam", 1.0 if lam is None else lam, unit_interval=True)
     used = [eta_s, rho_s] + ([lam_s] if meth.uses_lam else [])
+    stacked = isinstance(objective, StackedObjective)
+    shapes = [s.shape for s in used] + ([(len(objective),)] if stacked else [])
     try:
-        grid_shape = np.broadcast_shapes(*(s.shape for s in used))
+        grid_shape = np.broadcast_shapes(*shapes)
     except ValueError:
-        raise InvalidParameterError("the grids of eta, rho and lam do not broadcast: shapes "
-                                    + ", ".join(str(s.shape) for s in used)) from None
+        raise InvalidParameterError("the grids of eta, rho and lam" + (" and the stacked members" if stacked else "")
+                                    + " do not broadcast: shapes " + ", ".join(str(s) for s in shapes)) from None
     tables = {}
     for name, sched in (("eta", eta_s), ("rho", rho_s), ("lam", lam_s)):
         tables[name] = _param_table(sched, steps, grid_shape, trajectories, name)
@@ -496,12 +528,25 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
     n_total = math.prod(batch_shape)
     dim = objective.dim
     init_seq, step_seq = np.random.SeedSequence(seed).spawn(2)
+    if stacked:  # each point is evaluated as its own member (the member axis is a grid axis)
+        member_of_point = _expand_grid(np.arange(len(objective)), grid_shape, trajectories)[:, 0]
+        members, objective = objective, objective.rows(member_of_point)
+        if oracle is not None:
+            if oracle.objective is not members:
+                raise InvalidParameterError("oracle.objective must be the stacked objective being simulated")
+            oracle = copy.copy(oracle)
+            oracle.objective = objective
+    elif oracle is not None and oracle.objective is not objective:
+        raise InvalidParameterError("oracle.objective must be the objective being simulated")
     if x0 is None:
         init_rng = np.random.default_rng(init_seq)
-        x = objective.sample_points(init_rng, n_total).reshape(n_total, dim)
-        if start_scale is not None:
-            center = objective.minimizer if objective.minimizer is not None else 0.0
-            x = center + (x - center) * (start_scale / objective.sample_scale)
+        if stacked:  # member by member, each around its own minimizer and at its own scale
+            x = np.empty((n_total, dim))
+            for k, member in enumerate(members.members):
+                at = member_of_point == k
+                x[at] = _random_starts(member, init_rng, int(at.sum()), start_scale)
+        else:
+            x = _random_starts(objective, init_rng, n_total, start_scale)
     else:
         x = _validate_x0(x0, dim, grid_shape, trajectories).reshape(n_total, dim)
     x_start = x.copy()
@@ -574,12 +619,13 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
     if meth.uses_lam:
         params["lam"] = describe(lam_s, tables["lam"])
     result = SimulationResult(
-        function=objective.name, method=meth.name, steps=steps, trajectories=trajectories,
+        function=np.broadcast_to(members.names, grid_shape).copy() if stacked else objective.name, method=meth.name, steps=steps, trajectories=trajectories,
         grid_shape=tuple(grid_shape), batch_shape=batch_shape, parameters=params,
         oracle=None if oracle is None else oracle.describe(),
         same_sample=None if oracle is None else bool(same_sample), seed=seed,
         conventions={"zero_gradient": "perturbation 0 where the ascent gradient is 0" if eps == 0
-                     else f"ascent divided by (||g|| + {eps})", "f_star": f_star},
+                     else f"ascent divided by (||g|| + {eps})",
+                     "f_star": np.broadcast_to(members.f_star, grid_shape).copy() if stacked else f_star},
         x=x_final.reshape(batch_shape + (dim,)), x0=x_start.reshape(batch_shape + (dim,)),
         status=status, diverged_at=diverged_at.reshape(batch_shape), tail=tail,
         t=np.asarray(record_times, dtype=np.int64),

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from samtheory import InvalidParameterError
+from samtheory import InvalidParameterError, simulate
 from samtheory.functions import Quadratic
 from samtheory.theorems import (CHECKS, KINDS, PAPERS, PROVENANCES, THEOREMS, Instance, check,
                                 get_theorem)
@@ -184,6 +184,11 @@ def test_check_many_gives_the_verdicts_of_check():
         ("siyun.derived.d1", [Instance(quad, eta=e, rho=0.1, x0=[1.0, -1.0], steps=300) for e in (0.05, 0.2, 0.25)]
          + [Instance(quad, eta=Rule(lambda ctx: 1 / (2 * ctx.beta), "1/(2 beta)"), rho=0.1, x0=[0.3, 0.3], steps=300),
             Instance(quad, eta=0.9, rho=0.1, x0=[1.0, 1.0], steps=300)]),  # the last: not applicable
+        # different members of one family: one stacked run (samtheory.functions.stack)
+        ("siyun.derived.fixed-point", [Instance(CosineFamily(b, w), eta=0.1, rho=0.05, x0=[0.3], steps=200)
+                                       for b, w in ((1.0, 20.0), (2.0, 5.0), (0.5, 40.0))]),
+        ("siyun.derived.d1", [Instance(Quadratic.diagonal(lam), eta=0.1, rho=0.1, x0=[1.0, -1.0], steps=300)
+                              for lam in ([0.5, 2.0], [1.0, 1.0], [0.1, 3.0])]),
         ("siyun.derived.d5.nonconvex", [Instance(quad, eta=0.1, rho=0.05, noise="gaussian", sigma=0.3,
                                                  same_sample=False, x0=[0.5, 0.5], trajectories=32, steps=100)]),
     ]
@@ -262,6 +267,24 @@ def test_check_many_groups_step_sizes_chosen_per_horizon():
     f = LogCosh([1.0, 2.0])
     instances = [Instance(f, rho=r, x0=x, steps=1600, horizons=(100, 200, 400, 800, 1600))
                  for r, x in ((0.01, [1.0, -2.0]), (0.1, [3.0, 0.5]), (0.0, [0.2, 0.2]))]
+    # and members of the family with their own weights, stacked into the same horizon x instance grid
+    instances += [Instance(LogCosh(w), rho=0.05, x0=[1.0, 1.0], steps=1600, horizons=(100, 200, 400, 800, 1600))
+                  for w in ([0.5, 4.0], [3.0, 3.0])]
     together = check_many(th, instances)
     for inst, verdict in zip(instances, together):
         assert _same(verdict, check(th, inst)), inst.describe()
+
+
+def test_check_many_simulates_members_of_one_family_in_one_run(monkeypatch):
+    from samtheory.functions import CosineFamily, StackedObjective
+    from samtheory.theorems import _core, check_many
+    runs = []
+
+    def counted(objective, *args, **kwargs):
+        runs.append(objective)
+        return simulate(objective, *args, **kwargs)
+    monkeypatch.setattr(_core, "simulate", counted)
+    members = [CosineFamily(b, w) for b, w in ((1.0, 20.0), (2.0, 5.0), (0.5, 40.0), (1.0, 3.0))]
+    instances = [Instance(f, eta=0.1, rho=0.05, x0=[0.3], steps=100) for f in members]
+    check_many(THEOREMS["siyun.derived.fixed-point"], instances)
+    assert len(runs) == 1 and isinstance(runs[0], StackedObjective) and len(runs[0]) == 4

@@ -22,11 +22,12 @@ from .logcosh import LogCosh
 from .pl_sine import PLSine
 from .quadratic import Quadratic
 from .robust_regression import RobustRegression
+from ._stack import StackedObjective, stack
 
 __all__ = ["Objective", "Family", "search_families", "Constant", "ConstantsReport", "check_constants", "attained_value",
            "CONSTANT_NAMES", "Quadratic", "CosineFamily", "PLSine", "AsymmetricQuadratic", "LogCosh",
            "Huber", "RobustRegression", "HyperbolaValley", "CustomObjective", "CATALOG",
-           "get_function", "catalog", "FiniteSum", "LeastSquares", "Ridge", "LogisticRegression",
+           "get_function", "catalog", "stack", "StackedObjective", "FiniteSum", "LeastSquares", "Ridge", "LogisticRegression",
            "sq_matrix_with_given_cond", "haar_matrix_with_given_cond", "regression_targets"]
 
 

@@ -133,6 +133,10 @@ class Objective:
     analytic = False
     #: True when the minimizer is unique (strict convexity, or stated by the subclass).
     unique_minimizer = False
+    #: The attributes through which ``value`` and ``grad`` read the numbers that differ between
+    #: members of the class, each ``"scalar"`` or ``"coordinates"``: members can then be simulated
+    #: as one batch (:func:`samtheory.functions.stack`). ``None``: not declared (one by one).
+    parameters = None
 
     def __init__(self, dim, constants, f_star, minimizer=None, *, name, region=None,
                  sample_scale=3.0, description=""):

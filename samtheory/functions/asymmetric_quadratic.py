@@ -18,6 +18,8 @@ from ._base import Constant, Family, Objective
 
 
 class AsymmetricQuadratic(Objective):
+    parameters = {"mu": "scalar", "beta": "scalar"}
+
     def __init__(self, mu=0.25, beta=1.0, *, name="asymmetric-quadratic"):
         mu, beta = float(mu), float(beta)
         if not 0 < mu <= beta:
@@ -43,8 +45,8 @@ class AsymmetricQuadratic(Objective):
         return namespace(x).where(x < 0, self.mu, self.beta)
 
     def value(self, x):
-        x = self._as_points(x)[..., 0]
-        return 0.5 * self._curvature(x) * x ** 2
+        x = self._as_points(x)
+        return (0.5 * self._curvature(x) * x ** 2)[..., 0]
 
     def grad(self, x):
         x = self._as_points(x)

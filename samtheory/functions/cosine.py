@@ -26,6 +26,7 @@ from ._base import Constant, Family, Objective
 
 class CosineFamily(Objective):
     analytic = True
+    parameters = {"beta": "scalar", "omega": "scalar"}
 
     def __init__(self, beta=1.0, omega=1.0, dim=1, *, name="cosine", description=""):
         beta, omega = float(beta), float(omega)
@@ -89,7 +90,7 @@ class CosineFamily(Objective):
         # 1 - cos(z) = 2 sin^2(z/2): the same number, to a few ulps of itself near the minimum,
         # where 1 - cos(z) would leave an absolute error of ~1e-16 (f(x_{k+1}) - f(x_k) would be
         # rounding noise at the scale beta/omega^2 * 1e-16)
-        return (self.beta / self.omega ** 2) * xp.sum(2.0 * xp.sin(0.5 * self.omega * x) ** 2, axis=-1)
+        return xp.sum((self.beta / self.omega ** 2) * (2.0 * xp.sin(0.5 * self.omega * x) ** 2), axis=-1)
 
     def grad(self, x):
         x = self._as_points(x)

@@ -17,6 +17,8 @@ from ._base import Constant, Family, Objective
 
 
 class Huber(Objective):
+    parameters = {"delta": "scalar", "c": "coordinates"}
+
     def __init__(self, delta=1.0, dim=1, center=None, *, name="huber"):
         delta = float(delta)
         if delta <= 0:

@@ -33,6 +33,7 @@ def _log_cosh(z):
 class LogCosh(Objective):
     analytic = True
     unique_minimizer = True  # strictly convex (sech^2 > 0)
+    parameters = {"a": "coordinates", "c": "coordinates"}
 
     def __init__(self, weights=(1.0,), center=None, *, name="logcosh"):
         a = np.asarray(weights, dtype=float).reshape(-1)

@@ -45,6 +45,7 @@ class Quadratic(Objective):
         c = np.zeros(d) if center is None else np.asarray(center, dtype=float).reshape(d)
         self.H, self.c, self.eigenvalues, self.eigenvectors = H, c, eig, vec
         self.diagonal_only = bool(np.all(H == np.diag(np.diag(H))))
+        self.diagonal = np.diag(H).copy()
         top, bottom = vec[:, -1], vec[:, 0]
         constants = {
             "smoothness": Constant(eig[-1], True, "largest eigenvalue of H (eigh)", (c, c + top)),
@@ -59,6 +60,11 @@ class Quadratic(Objective):
             constants["lipschitz"] = Constant(0.0, True, "H = 0: f is constant", (c,))
         super().__init__(d, constants, 0.0, c, name=name, description=description or
                          f"1/2 (x-c)^T H (x-c), spectrum in [{eig[0]:.4g}, {eig[-1]:.4g}], d={d}")
+
+    @property
+    def parameters(self):
+        """Diagonal quadratics stack (their diagonal and centre vary per member); dense ones do not."""
+        return {"diagonal": "coordinates", "c": "coordinates"} if self.diagonal_only else None
 
     @classmethod
     def search_families(cls):
@@ -101,13 +107,13 @@ class Quadratic(Objective):
         z = self._as_points(x) - self.c
         xp = namespace(z)
         if self.diagonal_only:
-            return 0.5 * xp.einsum("...i,i,...i->...", z, np.diag(self.H), z)
+            return 0.5 * xp.einsum("...i,...i,...i->...", z, self.diagonal, z)
         return 0.5 * xp.einsum("...i,...i->...", z, z @ self.H)
 
     def grad(self, x):
         z = self._as_points(x) - self.c
         if self.diagonal_only:
-            return z * np.diag(self.H)
+            return z * self.diagonal
         return z @ self.H  # H is symmetric
 
     def hessian(self, x):

@@ -46,7 +46,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .._validation import InvalidParameterError
-from ..functions import Objective, get_function
+from ..functions import Objective, get_function, stack
+from ..functions._stack import stack_signature
 from ..oracles import AdditiveNoise
 from ..schedules import Schedule
 from ..simulate import simulate
@@ -569,8 +570,9 @@ def check(theorem: Theorem, instance: Instance, result=None) -> Verdict:
 def check_many(theorem: Theorem, instances, *, share_streams=False) -> list:
     """:func:`check` for many instances, simulating together those that can share one run.
 
-    Instances of one objective (the same object), method, λ, length and start shape whose η and
-    ρ are numbers become the points of one η/ρ grid: one vectorized simulation instead of one per
+    Instances of one objective, or of members of one stackable family
+    (:func:`samtheory.functions.stack`), with one method, λ, length and start shape and whose η
+    and ρ are numbers become the points of one grid: one vectorized simulation instead of one per
     instance, which removes the per-step Python overhead that dominates short runs. Each grid
     point is then judged by :func:`check` as if it had run alone. Deterministic points are the
     same numbers as the lone run (every update is elementwise in the trajectories).
@@ -611,8 +613,10 @@ def check_many(theorem: Theorem, instances, *, share_streams=False) -> list:
                 eta = np.array([[float(theorem.step_rule(make_context(inst), T)) for inst in group]
                                 for T in first.horizons])
                 steps, axis, rho, x0 = int(max(first.horizons)), 1, rho[None, :], x0[None]
-            result = simulate(first.function, first.method, eta=eta, rho=rho, lam=first.lam, steps=steps,
-                              x0=x0, trajectories=first.trajectories, oracle=first.oracle(first.function),
+            objectives = [inst.function for inst in group]
+            objective = objectives[0] if all(f is objectives[0] for f in objectives) else stack(objectives)
+            result = simulate(objective, first.method, eta=eta, rho=rho, lam=first.lam, steps=steps,
+                              x0=x0, trajectories=first.trajectories, oracle=first.oracle(objective),
                               same_sample=first.same_sample, seed=first.seed, record_every=1,
                               history=theorem.needs_history, backend="numpy")
         except Exception:  # noqa: BLE001 - an instance the grid cannot hold: check each alone
@@ -657,7 +661,9 @@ def _grid_key(theorem, inst, share_streams=False):
         oracle = (inst.noise, float(inst.sigma), None if inst.sampling is None else tuple(sorted(inst.sampling.items())),
                   bool(inst.same_sample))
     # no seed otherwise: with a given start and no oracle, the seed draws nothing
-    return (id(inst.function), inst.method, inst.lam, inst.steps, inst.trajectories, np.shape(inst.x0), oracle,
+    # members of one stackable family share a run (samtheory.functions.stack), other objects their own
+    family = stack_signature(inst.function) or id(inst.function)
+    return (family, inst.method, inst.lam, inst.steps, inst.trajectories, np.shape(inst.x0), oracle,
             inst.horizons)
 
 
