@@ -28,12 +28,13 @@ inside the preconditions are simulated: they are found the way the theorem state
 pushed to the largest admissible value by bisection.
 
 **The strategy.** A global phase of random candidates (60 % of the budget, and of the time limit),
-then Nelder–Mead and Powell on the continuous coordinates (log of the family parameters, of η, ρ,
-σ; λ; the start) from the best candidates found and from the best one in the neighbourhood
-regime. In the global phase each drawn member (family parameters, ρ, method, noise, horizon) gets
-16 choices of η and start that are simulated as one grid
-(:func:`~samtheory.theorems.check_many`): one vectorized run instead of sixteen, so the search
-sees an order of magnitude more instances in the same time. A stochastic candidate whose
+then a batched local climb (:meth:`_SearchState.refine`, a (1 + λ) evolution strategy) on the
+continuous coordinates (log of the family parameters, of η, ρ, σ; λ; the start) from the best
+candidates found and from the best one in the neighbourhood regime. In the global phase each draw
+(family, method, noise, horizon) gets 16 siblings with fresh η, start and ρ, and fresh family
+parameters where the family's members stack (:func:`samtheory.functions.stack`); they are
+simulated as one grid (:func:`~samtheory.theorems.check_many`): one vectorized run instead of
+sixteen, and the local climb evaluates its moves the same way. A stochastic candidate whose
 Monte-Carlo mean reaches the bound (the closest of its grid) is re-run alone with 4, 16, then 64
 times the trajectories, each with a fresh seed, and reported violated only when such an
 independent larger run is (mean − 5 standard errors above the bound, the rule of
@@ -61,6 +62,7 @@ import numpy as np
 
 from .._validation import InvalidParameterError
 from ..functions import search_families
+from ..functions._stack import stack_signature
 from ..methods import get_method
 from ._core import Instance, Rule, Verdict, admissible, check, check_many
 from .registry import get_theorem
@@ -80,8 +82,17 @@ RATE_CONFIRM_FACTOR = 8
 ETA_SCALE_MIN = 1e-6
 RHO_MIN = 1e-8
 MAX_ESCALATIONS = 6
+#: Relative precision of the precondition edges found by bisection (:meth:`_Space.push_to_edge`):
+#: a bound tight at the edge is then reached to within about this share.
+EDGE_PRECISION = 1e-6
 #: Local refinements for the largest closeness (best candidates of different families).
 LOCAL_STARTS = 4
+#: Moves per step of a local refinement (evaluated as one batch), and its first and largest step
+#: (relative to each coordinate's magnitude, at least 1: coordinates are logs of the family
+#: parameters, of eta, rho and sigma, lambda, and the start in the member's length scale).
+LOCAL_POPULATION = 12
+LOCAL_STEP = 0.1
+LOCAL_STEP_MAX = 1.0
 #: "tight" in the tightness table: an instance reached this share of the bound.
 TIGHT = 0.9
 #: Candidates per member in the global phase: one member of a family (with its rho), drawn with
@@ -274,6 +285,7 @@ class _Space:
         self._family_queue = []  # the families of the current round, in drawing order
         self._families_seen = set()  # families whose first (extremal) member was drawn
         self._rho_dependent = {}  # family -> whether its members change with rho
+        self._stackable = {}  # family -> whether its members share one simulation
         self._objects = {}  # member key -> objective (at most OBJECT_CACHE)
 
     # -- drawing ---------------------------------------------------------------------------
@@ -296,11 +308,7 @@ class _Space:
         seen = self._families_seen
         first = name not in seen
         seen.add(name)
-        params = {}
-        for key, (low, high) in fam.space.items():
-            specials = fam.specials.get(key, ())
-            params[key] = (float(specials[int(rng.integers(len(specials)))]) if specials and (first or rng.random() < 0.25)
-                           else _log_uniform(rng, low, high))
+        params = self._draw_params(fam, first)
         method = self.methods[int(rng.integers(len(self.methods)))]
         lam = None
         if get_method(method).uses_lam:
@@ -342,6 +350,16 @@ class _Space:
                 cand.steps = int(round(_log_uniform(self.rng, 500, 8000)))
         return cand
 
+    def _draw_params(self, fam, extremal=False):
+        """Family parameters, each log-uniform in its range or, with probability 1/4 (always when
+        ``extremal``), one of its special values."""
+        rng, params = self.rng, {}
+        for key, (low, high) in fam.space.items():
+            specials = fam.specials.get(key, ())
+            params[key] = (float(specials[int(rng.integers(len(specials)))]) if specials and (extremal or rng.random() < 0.25)
+                           else _log_uniform(rng, low, high))
+        return params
+
     def _stochastic(self, method):
         setting = self.theorem.setting
         if get_method(method).stochastic_only:
@@ -353,17 +371,33 @@ class _Space:
         return setting == "stochastic"
 
     def sibling(self, base) -> Candidate:
-        """Another candidate on ``base``'s member (same family parameters, method, noise and
-        horizon): a fresh η and start, and a fresh ρ where the family does not depend on ρ, drawn
-        as in :meth:`draw`. Siblings share one simulation (a grid over η, ρ and the start)."""
+        """Another candidate of ``base``'s shape (family, dimension, method, noise, horizon), drawn
+        as in :meth:`draw`: a fresh η and start, and a fresh member and ρ where the family stacks
+        (its members then share one simulation, :func:`samtheory.functions.stack`); otherwise
+        the same member, with a fresh ρ where the member does not depend on ρ. Siblings are
+        simulated as one grid."""
         rng = self.rng
+        fam = search_families()[base.family]
         cand = replace(base, seed=int(rng.integers(1 << 30)))
         if base.eta_scale is not None:
             cand.eta_scale = _log_uniform(rng, 1e-3, 2.0)
-        if not self.rho_dependent(base):  # a member that does not depend on rho can share a rho grid
+        if self.stackable(base):
+            cand.params = self._draw_params(fam)
             cand.rho = self.draw_rho()
-        cand.start = self._start(search_families()[base.family], self.objective(cand), cand)
+        elif not self.rho_dependent(base):  # a member that does not depend on rho can share a rho grid
+            cand.rho = self.draw_rho()
+        cand.start = self._start(fam, self.objective(cand), cand)
         return cand
+
+    def stackable(self, cand) -> bool:
+        """Whether the members of the candidate's family share a simulation (declared parameters)."""
+        known = self._stackable
+        if cand.family not in known:
+            try:
+                known[cand.family] = stack_signature(self.objective(cand)) is not None
+            except Exception:  # noqa: BLE001 - a member the family cannot build: one by one
+                known[cand.family] = False
+        return known[cand.family]
 
     def draw_rho(self) -> float:
         """ρ = 0 in 15 % of the draws (it isolates the noise and contraction terms of a bound), else
@@ -465,7 +499,7 @@ class _Space:
                 low = mid
             else:
                 high = mid
-            if high / low < 1 + 1e-9:
+            if high / low < 1 + EDGE_PRECISION:
                 break
         return replace(cand, **{key: low})
 
@@ -583,35 +617,40 @@ class _SearchState:
             verdict = Verdict(self.th.id, cand.family, "error", f"{type(exc).__name__}: {exc}")
         return self._record(cand, verdict)
 
-    def evaluate_many(self, cands):
+    def evaluate_many(self, cands) -> list:
         """Evaluate candidates together (one simulation for those that can share it); stops at
-        the budget and at the first violation."""
+        the budget and at the first violation. Returns ``(closeness, verdict)`` per candidate,
+        ``(-inf, None)`` for those not evaluated (inadmissible, or past the budget)."""
+        out = [(-math.inf, None)] * len(cands)
         if self.done():
-            return
+            return out
         admissible = []
-        for cand in cands:
+        for index, cand in enumerate(cands):
             if self.evaluations + len(admissible) >= self.budget:
                 break
             if self.space.feasible(cand):
-                admissible.append(cand)
+                admissible.append(index)
             else:
                 self.rejected += 1
         if not admissible:
-            return
+            return out
         try:
-            verdicts = check_many(self.th, [self.space.instance(c) for c in admissible], share_streams=True)
+            verdicts = check_many(self.th, [self.space.instance(cands[i]) for i in admissible], share_streams=True)
         except Exception:  # noqa: BLE001 - judge them one by one, so the one that raises is named
-            for cand in admissible:
-                self.evaluate(cand)
-            return
+            for index in admissible:
+                score = self.evaluate(cands[index])
+                out[index] = (score, self.scored[-1][2] if np.isfinite(score) else None)
+            return out
         # siblings share a member and a sample stream, so their Monte-Carlo means over the bound
         # are correlated: only the closest of a group is re-run on larger samples
-        suspects = [k for k, (cand, verdict) in enumerate(zip(admissible, verdicts)) if self._suspect(cand, verdict)]
+        suspects = [k for k, (i, verdict) in enumerate(zip(admissible, verdicts)) if self._suspect(cands[i], verdict)]
         confirm = max(suspects, key=lambda k: closeness(self.th, verdicts[k]), default=None)
-        for k, (cand, verdict) in enumerate(zip(admissible, verdicts)):
-            self._record(cand, verdict, confirm=k == confirm)
+        for k, (index, verdict) in enumerate(zip(admissible, verdicts)):
+            score = self._record(cands[index], verdict, confirm=k == confirm)
+            out[index] = (score, self.scored[-1][2])
             if self.violation is not None:
-                return
+                break
+        return out
 
     def _suspect(self, cand, verdict) -> bool:
         """A stochastic run whose mean reached the bound: only larger runs can tell."""
@@ -720,45 +759,53 @@ class _SearchState:
             self.evaluate_many(prepared[:max(1, target - self.evaluations)])
 
     def local_phase(self):
-        from scipy.optimize import minimize
         ranked = sorted((item for item in self.scored if np.isfinite(item[0])), key=lambda item: -item[0])
         starts, seen = [], set()
         for score, cand, _ in ranked:  # the best of the leading families: extremal points differ by family
             if cand.family not in seen:
-                starts.append((cand, "closeness"))
+                starts.append((cand, "closeness", score))
                 seen.add(cand.family)
             if len(starts) == LOCAL_STARTS:
                 break
         if self.best_tail[1] is not None:  # and the best start for the neighbourhood regime
-            starts.append((self.best_tail[1], "tail"))
-        for k, (cand, key) in enumerate(starts):
+            starts.append((self.best_tail[1], "tail", self.best_tail[0]))
+        for k, (cand, key, score) in enumerate(starts):
             if self.done():
                 return
             remaining = self.budget - self.evaluations
-            share = max(1, remaining // (len(starts) - k))
-            z0 = self.space.to_vector(cand)
-            step = np.where(np.abs(z0) > 1e-3, 0.05 * np.abs(z0), 0.05)
-            simplex = np.vstack([z0] + [z0 + np.eye(len(z0))[i] * step[i] for i in range(len(z0))])
-            stop = self.evaluations + share
+            self.refine(cand, key, score, stop=self.evaluations + max(1, remaining // (len(starts) - k)))
 
-            def objective(z, cand=cand, key=key):
-                if self.evaluations >= stop:
-                    return 0.0
-                score = self.evaluate(self.space.from_vector(cand, z))
-                if key == "tail" and np.isfinite(score):
-                    score = self.scored[-1][2].tail_ratio
-                    score = -math.inf if score is None else score
-                return -score if np.isfinite(score) else (1e6 if score < 0 else -1e6)
-
-            # Nelder–Mead for half the share (all coordinates together), then Powell's line searches
-            # from where it ended (one coordinate at a time: a bound is often tight on a narrow
-            # ridge of a single coordinate, such as the start at an unstable fixed point)
-            first = minimize(objective, z0, method="Nelder-Mead",
-                             options={"maxfev": max(1, share // 2), "initial_simplex": simplex,
-                                      "xatol": 1e-10, "fatol": 1e-12})
-            stop = self.evaluations + (stop - self.evaluations)
-            minimize(objective, first.x, method="Powell",
-                     options={"maxfev": max(1, stop - self.evaluations), "xtol": 1e-10, "ftol": 1e-12})
+    def refine(self, cand, key, score, stop):
+        r"""Climb from ``cand`` (of closeness, or neighbourhood ratio for ``key="tail"``, ``score``)
+        until ``stop`` evaluations: a (1 + λ) evolution strategy on the continuous coordinates
+        (:meth:`_Space.to_vector`). Each step evaluates :data:`LOCAL_POPULATION` moves as one batch
+        (:meth:`evaluate_many`: one simulation for a family that stacks), half along single
+        coordinates (a bound is often tight on a narrow ridge of one coordinate, such as the start at
+        an unstable fixed point) and half in random directions; it moves to the best if it improves
+        and doubles the step, else divides the step by 4, down to a relative step of 1e-9."""
+        rng = self.space.rng
+        z = self.space.to_vector(cand)
+        scale = np.maximum(np.abs(z), 1.0)
+        step = LOCAL_STEP
+        while not self.done() and self.evaluations < stop and step > 1e-9:
+            count = min(LOCAL_POPULATION, stop - self.evaluations)
+            moves = np.zeros((count, len(z)))
+            for m in range(count):
+                if m % 2 == 0:
+                    moves[m, int(rng.integers(len(z)))] = rng.choice([-1.0, 1.0])
+                else:
+                    moves[m] = rng.normal(size=len(z)) / math.sqrt(len(z))
+            trials = [self.space.from_vector(cand, z + step * scale * move) for move in moves]
+            results = self.evaluate_many(trials)
+            values = [(-math.inf if verdict is None else
+                       (verdict.tail_ratio if key == "tail" else value)) for value, verdict in results]
+            values = [-math.inf if v is None or not np.isfinite(v) else v for v in values]
+            best = int(np.argmax(values))
+            if values[best] > score:
+                score, z = values[best], z + step * scale * moves[best]
+                step = min(2 * step, LOCAL_STEP_MAX)
+            else:
+                step /= 4
 
     def finish(self, result):
         result.evaluations, result.rejected = self.evaluations, self.rejected
