@@ -393,6 +393,22 @@ def _drive_numpy(run, state, records, bar, rng):
     return state
 
 
+#: ``record_every="auto"`` keeps about this many recorded steps ...
+AUTO_RECORDS = 200
+#: ... but at most this many bytes of recorded curves (the loss, ‖∇f‖² and, with ``history``, the
+#: iterates of every trajectory at every recorded step), so that large batches stay small:
+#: 10⁵ trajectories get 15 recorded steps (24 MB), not 201 (322 MB).
+AUTO_RECORD_BYTES = 24 * 2 ** 20
+
+
+def _auto_stride(steps, n_total, history_floats=0):
+    """The stride of ``record_every="auto"``: about :data:`AUTO_RECORDS` recorded steps, fewer
+    when they would hold more than :data:`AUTO_RECORD_BYTES` (at least the first and last)."""
+    per_record = 8 * n_total * (2 + history_floats)
+    records = max(1, min(AUTO_RECORDS, AUTO_RECORD_BYTES // per_record - 1))
+    return max(1, -(-steps // records) if records < AUTO_RECORDS else steps // AUTO_RECORDS)
+
+
 #: Above this predicted numpy run time (seconds), ``backend="auto"`` compiles the run with JAX
 #: (when installed). Compiling costs about a second, so shorter runs stay on numpy; see
 #: docs/backend.md for the measurements behind the cost model of :func:`_predicted_numpy_seconds`.
@@ -463,7 +479,8 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
         ``0`` (default): zero perturbation where the ascent gradient is 0; ``> 0``: divide by
         :math:`\|g\|+\text{eps}` (PyTorch parity).
     record_every : int, "auto" or None
-        Stride of the recorded curves; ``"auto"`` keeps about 200 points, ``None`` none.
+        Stride of the recorded curves; ``None`` none; ``"auto"`` keeps about 200 points, fewer
+        for large batches so that the curves hold at most 24 MiB (:data:`AUTO_RECORD_BYTES`).
     history : bool
         Also record the iterates at the recorded steps.
     tail : float
@@ -558,7 +575,7 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
                                         "or None and history=False")
         record_every = None
     if record_every == "auto":
-        record_every = max(1, steps // 200)
+        record_every = _auto_stride(steps, n_total, history * dim)
     elif record_every is not None:
         record_every = check_positive_int("record_every", record_every)
     record_times = [] if record_every is None else sorted(set(range(0, steps + 1, record_every)) | {steps})

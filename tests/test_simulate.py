@@ -220,3 +220,22 @@ def test_grid_point_refuses_what_it_cannot_slice(quad):
     assert column.grid_shape == (2,) and column.batch_shape == alone.batch_shape
     np.testing.assert_array_equal(column.x, alone.x)
     np.testing.assert_array_equal(column.loss_history, alone.loss_history)
+
+
+def test_default_recording_of_a_large_batch_stays_small():
+    """10^5 trajectories x 10^3 steps with the default recording: under 50 MB in all (the curves
+    are capped at AUTO_RECORD_BYTES; the loop state is a few arrays of one float per trajectory)."""
+    import tracemalloc
+    from samtheory.simulate import AUTO_RECORD_BYTES
+    tracemalloc.start()
+    try:
+        result = simulate(get_function("quadratic-1d"), "sam", eta=0.1, rho=0.05, steps=1000, trajectories=10 ** 5,
+                          backend="numpy")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 2 ** 20, f"peak {peak / 2 ** 20:.1f} MiB"
+    assert result.loss_history.nbytes + result.gradsq_history.nbytes <= AUTO_RECORD_BYTES
+    assert result.t[0] == 0 and result.t[-1] == 1000 and len(result.t) >= 10
+    # small batches keep about 200 recorded steps
+    assert len(simulate(get_function("quadratic-1d"), "gd", eta=0.1, steps=1000, x0=[1.0]).t) == 201
