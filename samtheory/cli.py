@@ -271,8 +271,8 @@ def _configure_verify(p):
     p.add_argument("--search-seconds", metavar="S", type=float, default=None,
                    help="time limit of each entry's search in seconds (default %g)" % _search_seconds_default())
     p.add_argument("--search-seed", metavar="S", type=int, default=0, help="seed of the searches (default 0)")
-    p.add_argument("--search-workers", metavar="N", type=int, default=None,
-                   help="processes for the searches (default: one per core, at most 2)")
+    p.add_argument("--workers", "--search-workers", dest="workers", metavar="N", type=int, default=None,
+                   help="processes for the checks and searches (default: one per core, at most 2)")
     g = p.add_argument_group("instance (with THEOREM)")
     g.add_argument("--function", default=None, help="catalog function name")
     g.add_argument("--method", default="sam", help="gd, sgd, sam, usam or unified (default sam)")
@@ -308,8 +308,8 @@ def _check_search_options(args):
         raise UsageError(f"--search-seconds must be a finite number > 0; got {seconds}")
     if args.search_seed < 0:
         raise UsageError(f"--search-seed must be an integer >= 0; got {args.search_seed}")
-    if args.search_workers is not None and args.search_workers < 1:
-        raise UsageError(f"--search-workers must be an integer >= 1; got {args.search_workers}")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be an integer >= 1; got {args.workers}")
     return budget, seconds
 
 
@@ -371,7 +371,7 @@ def cmd_verify(args) -> int:
         budget, seconds = _check_search_options(args)
         report = V.verify_all(ids, progress=_progress_printer(sys.stderr.isatty()), search_budget=budget,
                               search_seed=args.search_seed, search_seconds=seconds,
-                              search_workers=args.search_workers)
+                              workers=args.workers)
     print(report.table())
     if args.json is not None:
         atomic_write_text(args.json, report.to_json() + "\n")

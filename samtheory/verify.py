@@ -154,13 +154,13 @@ def _is_asymptotic(theorem_id):
 
 
 def verify_all(theorem_ids=None, *, selfchecks=True, progress=None, search_budget=0, search_seed=0,
-               search_seconds=SEARCH_SECONDS, search_workers=None) -> Report:
+               search_seconds=SEARCH_SECONDS, workers=None) -> Report:
     """Check every (or the selected) theorem on its default instances, then (``search_budget``
     > 0) search each upper-bound entry for its worst case with that many evaluations, at most
     ``search_seconds`` each (:func:`samtheory.theorems.search.search`).
 
-    The searches run in ``search_workers`` processes (default: one per core, at most
-    :data:`SEARCH_WORKERS`), forked from this one so that they search exactly the registry it
+    The checks and the searches run in ``workers`` processes (default: one per core, at
+    most :data:`SEARCH_WORKERS`), forked from this one so that they see exactly the registry it
     holds (entries a user registered, patched objects); without ``fork`` they run here, one after
     the other. Each search is deterministic given its budget and seed; only the time limit depends
     on the machine.
@@ -173,18 +173,18 @@ def verify_all(theorem_ids=None, *, selfchecks=True, progress=None, search_budge
     if selfchecks:
         report.selfchecks = run_selfchecks()
     ids = list(THEOREMS) if theorem_ids is None else list(theorem_ids)
-    jobs = [(get_theorem(i), inst) for i in ids for inst in get_theorem(i).instances]
+    jobs = [(i, k) for i in ids for k in range(len(get_theorem(i).instances))]
     # upper bounds are searched: their tightness is the question; lower-bound and exact entries are
     # constructions whose admissible set (a basin, a linked parameter) a generic draw rarely meets
     searched = [i for i in ids if search_budget > 0 and get_theorem(i).kind == "upper"]
     total = len(jobs) + len(searched)
-    for k, (th, inst) in enumerate(jobs):
-        report.rows.append(_safe_check(th, inst))
-        if progress is not None:
-            progress(k + 1, total, th.id)
-    results = _run_searches(searched, search_budget, search_seed, search_seconds, search_workers,
-                            lambda k, tid: progress(len(jobs) + k, total, f"search {tid}") if progress else None)
-    report.searches.extend(results)
+    report.rows.extend(_in_workers(_one_check, jobs, workers,
+                                   lambda k, job: progress(k, total, job[0]) if progress else None))
+    results = _in_workers(_one_search, [(tid, search_budget, search_seed, search_seconds) for tid in searched],
+                          workers, lambda k, job: progress(len(jobs) + k, total, f"search {job[0]}")
+                          if progress else None)
+    from .theorems.search import rebuild_worst
+    report.searches.extend(rebuild_worst(result) for result in results)
     report.seconds = time.perf_counter() - start
     return report
 
@@ -205,25 +205,36 @@ def _one_search(tid, budget, seed, seconds):
     return result
 
 
-def _run_searches(ids, budget, seed, seconds, workers, done):
+def _one_check(tid, index):
+    """The verdict of one default instance of one entry (picklable in and out)."""
+    return _safe_check(get_theorem(tid), get_theorem(tid).instances[index])
+
+
+def _in_workers(fn, jobs, workers, done):
+    """``[fn(*job) for job in jobs]``, in ``workers`` processes forked from this one (default: one
+    per core, at most :data:`SEARCH_WORKERS`), so that they see exactly the registry it holds
+    (entries a user registered, patched objects); without ``fork``, or once JAX is loaded here
+    (its threads make forking unsafe), here, one after the other.
+    ``done(k, job)`` is called as the k-th result (in job order) is in."""
     import multiprocessing
     import os
+    import sys
     from concurrent.futures import ProcessPoolExecutor
-    from .theorems.search import rebuild_worst
     if workers is None:
         workers = min(SEARCH_WORKERS, os.cpu_count() or 1)
-    results = {}
-    if workers > 1 and len(ids) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    results = []
+    # a process that has loaded JAX runs threads, and forking it can deadlock a child that uses JAX
+    if workers > 1 and len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods() and "jax" not in sys.modules:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {tid: pool.submit(_one_search, tid, budget, seed, seconds) for tid in ids}
-            for k, tid in enumerate(ids):  # in registry order, as they finish
-                results[tid] = futures[tid].result()
-                done(k + 1, tid)
+            futures = [pool.submit(fn, *job) for job in jobs]
+            for k, (job, future) in enumerate(zip(jobs, futures)):
+                results.append(future.result())
+                done(k + 1, job)
     else:
-        for k, tid in enumerate(ids):
-            results[tid] = _one_search(tid, budget, seed, seconds)
-            done(k + 1, tid)
-    return [rebuild_worst(results[tid]) for tid in ids]
+        for k, job in enumerate(jobs):
+            results.append(fn(*job))
+            done(k + 1, job)
+    return results
 
 
 def _safe_check(th, inst):

@@ -71,14 +71,17 @@ def test_verify_with_search_reports_tightness_and_can_fail():
     assert doc["searches"][0]["theorem"] == "siyun.derived.d2"
 
 
-def test_searches_in_worker_processes_equal_the_sequential_ones():
+def test_checks_and_searches_in_worker_processes_equal_the_sequential_ones():
     from samtheory.verify import verify_all
     ids = ["siyun.derived.d1", "siyun.derived.d2", "khanh.lemma-a"]
     # budget-bound searches (the time limit far away) are deterministic, so the processes that run
     # them must not change a number; the worst instance is rebuilt from its candidate
     kwargs = dict(selfchecks=False, search_budget=40, search_seconds=600, search_seed=2)
-    forked = verify_all(ids, search_workers=2, **kwargs).searches
-    here = verify_all(ids, search_workers=1, **kwargs).searches
+    forked_report, here_report = verify_all(ids, workers=2, **kwargs), verify_all(ids, workers=1, **kwargs)
+    # the default checks too: the same verdicts, in registry order
+    assert [str(r.to_dict()) for r in forked_report.rows] == [str(r.to_dict()) for r in here_report.rows]
+    assert len(forked_report.rows) == sum(len(THEOREMS[i].instances) for i in ids)
+    forked, here = forked_report.searches, here_report.searches
     assert [s.theorem for s in forked] == [s.theorem for s in here] == ids
     for a, b in zip(forked, here):
         assert (a.verdict, a.ratio, a.tail_ratio, a.candidate, a.evaluations) == \

@@ -71,13 +71,6 @@ class CosineFamily(Objective):
                     point[0] = x
                     points.append(point)
         return sorted(points, key=lambda p: p[0])
-        for k in range(1, count + 1):
-            x = k * np.pi / objective.omega - rho
-            if x > 0 and np.sin(objective.omega * x) > 0:
-                point = np.zeros(objective.dim)
-                point[0] = x
-                points.append(point)
-        return points
 
     @classmethod
     def stall_counterexample(cls, beta=1.0, rho=0.1, theta=1.5 * np.pi, **kw):
