@@ -451,8 +451,12 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
 
     Parameters
     ----------
-    objective : Objective
-        The function :math:`f`; its exact value and gradient give the recorded measures.
+    objective : Objective or StackedObjective
+        The function :math:`f`; its exact value and gradient give the recorded measures. A
+        :func:`~samtheory.functions.stack` of :math:`K` members of one family runs them all at
+        once: the member axis is one more grid axis (broadcast with the grids of η, ρ, λ), each
+        point evaluated as its own member; ``result.function`` and
+        ``result.conventions["f_star"]`` then hold one entry per grid point.
     method : str or Method
         ``"gd"``, ``"sgd"``, ``"sam"``, ``"usam"``, ``"unified"`` or a registered variant.
     eta, rho : float, array or Schedule
