@@ -178,8 +178,17 @@ def verify_all(theorem_ids=None, *, selfchecks=True, progress=None, search_budge
     # constructions whose admissible set (a basin, a linked parameter) a generic draw rarely meets
     searched = [i for i in ids if search_budget > 0 and get_theorem(i).kind == "upper"]
     total = len(jobs) + len(searched)
-    report.rows.extend(_in_workers(_one_check, jobs, workers,
-                                   lambda k, job: progress(k, total, job[0]) if progress else None))
+    # checks of one instance go to one process, where the first check's run serves the others
+    # (samtheory.theorems._core.SIMULATION_CACHE); verdicts are reported in registry order
+    groups = {}
+    for tid, index in jobs:
+        groups.setdefault(repr(get_theorem(tid).instances[index].to_dict()), []).append((tid, index))
+    batches = list(groups.values())
+    checked = dict(zip(map(tuple, batches), _in_workers(
+        _some_checks, [(batch,) for batch in batches], workers,
+        lambda k, job: progress(sum(len(b) for b in batches[:k]), total, job[0][-1][0]) if progress else None)))
+    verdicts = {job: verdict for batch, results in checked.items() for job, verdict in zip(batch, results)}
+    report.rows.extend(verdicts[job] for job in jobs)
     results = _in_workers(_one_search, [(tid, search_budget, search_seed, search_seconds) for tid in searched],
                           workers, lambda k, job: progress(len(jobs) + k, total, f"search {job[0]}")
                           if progress else None)
@@ -205,9 +214,9 @@ def _one_search(tid, budget, seed, seconds):
     return result
 
 
-def _one_check(tid, index):
-    """The verdict of one default instance of one entry (picklable in and out)."""
-    return _safe_check(get_theorem(tid), get_theorem(tid).instances[index])
+def _some_checks(jobs):
+    """The verdicts of default instances, each ``(theorem id, instance index)`` (picklable in and out)."""
+    return [_safe_check(get_theorem(tid), get_theorem(tid).instances[index]) for tid, index in jobs]
 
 
 def _in_workers(fn, jobs, workers, done):

@@ -288,3 +288,29 @@ def test_check_many_simulates_members_of_one_family_in_one_run(monkeypatch):
     instances = [Instance(f, eta=0.1, rho=0.05, x0=[0.3], steps=100) for f in members]
     check_many(THEOREMS["siyun.derived.fixed-point"], instances)
     assert len(runs) == 1 and isinstance(runs[0], StackedObjective) and len(runs[0]) == 4
+
+
+def test_checks_of_one_catalog_instance_share_one_run(monkeypatch):
+    """Khanh et al.'s properties are five statements about one run: it is simulated once, kept
+    read-only, and a schedule with the same name but other values gets its own run."""
+    from samtheory.schedules import Schedule
+    from samtheory.theorems import _core
+    runs = []
+    original = _core._run
+
+    def counted(*args, **kwargs):
+        runs.append(args)
+        return original(*args, **kwargs)
+    monkeypatch.setattr(_core, "_run", counted)
+    monkeypatch.setattr(_core, "_simulations", {})
+    inst = THEOREMS["khanh.property-1"].instances[0]
+    verdicts = [check(THEOREMS[f"khanh.property-{k}"], inst) for k in range(1, 6)]
+    assert len(runs) == 1 and all(v.verdict == "holds" for v in verdicts)
+    cached = next(iter(_core._simulations.values()))
+    assert not cached.loss_history.flags.writeable
+    # the same label, other step sizes: simulated again
+    fake = Schedule(lambda t: 0.5 * inst.eta(t), inst.eta.name, **inst.eta.params)
+    check(THEOREMS["khanh.property-1"], dataclasses.replace(inst, eta=fake))
+    assert len(runs) == 2
+    check(THEOREMS["khanh.property-1"], dataclasses.replace(inst, seed=inst.seed + 1, x0=None))
+    assert len(runs) == 3

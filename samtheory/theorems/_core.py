@@ -49,7 +49,7 @@ from .._validation import InvalidParameterError
 from ..functions import Objective, get_function, stack
 from ..functions._stack import stack_signature
 from ..oracles import AdditiveNoise
-from ..schedules import Schedule
+from ..schedules import Schedule, as_schedule
 from ..simulate import simulate
 
 #: Relative slack for explicit deterministic inequalities: float64 rounding over a few thousand
@@ -500,7 +500,58 @@ def admissible(theorem: Theorem, instance: Instance) -> bool:
     return not ctx.unmet
 
 
+#: Simulations of catalog instances kept for the next checks of the same instance: the registry
+#: states several properties of one run (Khanh et al.'s five properties of SAM's iterates on one
+#: schedule), and a check reads its run without changing it (the arrays are made read-only).
+SIMULATION_CACHE = 4
+_simulations: dict = {}
+
+
+def _simulation_key(ctx, theorem, horizons):
+    """What determines the run :func:`_simulate` makes (``None``: not cached). Only instances of
+    catalog functions (rebuilt from their name, so equal names mean equal functions); step sizes,
+    radii and weights enter as their values at every step, so two schedules with one name but
+    different values never share a run."""
+    inst = ctx.instance
+    if not isinstance(inst.function, str):
+        return None
+    steps = int(max(horizons)) if horizons is not None else inst.steps
+    parts = [inst.function, sorted((k, repr(v)) for k, v in inst.function_args.items()), inst.method, steps,
+             inst.trajectories, inst.noise, float(inst.sigma), repr(sorted((inst.sampling or {}).items())),
+             bool(inst.same_sample), repr(inst.seed), bool(theorem.needs_history),
+             None if inst.x0 is None else np.asarray(inst.x0, dtype=float).tobytes()]
+    if horizons is not None:
+        parts.append(tuple(float(theorem.step_rule(ctx, T)) for T in horizons))
+    for name in ("eta", "rho", "lam"):
+        value = getattr(inst, name)
+        if name == "eta" and horizons is not None:
+            continue
+        if value is None or isinstance(value, (int, float)):
+            parts.append(value)
+        else:
+            try:
+                parts.append(np.asarray(as_schedule(name, value).values(steps), dtype=float).tobytes())
+            except Exception:  # noqa: BLE001 - a value this key cannot describe: simulate afresh
+                return None
+    return repr(parts)
+
+
 def _simulate(ctx: Context, theorem: Theorem, horizons=None):
+    key = _simulation_key(ctx, theorem, horizons)
+    if key is not None and key in _simulations:
+        return _simulations[key]
+    result = _run(ctx, theorem, horizons)
+    if key is not None:
+        for value in result.values():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+        _simulations[key] = result
+        while len(_simulations) > SIMULATION_CACHE:
+            _simulations.pop(next(iter(_simulations)))
+    return result
+
+
+def _run(ctx: Context, theorem: Theorem, horizons=None):
     inst = ctx.instance
     eta = inst.eta
     steps = inst.steps
