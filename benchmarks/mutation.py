@@ -935,7 +935,7 @@ def verify_supports_search_budget() -> bool:
     return "--search-budget" in out.stdout + out.stderr
 
 
-def run_child(name, prefix, search_budget=None, timeout=CHILD_TIMEOUT) -> dict:
+def run_child(name, prefix, search_budget=None, timeout=CHILD_TIMEOUT, search_seconds=None) -> dict:
     """One ``verify --only PREFIX`` run under mutant ``name`` (or the baseline) in a fresh
     interpreter; returns the exit status, the time, the verify JSON (or None) and an output tail."""
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
@@ -943,6 +943,8 @@ def run_child(name, prefix, search_budget=None, timeout=CHILD_TIMEOUT) -> dict:
         args = ["verify", "--only", prefix, "--json", path]
         if search_budget is not None:
             args += ["--search-budget", str(int(search_budget))]
+        if search_seconds is not None:
+            args += ["--search-seconds", repr(float(search_seconds))]
         cmd = [sys.executable, os.path.abspath(__file__), "--run-mutant", name, "--", *args]
         start = time.perf_counter()
         try:
@@ -1036,7 +1038,8 @@ def caught_via(row) -> str | None:
     return " + ".join(named) if named else "self-checks only"
 
 
-def run_harness(mutants, search_budget=None, witnesses=True, timeout=CHILD_TIMEOUT, log=None) -> dict:
+def run_harness(mutants, search_budget=None, witnesses=True, timeout=CHILD_TIMEOUT, log=None,
+                search_seconds=None) -> dict:
     """Run every mutant (and the baseline of each prefix once) and return the results document."""
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
     start = time.perf_counter()
@@ -1055,10 +1058,10 @@ def run_harness(mutants, search_budget=None, witnesses=True, timeout=CHILD_TIMEO
         for prefix in m.prefixes:
             if prefix not in baselines:
                 log(f"[{k}/{len(mutants)}] baseline on {prefix}")
-                baselines[prefix] = run_child(BASELINE, prefix, search_budget, timeout)
+                baselines[prefix] = run_child(BASELINE, prefix, search_budget, timeout, search_seconds)
             base = baselines[prefix]
             log(f"[{k}/{len(mutants)}] {m.name} on {prefix}")
-            run = run_child(m.name, prefix, search_budget, timeout)
+            run = run_child(m.name, prefix, search_budget, timeout, search_seconds)
             records = verdict_records(run["report"])
             outcome = classify_run(run, base)
             runs.append({"prefix": prefix, "outcome": outcome, "rc": run["rc"], "baseline_rc": base["rc"],
@@ -1075,7 +1078,7 @@ def run_harness(mutants, search_budget=None, witnesses=True, timeout=CHILD_TIMEO
         log(f"[{k}/{len(mutants)}] {m.name}: {outcome}" + (f" via {row['caught_via']}" if row["caught_via"] else "")
             + (" (equivalent)" if m.equivalent else "") + f"  {row['seconds']:.1f} s")
     doc = {"generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "python": sys.version.split()[0],
-           "verify_supports_search_budget": supports, "search_budget": search_budget,
+           "verify_supports_search_budget": supports, "search_budget": search_budget, "search_seconds": search_seconds,
            "witnesses_checked": bool(witnesses), "mutants": rows,
            "baselines": {p: {"rc": b["rc"], "seconds": b["seconds"], "verdicts": _count(verdict_records(b["report"])),
                              "output_tail": b["output_tail"]} for p, b in baselines.items()}}
@@ -1154,7 +1157,9 @@ def to_markdown(doc) -> str:
     out = ["# Mutation analysis of `samtheory verify`", "",
            f"Generated {doc['generated']} by `benchmarks/mutation.py` (module docstring: method). "
            f"verify {'supports' if doc['verify_supports_search_budget'] else 'does not support'} `--search-budget`; "
-           f"search budget used: {doc['search_budget'] if doc['search_budget'] is not None else 'none'}. "
+           f"search budget used: {doc['search_budget'] if doc['search_budget'] is not None else 'none'}; "
+           f"search time limit: {str(doc.get('search_seconds')) + ' s' if doc.get('search_seconds') else 'verify default'}"
+           f"; load average at the end {os.getloadavg()[0]:.1f}. "
            f"Total time {doc['seconds']:.0f} s.", "",
            f"**Caught (a `violated` verdict): {s['caught']} of {s['total']} ({s['caught_percent']:.1f} %).** "
            f"Including failure-only catches: {s['caught_incl_failure']} of {s['total']} "
@@ -1226,6 +1231,9 @@ def build_parser():
     p.add_argument("--only", metavar="NAME[,NAME]", default=None, help="run only these mutants")
     p.add_argument("--search-budget", metavar="N", type=int, default=None,
                    help="pass --search-budget N to verify (only if verify supports it)")
+    p.add_argument("--search-seconds", metavar="S", type=float, default=None,
+                   help="pass --search-seconds S to verify: a larger time limit makes the searches "
+                        "budget-bound, so the score does not depend on the machine's load")
     p.add_argument("--list", action="store_true", help="list the mutants and exit")
     p.add_argument("--json", metavar="PATH", default=DEFAULT_JSON, help=f"results JSON (default {os.path.relpath(DEFAULT_JSON)})")
     p.add_argument("--markdown", metavar="PATH", default=DEFAULT_MARKDOWN,
@@ -1257,7 +1265,8 @@ def main(argv=None) -> int:
         except KeyError as exc:
             print(f"mutation: {exc.args[0]}", file=sys.stderr)
             return 2
-    doc = run_harness(selected, args.search_budget, witnesses=not args.no_witnesses, timeout=args.timeout)
+    doc = run_harness(selected, args.search_budget, witnesses=not args.no_witnesses, timeout=args.timeout,
+                      search_seconds=args.search_seconds)
     doc["selection"] = None if args.only is None else [m.name for m in selected]
     doc = _jsonable(doc)
     atomic_write(args.json, json.dumps(doc, indent=2, allow_nan=False) + "\n")
