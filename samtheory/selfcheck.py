@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .closed_forms import two_cycle_amplitude
 from .functions import Quadratic, catalog, check_constants
 from .methods import get_method
 from .oracles import AdditiveNoise
@@ -192,10 +193,6 @@ def check_seed_determinism():
     return res
 
 
-def two_cycle_amplitude(eta, rho, top_eigenvalue):
-    r"""Amplitude :math:`a=\eta\rho\lambda_1/(2-\eta\lambda_1)` of SAM's 2-cycle on a quadratic
-    (Bartlett, Long & Bousquet 2023; literature.md §2.1)."""
-    return eta * rho * top_eigenvalue / (2 - eta * top_eigenvalue)
 
 
 def check_two_cycle(amplitude=two_cycle_amplitude):

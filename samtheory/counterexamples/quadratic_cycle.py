@@ -32,6 +32,7 @@ import math
 
 import numpy as np
 
+from ..closed_forms import two_cycle_amplitude, two_cycle_loss
 from ..functions import Quadratic
 from ..simulate import simulate
 from ._base import POSITIVE, CheckReport, Counterexample, Interval, Parameter, finish_floor_sweep, relative_error
@@ -41,13 +42,13 @@ RTOL = 1e-8
 
 
 def cycle_amplitude(lam, eta, rho):
-    r""":math:`c=\eta\lambda\rho/(2-\eta\lambda)`."""
-    return eta * lam * rho / (2 - eta * lam)
+    r""":math:`c=\eta\lambda\rho/(2-\eta\lambda)` (:func:`samtheory.closed_forms.two_cycle_amplitude`)."""
+    return two_cycle_amplitude(eta, rho, lam)
 
 
 def cycle_floor(lam, eta, rho):
-    r""":math:`\lambda^3\eta^2\rho^2/(2(2-\eta\lambda)^2)`."""
-    return lam ** 3 * eta ** 2 * rho ** 2 / (2 * (2 - eta * lam) ** 2)
+    r""":math:`\lambda^3\eta^2\rho^2/(2(2-\eta\lambda)^2)` (:func:`samtheory.closed_forms.two_cycle_loss`)."""
+    return two_cycle_loss(eta, rho, lam)
 
 
 class QuadraticCycle(Counterexample):

@@ -35,6 +35,7 @@ import math
 
 import numpy as np
 
+from ..closed_forms import two_cycle_loss
 from ..functions import HyperbolaValley
 from ..simulate import simulate
 from ._base import CheckReport, Counterexample, Interval, Parameter, finish_floor_sweep
@@ -42,8 +43,7 @@ from ._base import CheckReport, Counterexample, Interval, Parameter, finish_floo
 
 def cycle_level(eta, rho, sharpness=4.0):
     r"""Quadratic 2-cycle level :math:`\frac\lambda2(\eta\rho\lambda/(2-\eta\lambda))^2` at sharpness λ (a cruder model)."""
-    a = eta * rho * sharpness / (2 - eta * sharpness)
-    return 0.5 * sharpness * a * a
+    return two_cycle_loss(eta, rho, sharpness)
 
 
 def oscillation_level(eta, rho):

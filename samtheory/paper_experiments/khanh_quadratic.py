@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..closed_forms import two_cycle_amplitude, two_cycle_loss
 from ..functions import Quadratic
 from ..simulate import simulate
 from . import _common as C
@@ -32,8 +33,7 @@ QUICK = {"steps": 150, "trials": 3}
 
 def two_cycle(t, lam_max, rho):
     """Amplitude and function value of the SAM 2-cycle along the top eigenvector."""
-    a = t * lam_max * rho / (2 - t * lam_max)
-    return a, lam_max * a ** 2 / 2
+    return two_cycle_amplitude(t, rho, lam_max), two_cycle_loss(t, rho, lam_max)
 
 
 def run(outdir="figures", quick=False, *, steps=None, trials=None, eigenvalues=(1.0, 10.0), step=0.05, rho=0.1,

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..closed_forms import two_cycle_amplitude
 from ..functions import Constant, Objective, Quadratic
 from . import measures as M
 from ._core import Inconclusive, Instance, Rule
@@ -72,7 +73,7 @@ def two_cycle(ctx):
         need = _transient_steps(ctx, eta, rho, lam, slowest)
         ctx.require(ctx.instance.steps / 2 >= need,
                     f"needs T/2 >= {need:.0f} steps for the transient to fall below 1e-12 (estimated from the contraction factors)")
-    return eta * rho * lam[-1] / (2 - eta * lam[-1])
+    return two_cycle_amplitude(eta, rho, lam[-1])
 
 
 def contraction_factors(eta, eigenvalues):
@@ -91,7 +92,7 @@ def _transverse_ratio(run):
     obj = run.ctx.objective
     eta, rho = float(run.ctx.instance.eta), float(run.ctx.instance.rho)
     lam1 = obj.eigenvalues[-1]
-    a = eta * rho * lam1 / (2 - eta * lam1)
+    a = two_cycle_amplitude(eta, rho, lam1)
     z = (x.reshape(x.shape[0], -1, obj.dim) - obj.c) @ obj.eigenvectors
     slowest = _slowest_direction(eta, obj.eigenvalues)
     top, coord = z[..., -1], z[..., slowest]
@@ -112,7 +113,7 @@ def _start_near_cycle(inst, rng):
     if not isinstance(f, Quadratic) or not isinstance(inst.eta, float) or not isinstance(inst.rho, float):
         return inst
     lam, vec = f.eigenvalues, f.eigenvectors
-    a = inst.eta * inst.rho * lam[-1] / (2 - inst.eta * lam[-1])
+    a = two_cycle_amplitude(inst.eta, inst.rho, lam[-1])
     if not 0 < a < np.inf:
         return None
     x0 = f.c + a * vec[:, -1] + 1e-5 * a * vec[:, :-1].sum(axis=1)
@@ -170,7 +171,7 @@ def _transient_steps(ctx, eta, rho, lam, slowest):
     first sign change (at most ln(|x0|/a)/(eta lambda_min^+) steps, the slowest direction) plus
     the geometric approach at the slowest factor."""
     x0 = np.asarray(ctx.instance.x0, dtype=float).reshape(-1, ctx.objective.dim)
-    a = eta * rho * lam[-1] / (2 - eta * lam[-1])
+    a = two_cycle_amplitude(eta, rho, lam[-1])
     spread = float(np.max(np.linalg.norm(x0 - ctx.objective.c, axis=-1)))
     descent = max(0.0, np.log(max(spread, a) / a)) / (eta * lam[lam > 0].min())
     return descent + np.log(1e12 * max(1.0, spread / a)) / -np.log(slowest)

@@ -23,6 +23,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..closed_forms import two_cycle_amplitude
 from ..simulate import simulate
 from . import measures as M
 from ._core import Inconclusive, Instance, Terms, geometric_horizons
@@ -147,7 +148,7 @@ def _p2_measure(run):
     out = []
     for T in run.horizons:
         eta = _p2_step(ctx, T)
-        a = eta * lam * rho / (2 - eta * lam)
+        a = two_cycle_amplitude(eta, rho, lam)
         starts = np.concatenate([[a, -a], np.linspace(-3, 3, 13)])[:, None]
         res = simulate(ctx.objective, "sam", eta=eta, rho=rho, steps=T, x0=starts, trajectories=len(starts),
                        record_every=None)
