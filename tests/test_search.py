@@ -275,3 +275,16 @@ FALSE_ALARMS = [
 def test_false_alarms_found_by_long_searches_stay_fixed(tid, expected, candidate):
     verdict = replay(tid, candidate)
     assert verdict.verdict == expected, verdict.reason
+
+
+def test_siblings_of_a_familys_first_member_keep_its_special_values():
+    from samtheory.theorems.search import _Space
+    space = _Space(THEOREMS["siyun.deterministic.smooth.upper"], np.random.default_rng(3))
+    first = next(c for c in iter(space.draw, "stop") if c is not None and c.family == "cosine")
+    assert first.params["theta"] == pytest.approx(1.5 * np.pi)  # the stall angle
+    siblings = [space.sibling(first) for _ in range(12)]
+    assert all(s.params["theta"] == first.params["theta"] for s in siblings)
+    assert len({s.params["smoothness"] for s in siblings}) > 6  # the rest varies
+    later = next(c for c in iter(space.draw, "stop") if c is not None and c.family == "cosine")
+    thetas = {space.sibling(later).params["theta"] for _ in range(12)}
+    assert len(thetas) > 6  # later members' siblings draw every parameter afresh

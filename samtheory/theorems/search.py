@@ -286,6 +286,7 @@ class _Space:
         self._families_seen = set()  # families whose first (extremal) member was drawn
         self._rho_dependent = {}  # family -> whether its members change with rho
         self._stackable = {}  # family -> whether its members share one simulation
+        self._extremal = []  # the drawn candidates that are their family's first (extremal) member
         self._objects = {}  # member key -> objective (at most OBJECT_CACHE)
 
     # -- drawing ---------------------------------------------------------------------------
@@ -334,6 +335,8 @@ class _Space:
                          start=[], steps=int(round(_log_uniform(rng, 10, 1500))), noise=noise, sigma=sigma,
                          same_sample=same, sampling=sampling,
                          trajectories=SEARCH_TRAJECTORIES if stochastic else 1, seed=int(rng.integers(1 << 30)))
+        if first:  # its siblings keep the special values (the stall angle) and vary the rest
+            self._extremal.append(cand)
         if self.rule_templates and rng.random() < 0.5:
             cand.rule_from = self.rule_templates[int(rng.integers(len(self.rule_templates)))]
         try:
@@ -373,7 +376,9 @@ class _Space:
     def sibling(self, base) -> Candidate:
         """Another candidate of ``base``'s shape (family, dimension, method, noise, horizon), drawn
         as in :meth:`draw`: a fresh η and start, and a fresh member and ρ where the family stacks
-        (its members then share one simulation, :func:`samtheory.functions.stack`); otherwise
+        (its members then share one simulation, :func:`samtheory.functions.stack`; the siblings
+        of a family's first, extremal member keep its special values, such as the stall angle, and
+        vary its other parameters); otherwise
         the same member, with a fresh ρ where the member does not depend on ρ. Siblings are
         simulated as one grid."""
         rng = self.rng
@@ -382,7 +387,7 @@ class _Space:
         if base.eta_scale is not None:
             cand.eta_scale = _log_uniform(rng, 1e-3, 2.0)
         if self.stackable(base):
-            cand.params = self._draw_params(fam)
+            cand.params = self._draw_params(fam, extremal=any(base is c for c in self._extremal))
             cand.rho = self.draw_rho()
         elif not self.rho_dependent(base):  # a member that does not depend on rho can share a rho grid
             cand.rho = self.draw_rho()
