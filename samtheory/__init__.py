@@ -15,7 +15,11 @@ from .methods import Method, register_method
 from .oracles import AdditiveNoise
 from .simulate import SimulationResult, sam_step, simulate
 
-__version__ = "0.1.0"
+try:  # one source of the version: the package metadata (pyproject.toml)
+    from importlib.metadata import PackageNotFoundError, version as _version
+    __version__ = _version("samtheory")
+except PackageNotFoundError:  # pragma: no cover - imported from a source tree that was never installed
+    __version__ = "0+unknown"
 
 
 def explore(target="cosine-stall", **initial):
