@@ -26,6 +26,9 @@ class WorstCase:
         ``" + lower bound at the evaluated points"``.
     spec : dict
         The question: method, class, steps, metric, initial condition and parameters.
+    witness_value : float or None
+        The metric at the witness below (within 1e-8 of ``value``: the witness is a
+        low-dimensional solution chosen by PEPit's trace heuristic among the near-optimal ones).
     iterates, gradients : dict of name -> ndarray
         The worst case read off the Gram matrix: ``x0, y0, x1, ...`` (relative to the minimizer
         :math:`x_\star` for convex classes) and ``g0 = ∇f(x0), h0 = ∇f(y0), ...``.
@@ -55,6 +58,7 @@ class WorstCase:
     formulation: str
     spec: dict
     solver: str = ""
+    witness_value: float | None = None
     iterates: dict = field(default_factory=dict)
     gradients: dict = field(default_factory=dict)
     function_values: dict = field(default_factory=dict)
@@ -76,7 +80,7 @@ class WorstCase:
         """Plain data (for JSON via :func:`samtheory._io.to_jsonable`); ``witness=False`` leaves out
         the iterates, gradients, Gram matrix and multipliers."""
         out = {"value": self.value, "exact": self.exact, "status": self.status, "formulation": self.formulation,
-               "solver": self.solver, **self.spec, "norms": self.norms, "upper_bound": self.upper_bound,
+               "solver": self.solver, "witness_value": self.witness_value, **self.spec, "norms": self.norms, "upper_bound": self.upper_bound,
                "solves": self.solves, "seconds": self.seconds, "notes": list(self.notes)}
         if witness:
             out.update(iterates=self.iterates, gradients=self.gradients, function_values=self.function_values,

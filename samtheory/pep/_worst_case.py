@@ -1,6 +1,7 @@
 """The entry point :func:`worst_case`."""
 from __future__ import annotations
 
+import math
 import warnings
 
 from .._validation import InvalidParameterError, check_choice
@@ -94,7 +95,8 @@ def worst_case(method, function_class, *, steps, metric, initial, smoothness, st
         warnings.simplefilter("ignore", UserWarning)
         if not spec.normalized or spec.rho == 0:
             sol = solve_pep(spec)
-            return _package(spec, sol, exact=convex, formulation="fixed-step" + suffix, notes=notes)
+            return _package(spec, sol, _witness(sol, spec), exact=convex, formulation="fixed-step" + suffix,
+                            notes=notes)
         if mode == "auto":
             mode = "exact" if spec.steps <= MAX_EXACT_SAM_STEPS else "relaxation"
         if mode == "exact" and spec.steps > MAX_EXACT_SAM_STEPS:
@@ -105,21 +107,38 @@ def worst_case(method, function_class, *, steps, metric, initial, smoothness, st
         if mode == "relaxation":
             notes = notes + ["unit-vector relaxation: g/||g|| replaced by any u with ||u||^2 <= 1, <g, u> >= 0; "
                              "an upper bound on the worst case"]
-            return _package(spec, relaxed, exact=False, formulation="unit-vector relaxation" + suffix, notes=notes)
+            return _package(spec, relaxed, _witness(relaxed, spec, ascent="unit-vector"), exact=False,
+                            formulation="unit-vector relaxation" + suffix, notes=notes)
         from ._sweep import maximize_over_norms
         norms, _, table, solves, seconds = maximize_over_norms(spec)
-        witness = solve_pep(spec, ascent="fixed-norm", norms=norms)
+        best = solve_pep(spec, ascent="fixed-norm", norms=norms)
         notes = notes + [f"maximum over the gradient norms c_k = ||grad f(x_k)|| (k < {spec.steps}) of the exact "
                          f"fixed-norm PEP: grid then local refinement, {solves} solves"]
-        result = _package(spec, witness, exact=convex, formulation="gradient-norm sweep" + suffix, notes=notes)
+        witness = _witness(best, spec, ascent="fixed-norm", norms=norms)
+        result = _package(spec, best, witness, exact=convex, formulation="gradient-norm sweep" + suffix, notes=notes)
         result.norms, result.sweep = norms, table
         result.upper_bound = relaxed.value
-        result.solves, result.seconds = solves + 2 + spec.steps, seconds + witness.seconds + relaxed.seconds
+        result.solves += solves + 1 + spec.steps
+        result.seconds += seconds + relaxed.seconds
         return result
 
 
-def _package(spec, sol, *, exact, formulation, notes) -> WorstCase:
-    return WorstCase(value=sol.value, exact=exact, status=sol.status, formulation=formulation, spec=spec.to_dict(),
-                     solver=sol.solver, iterates=sol.iterates, gradients=sol.gradients,
-                     function_values=sol.function_values, duals=sol.duals, gram=sol.gram, solves=1,
-                     seconds=sol.seconds, notes=list(notes))
+def _witness(sol, spec, **how):
+    """A low-dimensional worst case (PEPit's trace heuristic), solved only when the PEP was."""
+    if sol.value is None or sol.status != "optimal" or not math.isfinite(sol.value):
+        return None
+    return solve_pep(spec, low_rank=True, **how)
+
+
+def _package(spec, sol, witness, *, exact, formulation, notes) -> WorstCase:
+    """The value, status and multipliers of ``sol``; the iterates of the low-rank ``witness``
+    when it is there (else of ``sol``)."""
+    shown = sol if witness is None or witness.value is None else witness
+    result = WorstCase(value=sol.value, exact=exact, status=sol.status, formulation=formulation, spec=spec.to_dict(),
+                       solver=sol.solver, iterates=shown.iterates, gradients=shown.gradients,
+                       function_values=shown.function_values, duals=sol.duals, gram=shown.gram,
+                       solves=1 if witness is None else 2,
+                       seconds=sol.seconds + (0.0 if witness is None else witness.seconds), notes=list(notes))
+    if shown is witness:
+        result.witness_value = witness.value
+    return result
