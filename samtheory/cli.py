@@ -273,6 +273,9 @@ def _configure_verify(p):
     p.add_argument("--search-seed", metavar="S", type=int, default=0, help="seed of the searches (default 0)")
     p.add_argument("--search-workers", metavar="N", type=int, default=None,
                    help="processes for the searches (default: one per core, at most 2)")
+    p.add_argument("--pep", action="store_true",
+                   help="also compare the bounds a PEP can express with their exact worst cases for T = 1..5 "
+                        "(needs pip install \"samtheory[pep]\"; about 1-2 minutes)")
     g = p.add_argument_group("instance (with THEOREM)")
     g.add_argument("--function", default=None, help="catalog function name")
     g.add_argument("--method", default="sam", help="gd, sgd, sam, usam or unified (default sam)")
@@ -369,9 +372,15 @@ def cmd_verify(args) -> int:
             if not ids:
                 raise UsageError(f"no theorem id starts with {args.only!r}")
         budget, seconds = _check_search_options(args)
+        if args.pep:
+            from .pep._problem import _pepit
+            try:
+                _pepit()
+            except ImportError as exc:
+                raise UsageError(f"--pep: {exc}") from None
         report = V.verify_all(ids, progress=_progress_printer(sys.stderr.isatty()), search_budget=budget,
                               search_seed=args.search_seed, search_seconds=seconds,
-                              search_workers=args.search_workers)
+                              search_workers=args.search_workers, pep=args.pep)
     print(report.table())
     if args.json is not None:
         atomic_write_text(args.json, report.to_json() + "\n")

@@ -274,3 +274,87 @@ def test_nonconvex_class_is_a_relaxation_above_gd_on_a_quadratic():
     run = simulate(Quadratic.diagonal([1.0]), "gd", eta=0.5, steps=3, x0=[np.sqrt(2.0)], record_every=1,
                    backend="numpy")
     assert r.value >= float(np.min(run.gradsq_history)) * (1 - SOLVER_RTOL)
+
+
+# -- registry cross-check --------------------------------------------------------------------------
+
+def test_crosscheck_finds_the_tight_gd_entries_tight():
+    from samtheory.pep.crosscheck import ENTRIES, crosscheck
+    gd = [e for e in ENTRIES if e.theorem.startswith("literature.gd.")]
+    assert {e.theorem for e in gd} == {"literature.gd.smooth-convex", "literature.gd.contraction"}
+    for c in crosscheck(gd, horizons=(1, 2, 3)):
+        assert c.verdict == "holds" and c.exact, c
+        # both are known tight: the proved slack is 1 up to the solver's error
+        assert c.ratio == pytest.approx(1.0, rel=SOLVER_RTOL), c
+
+
+def test_crosscheck_d1_holds_with_the_exact_one_step_and_uses_the_registry_bound():
+    from samtheory.pep.crosscheck import ENTRIES, bound_value, check_entry
+    d1 = [e for e in ENTRIES if e.theorem == "siyun.derived.d1"]
+    for entry in d1:
+        c = check_entry(entry, 1)
+        assert c.verdict == "holds" and c.exact and c.ratio >= 1, c
+        # the bound is the registry's D1 formula, max{(1 - eta mu) Delta, beta^4 eta^2 rho^2 / mu}
+        L, mu, eta, rho, R = entry.smoothness, entry.strong_convexity, entry.eta, entry.rho, entry.radius
+        assert bound_value(entry, 1)[0] == pytest.approx(max((1 - eta * mu) * R, L ** 4 * eta ** 2 * rho ** 2 / mu))
+
+
+def test_crosscheck_radius_scaling_matches_a_direct_solve():
+    # W(R, rho) = R W(1, rho / sqrt(R)) for SAM: check against the relaxation solved at radius 1 with
+    # the scaled problem written out: f(x0) - f* <= R is the PEP at radius 1 for f~ = f(sqrt(R) .)/R
+    from samtheory.pep.crosscheck import Entry, pep_value
+    e = Entry("siyun.derived.d1", "sam", SSC, "loss", "loss", 1.0, 0.1, eta=0.5, rho=0.1, radius=4.0)
+    value, _ = pep_value(e, 2, exact_steps=0)
+    direct = worst_case("sam", SSC, steps=2, metric="loss", initial="loss", smoothness=1.0, strong_convexity=0.1,
+                        eta=0.5, rho=0.05, mode="relaxation")
+    assert value == pytest.approx(4.0 * direct.value, rel=1e-12)
+    # and the scaling is right: SAM simulated on a quadratic from f(x0) - f* = 4 equals 4 times the
+    # run from f(x0) - f* = 1 with rho halved
+    from samtheory.functions.quadratic import Quadratic
+    from samtheory.simulate import simulate
+    q = Quadratic.diagonal([0.1, 1.0])
+    big = simulate(q, "sam", eta=0.5, rho=0.1, steps=2, x0=[2.0, 2.0], record_every=None, backend="numpy")
+    small = simulate(q, "sam", eta=0.5, rho=0.05, steps=2, x0=[1.0, 1.0], record_every=None, backend="numpy")
+    assert float(q.value(np.asarray(big.x)).ravel()[0]) == pytest.approx(
+        4.0 * float(q.value(np.asarray(small.x)).ravel()[0]), rel=1e-12)
+
+
+def test_crosscheck_reports_a_bound_below_an_exact_worst_case_as_violated_with_the_witness(monkeypatch):
+    from samtheory.pep import crosscheck as cc
+    entry = cc.ENTRIES[0]  # GD on smooth convex, exact
+    exact = 1 / 6  # its T = 1 worst case, Drori & Teboulle
+    monkeypatch.setattr(cc, "bound_value", lambda e, T: (exact / 2, []))
+    c = cc.check_entry(entry, 1)
+    assert c.verdict == "violated" and c.ratio == pytest.approx(0.5, rel=SOLVER_RTOL)
+    assert c.witness is not None and "x0" in c.witness["iterates"]
+
+
+def test_verify_pep_flag_adds_the_crosscheck_table(capsys):
+    from samtheory import cli
+    status = cli.main(["verify", "--only", "literature.gd.smooth-convex", "--search-budget", "0", "--pep"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert "Exact worst cases (PEP)" in out
+    lines = [line.split() for line in out.splitlines()]
+    # the PEP rows: theorem, T, bound, PEP, kind, ratio, verdict for T = 1..5
+    pep_rows = [w for w in lines if w and w[0] == "literature.gd.smooth-convex"]
+    assert [int(w[1]) for w in pep_rows] == [1, 2, 3, 4, 5] and all(w[-1] == "holds" for w in pep_rows)
+    # and the simulated default instances are still there
+    assert sum(w[:2] == ["holds", "literature.gd.smooth-convex"] for w in lines) == 3
+
+
+def test_cli_pep_json_is_written_atomically_and_strict(tmp_path, capsys):
+    import json
+    from samtheory import cli
+    path = tmp_path / "wc.json"
+    status = cli.main(["pep", "usam", "--class", SSC, "--strong-convexity", "0.1", "--steps", "2", "--eta", "1",
+                       "--rho", "0.1", "--json", str(path)])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    doc = json.loads(path.read_text())
+    assert doc["exact"] is True and doc["status"] == "optimal" and doc["instance"]["is_quadratic"] is True
+    assert doc["value"] == pytest.approx(usam_quadratic_factor(1.0, 0.1, 0.1, 1.0) ** 2, rel=CLOSED_FORM_RTOL)
+    assert "simulated" in out and "exact worst case" in out
+    status = cli.main(["pep", "sam", "--class", SSC, "--strong-convexity", "2", "--steps", "1", "--eta", "1"])
+    _, err = capsys.readouterr()
+    assert status == 2 and err.startswith("samtheory: error:") and "strong_convexity" in err and err.count("\n") == 1

@@ -60,7 +60,7 @@ def worst_case(method, function_class, *, steps, metric, initial, smoothness, st
         For normalized methods (SAM, Unified SAM with λ > 0): ``exact`` maximizes the exact
         fixed-gradient-norm PEP over the norms (``steps`` ≤ 2); ``relaxation`` solves the
         unit-vector relaxation (an upper bound, any ``steps``); ``auto`` (default) is ``exact``
-        when ``steps`` ≤ 2. Ignored by the other methods, whose PEP is exact as it stands.
+        when ``steps`` ≤ 2 and the class is convex, ``relaxation`` otherwise. Ignored by the other methods, whose PEP is exact as it stands.
 
     Returns
     -------
@@ -98,7 +98,12 @@ def worst_case(method, function_class, *, steps, metric, initial, smoothness, st
             return _package(spec, sol, _witness(sol, spec), exact=convex, formulation="fixed-step" + suffix,
                             notes=notes)
         if mode == "auto":
-            mode = "exact" if spec.steps <= MAX_EXACT_SAM_STEPS else "relaxation"
+            mode = "exact" if spec.steps <= MAX_EXACT_SAM_STEPS and convex else "relaxation"
+        if mode == "exact" and not convex:
+            # on the relaxed nonconvex class the sweep is neither exact nor, unless its maximization
+            # is global, a guaranteed upper bound; the unit-vector relaxation is both sound and cheap
+            raise InvalidParameterError("mode 'exact' needs a convex function_class for a normalized method; "
+                                        f"got {spec.function_class!r} (use mode='relaxation' or 'auto')")
         if mode == "exact" and spec.steps > MAX_EXACT_SAM_STEPS:
             raise InvalidParameterError(f"steps must be <= {MAX_EXACT_SAM_STEPS} for the exact SAM worst case "
                                         f"(a grid over {spec.steps} gradient norms); got {spec.steps}; "
