@@ -210,8 +210,8 @@ def crosscheck(entries=ENTRIES, horizons=range(1, 6), *, exact_steps=1, progress
     horizons : iterable of int
         The horizons :math:`T` (default 1..5).
     exact_steps : int
-        SAM is solved exactly (gradient-norm sweep, a few seconds per horizon at T = 1, about a
-        minute at T = 2) up to this T and by the unit-vector relaxation beyond (fractions of a second).
+        SAM is solved exactly (gradient-norm sweep, 5-12 s at T = 1, two to three minutes at
+        T = 2) up to this T and by the unit-vector relaxation beyond (fractions of a second).
     progress : callable, optional
         ``progress(done, total, label)``.
     """
