@@ -103,8 +103,9 @@ def test_gd_distance_contraction_is_the_known_tight_factor(eta, mu, L):
     expected = max((1 - eta * L) ** 2, (1 - eta * mu) ** 2)
     assert r.exact and r.status == "optimal"
     assert rel(r.value, expected) <= CLOSED_FORM_RTOL
-    # the certificate: the problem is linear in the initial radius, so the dual objective is the
-    # multiplier of ||x0 - x*||^2 <= 1 alone, and it must equal the value
+    # the certificate: the initial condition is the only constraint with a constant term, so the
+    # dual objective is its multiplier alone. PEPit returns that dual objective, so this checks
+    # that WorstCase.duals["initial"] is the multiplier of ||x0 - x*||^2 <= 1 (and not another one)
     assert rel(r.duals["initial"], r.value) <= CLOSED_FORM_RTOL
 
 
@@ -161,6 +162,12 @@ def test_quadratic_worst_case_simulated_by_samtheory_gives_the_pep_value(method,
     check = simulate_witness(r)
     assert check["quadratic"].is_quadratic, check["quadratic"].reason
     assert check["relative_difference"] <= CLOSED_FORM_RTOL, check
+
+
+def test_unbounded_question_is_reported_as_infinite():
+    # from f(x0) - f* <= 1 alone, a smooth convex f can be arbitrarily flat: ||x1 - x*|| is unbounded
+    r = worst_case("gd", "smooth-convex", steps=1, metric="distance", initial="loss", smoothness=1.0, eta=1.0)
+    assert r.status == "unbounded" and r.value == np.inf and not r.ok
 
 
 def test_non_quadratic_worst_case_is_reported_as_data_points():
