@@ -92,3 +92,18 @@ for _name, _description in (("siyun-fig1-valley", "Si & Yun Fig. 1: GD, USAM and
                             ("siyun-fig6-examples", "Si & Yun Fig. 6: SAM on each example function"),
                             ("siyun-floor-vs-rho", "counterexample floors against rho, slope 2, under the poster terms")):
     register(_name, _siyun_figure(_name), _description)
+
+
+def _pep_figure(outdir="figures", quick=False):
+    from .pep._problem import _pepit
+    try:
+        _pepit()  # the extra "pep" (PEPit, cvxpy, Clarabel)
+    except ImportError as exc:  # a one-line usage error on the command line, not a traceback
+        raise InvalidParameterError(f"pep-sam-worst-case: {exc}") from None
+    from .pep.figure import run as run_figure
+    return run_figure(outdir, quick=quick)
+
+
+register("pep-sam-worst-case", _pep_figure,
+         "exact worst case of SAM (PEP) against rho with D1, simulation and 1-D quadratics; GD/USAM/SAM "
+         "one-step table (needs pip install \"samtheory[pep]\")")

@@ -37,6 +37,8 @@ class Report:
     #: True for registry runs: every default check must hold. False for a user's own instance,
     #: where not-applicable is an answer (the instance is outside the theorem), not a failure.
     defaults: bool = True
+    #: exact worst cases against the bounds (``--pep``): samtheory.pep.crosscheck.Check objects
+    pep: list = field(default_factory=list)
 
     @property
     def counts(self):
@@ -57,7 +59,8 @@ class Report:
     def failed(self) -> bool:
         bad_checks = any(c.verdict != "holds" for c in self.selfchecks)
         bad_search = any(s.verdict in ("violated", "error") for s in self.searches)
-        return bool(self.failing_rows()) or bad_checks or bad_search
+        bad_pep = any(c.verdict in ("violated", "error") for c in self.pep)
+        return bool(self.failing_rows()) or bad_checks or bad_search or bad_pep
 
     def to_dict(self):
         return {"summary": {"verdicts": self.counts, "theorems": len({r.theorem for r in self.rows}),
@@ -66,7 +69,8 @@ class Report:
                             "seconds": round(self.seconds, 2), "passed": not self.failed},
                 "selfchecks": [c.to_dict() for c in self.selfchecks],
                 "results": [r.to_dict() for r in self.rows],
-                "searches": [s.to_dict() for s in self.searches]}
+                "searches": [s.to_dict() for s in self.searches],
+                **({"pep": [c.to_dict() for c in self.pep]} if self.pep else {})}
 
     def to_json(self):
         """Strict JSON (non-finite numbers become null)."""
@@ -103,6 +107,13 @@ class Report:
                 if r.verdict == "violated":
                     lines.append(f"  {'':<12} -> {r.reason}")
                     lines.append(f"  {'':<12} -> rerun: {r.command}")
+        if self.pep:
+            from .pep.crosscheck import table as pep_table
+            lines += ["", "Exact worst cases (PEP) against the bounds (bound/PEP >= 1 holds; with an exact PEP "
+                          "it is the proved slack, with a relaxation a lower bound on it)"]
+            lines += ["  " + row for row in pep_table(self.pep).splitlines()]
+            lines += [f"  {'':<12} -> {p.theorem} T={p.steps}: {p.reason}" for p in self.pep
+                      if p.verdict not in ("holds",)]
         lines.append("")
         lines.append("  " + ", ".join(f"{v}: {c[v]}" for v in VERDICTS if c.get(v)) +
                      f"  ({len(self.rows)} checks of {len({r.theorem for r in self.rows})} theorems, {self.seconds:.1f} s)")
@@ -116,6 +127,8 @@ class Report:
                          f"error or inconclusive)")
         if any(s.verdict in ("violated", "error") for s in self.searches):
             lines.append("  FAILED: the worst-case search violated an entry (or raised)")
+        if any(p.verdict in ("violated", "error") for p in self.pep):
+            lines.append("  FAILED: an exact worst case (PEP) is above a bound (or the solver failed)")
         return "\n".join(lines)
 
     def markdown(self):
@@ -154,7 +167,7 @@ def _is_asymptotic(theorem_id):
 
 
 def verify_all(theorem_ids=None, *, selfchecks=True, progress=None, search_budget=0, search_seed=0,
-               search_seconds=SEARCH_SECONDS, workers=None) -> Report:
+               search_seconds=SEARCH_SECONDS, workers=None, pep=False) -> Report:
     """Check every (or the selected) theorem on its default instances, then (``search_budget``
     > 0) search each upper-bound entry for its worst case with that many evaluations, at most
     ``search_seconds`` each (:func:`samtheory.theorems.search.search`).
@@ -164,6 +177,9 @@ def verify_all(theorem_ids=None, *, selfchecks=True, progress=None, search_budge
     holds (entries a user registered, patched objects); without ``fork`` they run here, one after
     the other. Each search is deterministic given its budget and seed; only the time limit depends
     on the machine.
+
+    ``pep=True`` (needs the extra ``pep``) adds :func:`samtheory.pep.crosscheck.crosscheck` for
+    the selected entries a PEP can express.
 
     ``progress(done, total, label)`` is called after each check and each search.
     """
@@ -194,6 +210,9 @@ def verify_all(theorem_ids=None, *, selfchecks=True, progress=None, search_budge
                           if progress else None)
     from .theorems.search import rebuild_worst
     report.searches.extend(rebuild_worst(result) for result in results)
+    if pep:
+        from .pep.crosscheck import ENTRIES, crosscheck
+        report.pep = crosscheck([e for e in ENTRIES if e.theorem in ids])
     report.seconds = time.perf_counter() - start
     return report
 
