@@ -1,8 +1,10 @@
 """The ``samtheory`` command line.
 
 Exit status: ``0`` success, ``1`` a check was violated (or raised), ``2`` usage error (bad option,
-parameter out of range: any :class:`samtheory.InvalidParameterError`), printed on stderr as one
-line ``samtheory: error: <message>``.
+parameter out of range, unwritable output: any :class:`samtheory.InvalidParameterError`), printed
+on stderr as one line ``samtheory: error: <message>``, ``130`` interrupted (Ctrl-C). Output files
+are written before the table is printed, and a closed stdout (``| head``) changes neither the
+files nor the exit status.
 
 Adding a subcommand: write ``_configure_NAME(parser)`` (adds the options) and ``cmd_NAME(args) ->
 int`` (runs it), then add one :class:`Command` line to :data:`COMMANDS`.
@@ -25,6 +27,7 @@ PROG = "samtheory"
 EXIT_OK = 0
 EXIT_VIOLATED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 class UsageError(Exception):
@@ -119,15 +122,55 @@ def _dump_json(obj) -> str:
     return json.dumps(to_jsonable(obj), indent=2, allow_nan=False)
 
 
-def _check_writable(path, option) -> None:
-    """Fail early (usage error) when ``path`` cannot be written, before a long run."""
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise UsageError(f"{option} {path}: directory {directory} does not exist")
-    if os.path.isdir(path):
-        raise UsageError(f"{option} {path}: is a directory")
-    if not os.access(directory, os.W_OK):
-        raise UsageError(f"{option} {path}: directory {directory} is not writable")
+def _check_output(path, option):
+    """Fail early (usage error) when ``path`` cannot be written, before a long run; ``None``
+    (no such output) passes. The checks and the writing are :mod:`samtheory._io`'s."""
+    if path is None:
+        return None
+    from ._io import check_output
+    return check_output(path, option)
+
+
+def _write(path, text) -> None:
+    from ._io import write_output
+    write_output(path, text)
+
+
+def _to_stdout(*paths) -> bool:
+    """Whether one of the output ``paths`` is standard output (then the human-readable table is
+    left out of stdout, which carries that document)."""
+    from ._io import _is_stdout
+    targets = [p for p in paths if p is not None and _is_stdout(p)]
+    if len(targets) > 1:
+        raise UsageError("only one output can go to stdout ('-')")
+    return bool(targets)
+
+
+_stdout_closed = False
+
+
+def _out(text="") -> None:
+    """Print ``text`` on stdout. A closed stdout (``samtheory ... | head``) is not an error of the
+    run: the rest of the output is discarded, and the command goes on to its own exit status."""
+    global _stdout_closed
+    if _stdout_closed:
+        return
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_closed = True
+        _discard_stdout()
+
+
+def _discard_stdout() -> None:
+    # point fd 1 at /dev/null, so that Python's own flush at exit does not fail again
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,7 +185,7 @@ def cmd_functions(args) -> int:
     from .functions import CATALOG, get_function
     summaries = [get_function(name).summary() for name in CATALOG]
     if args.json:
-        print(_dump_json(summaries))
+        _out(_dump_json(summaries))
         return EXIT_OK
 
     def const(s, key):
@@ -153,8 +196,8 @@ def cmd_functions(args) -> int:
 
     rows = [[s["name"], s["dim"], ",".join(s["tags"]), const(s, "smoothness"), const(s, "strong_convexity"),
              const(s, "pl"), const(s, "lipschitz"), _fmt(s["f_star"])] for s in summaries]
-    print(_table(["name", "d", "tags", "beta", "mu", "PL", "L", "f*"], rows))
-    print("\nbeta: smoothness, mu: strong convexity (absent: nonconvex), PL: Polyak-Lojasiewicz constant, "
+    _out(_table(["name", "d", "tags", "beta", "mu", "PL", "L", "f*"], rows))
+    _out("\nbeta: smoothness, mu: strong convexity (absent: nonconvex), PL: Polyak-Lojasiewicz constant, "
           "L: Lipschitz constant of f.\n-: not claimed; *: a valid bound, not claimed tight. "
           "Details: samtheory functions --json.")
     return EXIT_OK
@@ -215,9 +258,9 @@ def cmd_simulate(args) -> int:
                       record_every=None, progress=sys.stderr.isatty(), backend=args.backend)
     summary = result.summary()
     if args.json:
-        print(_dump_json(summary))
+        _out(_dump_json(summary))
         return EXIT_OK
-    print(_simulation_text(summary, objective))
+    _out(_simulation_text(summary, objective))
     return EXIT_OK
 
 
@@ -342,11 +385,10 @@ def _progress_printer(enabled):
 
 
 def cmd_verify(args) -> int:
-    from ._io import atomic_write_text
     from . import verify as V
-    for path, option in ((args.json, "--json"), (args.markdown, "--markdown")):
-        if path is not None:
-            _check_writable(path, option)
+    _check_output(args.json, "--json")
+    _check_output(args.markdown, "--markdown")
+    to_stdout = _to_stdout(args.json, args.markdown)
     if args.fuzz is not None:
         return _cmd_fuzz(args)
     if args.theorem is not None:
@@ -372,16 +414,17 @@ def cmd_verify(args) -> int:
         report = V.verify_all(ids, progress=_progress_printer(sys.stderr.isatty()), search_budget=budget,
                               search_seed=args.search_seed, search_seconds=seconds,
                               search_workers=args.search_workers)
-    print(report.table())
+    # files first: a closed stdout must not cost the files (or the verdict)
     if args.json is not None:
-        atomic_write_text(args.json, report.to_json() + "\n")
+        _write(args.json, report.to_json() + "\n")
     if args.markdown is not None:
-        atomic_write_text(args.markdown, report.markdown())
+        _write(args.markdown, report.markdown())
+    if not to_stdout:
+        _out(report.table())
     return EXIT_VIOLATED if report.failed else EXIT_OK
 
 
 def _cmd_fuzz(args) -> int:
-    from ._io import atomic_write_text
     from .theorems import THEOREMS, get_theorem
     from . import verify as V
     if args.fuzz < 1:
@@ -389,18 +432,20 @@ def _cmd_fuzz(args) -> int:
     ids = [get_theorem(args.theorem).id] if args.theorem else [i for i in THEOREMS if not args.only or i.startswith(args.only)]
     counts, details = V.fuzz(args.fuzz, ids, seed=args.fuzz_seed, progress=_progress_printer(sys.stderr.isatty()))
     cols = ["holds", "violated", "inconclusive", "not-applicable", "diverged", "error", "no-instance"]
-    print(_table(["theorem"] + cols, [[tid] + [c.get(k, 0) for k in cols] for tid, c in counts.items()]))
     total = {k: sum(c.get(k, 0) for c in counts.values()) for k in cols}
-    print()
-    print(f"fuzz: {args.fuzz} random instances per theorem, seed {args.fuzz_seed}: "
-          + ", ".join(f"{k} {v}" for k, v in total.items() if v))
-    for v in details:
-        if v.verdict in ("violated", "error"):
-            print(f"  {v.verdict}: {v.theorem} on {v.instance}: {v.reason}")
-    if args.json is not None:
+    if args.json is not None:  # files first
         doc = {"fuzz": args.fuzz, "seed": args.fuzz_seed, "counts": counts, "totals": total,
                "not_holding": [v.to_dict() for v in details]}
-        atomic_write_text(args.json, _dump_json(doc) + "\n")
+        _write(args.json, _dump_json(doc) + "\n")
+    if _to_stdout(args.json, args.markdown):
+        return EXIT_VIOLATED if total["violated"] or total["error"] else EXIT_OK
+    _out(_table(["theorem"] + cols, [[tid] + [c.get(k, 0) for k in cols] for tid, c in counts.items()]))
+    _out()
+    _out(f"fuzz: {args.fuzz} random instances per theorem, seed {args.fuzz_seed}: "
+         + ", ".join(f"{k} {v}" for k, v in total.items() if v))
+    for v in details:
+        if v.verdict in ("violated", "error"):
+            _out(f"  {v.verdict}: {v.theorem} on {v.instance}: {v.reason}")
     return EXIT_VIOLATED if total["violated"] or total["error"] else EXIT_OK
 
 
@@ -420,12 +465,10 @@ def _configure_search(p):
 
 
 def cmd_search(args) -> int:
-    from ._io import atomic_write_text
     from .theorems import get_theorem
     from .theorems.search import replay, search
     th = get_theorem(args.theorem)
-    if args.json not in (None, "-"):
-        _check_writable(args.json, "--json")
+    _check_output(args.json, "--json")
     if args.replay is not None:
         verdict = replay(th, args.replay)
         doc = verdict.to_dict()
@@ -456,12 +499,10 @@ def cmd_search(args) -> int:
             lines.append(f"  rerun: {result.command}")
         text = "\n".join(lines)
         failed = result.verdict == "violated"
-    if args.json == "-":
-        print(_dump_json(doc))
-    else:
-        print(text)
-        if args.json is not None:
-            atomic_write_text(args.json, _dump_json(doc) + "\n")
+    if args.json is not None:  # files first
+        _write(args.json, _dump_json(doc) + "\n")
+    if not _to_stdout(args.json):
+        _out(text)
     return EXIT_VIOLATED if failed else EXIT_OK
 
 
@@ -477,13 +518,13 @@ def cmd_theorems(args) -> int:
     from .theorems import THEOREMS
     entries = [t.describe() for t in THEOREMS.values()]
     if args.json:
-        print(_dump_json(entries))
+        _out(_dump_json(entries))
         return EXIT_OK
-    print(_table(["id", "kind", "provenance", "check", "class", "result"],
+    _out(_table(["id", "kind", "provenance", "check", "class", "result"],
                  [[e["id"], e["kind"], e["provenance"], e["check"], ",".join(e["function_class"]),
                    e["result"][:60]] for e in entries]))
-    print()
-    print(f"{len(entries)} theorems; `samtheory verify ID --function NAME ...` checks one on an instance")
+    _out()
+    _out(f"{len(entries)} theorems; `samtheory verify ID --function NAME ...` checks one on an instance")
     return EXIT_OK
 
 
@@ -503,26 +544,25 @@ def _configure_reproduce(p):
 def cmd_reproduce(args) -> int:
     from . import reproduce
     if args.list:
-        print(_table(["name", "what"], [[e.name, e.description] for e in reproduce.REGISTRY.values()]))
+        _out(_table(["name", "what"], [[e.name, e.description] for e in reproduce.REGISTRY.values()]))
         return EXIT_OK
     if args.all == bool(args.names):
         raise UsageError("give figure script names or --all (not both); --list shows the names")
     names = reproduce.names() if args.all else args.names
     for name in names:
         reproduce.get(name)  # unknown names are usage errors before anything runs
-    if os.path.exists(args.outdir) and not os.path.isdir(args.outdir):
-        raise UsageError(f"--outdir {args.outdir}: not a directory")
-    os.makedirs(args.outdir, exist_ok=True)
+    from ._io import check_output_dir
+    check_output_dir(args.outdir, "--outdir")  # a bad folder is a usage error before any run
     total = 0.0
     for name in names:
         doc = reproduce.run(name, args.outdir, quick=args.quick)
         seconds = float(doc.get("runtime_seconds", 0.0)) if isinstance(doc, dict) else 0.0
         total += seconds
-        print(f"{name}: {seconds:.1f} s")
+        _out(f"{name}: {seconds:.1f} s")
         for path in (doc.get("files", []) if isinstance(doc, dict) else []):
-            print(f"  {path}")
+            _out(f"  {path}")
     if len(names) > 1:
-        print(f"{len(names)} figure scripts, {total:.1f} s")
+        _out(f"{len(names)} figure scripts, {total:.1f} s")
     return EXIT_OK
 
 
@@ -538,9 +578,9 @@ def cmd_counterexamples(args) -> int:
     from .counterexamples import COUNTEREXAMPLES
     entries = [ce.describe() for ce in COUNTEREXAMPLES.values()]
     if args.json:
-        print(_dump_json(entries))
+        _out(_dump_json(entries))
         return EXIT_OK
-    print(_table(["name", "setting", "poster row", "title"],
+    _out(_table(["name", "setting", "poster row", "title"],
                  [[e["name"], e["setting"], e["poster_row"] or "-", e["title"][:70]] for e in entries]))
     return EXIT_OK
 
@@ -571,7 +611,7 @@ def cmd_counterexample(args) -> int:
             params[key] = getattr(args, key)
     ce.resolve(**params)  # range errors are usage errors (exit 2) before any simulation
     report = ce.check(**params)
-    print(_dump_json(report.to_dict()) if args.json else report.format())
+    _out(_dump_json(report.to_dict()) if args.json else report.format())
     return EXIT_OK if report.ok else EXIT_VIOLATED
 
 
@@ -582,20 +622,23 @@ def cmd_counterexample(args) -> int:
 def _configure_explore(p):
     p.add_argument("name", nargs="?", default="cosine-stall", help="a counterexample (default cosine-stall)")
     p.add_argument("--list", action="store_true", help="list the examples that can be explored")
-    p.add_argument("--save", metavar="PNG", default=None, help="render headless to PNG and exit")
+    p.add_argument("--save", metavar="FILE", default=None,
+                   help="render headless to FILE and exit; the format follows the extension (png, pdf, svg, ...)")
 
 
 def cmd_explore(args) -> int:
     from .counterexamples import COUNTEREXAMPLES, get_counterexample
     if args.list:
         width = max(map(len, COUNTEREXAMPLES))
-        print("\n".join(f"{name:<{width}}  {ce.title}" for name, ce in COUNTEREXAMPLES.items()))
+        _out("\n".join(f"{name:<{width}}  {ce.title}" for name, ce in COUNTEREXAMPLES.items()))
         return EXIT_OK
     get_counterexample(args.name)  # unknown names are usage errors before any window opens
     import matplotlib
     if args.save:
-        _check_writable(args.save, "--save")
+        _check_output(args.save, "--save")
         matplotlib.use("Agg")
+        from .explorer import save_format
+        save_format(args.save)  # an unknown extension is a usage error before rendering
     from .explorer import Explorer
     import matplotlib.pyplot as plt
     if not args.save and not _interactive_backend(plt.get_backend()):
@@ -605,7 +648,7 @@ def cmd_explore(args) -> int:
     if args.save:
         explorer.save(args.save)
         plt.close(explorer.figure)
-        print(args.save)
+        _out(args.save)
         return EXIT_OK
     plt.show()
     return EXIT_OK
@@ -635,23 +678,19 @@ def _configure_bench(p):
 
 def cmd_bench(args) -> int:
     from . import bench
-    from ._io import atomic_write_text
     names = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
     unknown = [w for w in names if w not in bench.WORKLOADS]
     if unknown or not names:
         raise UsageError(f"--workloads must be a comma-separated subset of {', '.join(bench.WORKLOADS)}; got {args.workloads!r}")
     if args.repeat < 1:
         raise UsageError(f"--repeat must be >= 1; got {args.repeat}")
-    if args.json not in (None, "-"):
-        _check_writable(args.json, "--json")
+    _check_output(args.json, "--json")
     progress = (lambda msg: print(f"bench: {msg}", file=sys.stderr)) if sys.stderr.isatty() else None
     report = bench.run(names, quick=args.quick, repeat=args.repeat, progress=progress)
-    if args.json == "-":
-        print(_dump_json(report))
-        return EXIT_OK
-    if args.json:
-        atomic_write_text(args.json, _dump_json(report) + "\n")
-    print(bench.format_table(report))
+    if args.json is not None:  # files first
+        _write(args.json, _dump_json(report) + "\n")
+    if not _to_stdout(args.json):
+        _out(bench.format_table(report))
     return EXIT_OK
 
 
@@ -706,25 +745,38 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    from ._io import interrupt_guard, interrupted
+    global _stdout_closed
+    _stdout_closed = False
     argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        parser = build_parser()
-        args = parser.parse_args(_join_negative_values(argv))
-        return int(args._run(args))
-    except SystemExit as exc:  # --help and --version
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
-    except (UsageError, InvalidParameterError) as exc:
-        _print_error(exc)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # e.g. `samtheory functions | head`
+    with interrupt_guard():
         try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
+            parser = build_parser()
+            args = parser.parse_args(_join_negative_values(argv))
+            status = int(args._run(args))
+        except SystemExit as exc:  # --help and --version
+            status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
+        except (UsageError, InvalidParameterError) as exc:
+            _print_error(exc)
+            status = EXIT_USAGE
+        except KeyboardInterrupt:
+            status = EXIT_INTERRUPTED
+        except BrokenPipeError:  # a write to stdout outside _out: the run itself finished
+            _discard_stdout()
+            status = EXIT_OK
+        # an interrupt swallowed on the way (Python drops exceptions raised in finalizers and
+        # weak-reference callbacks) still ends the run with 130
+        if interrupted():
+            status = EXIT_INTERRUPTED
+        if status == EXIT_INTERRUPTED:
+            print(f"{PROG}: interrupted", file=sys.stderr)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _discard_stdout()
+        except (OSError, ValueError):
             pass
-        return EXIT_OK
+        return status
 
 
 if __name__ == "__main__":  # pragma: no cover
