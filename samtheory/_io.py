@@ -74,7 +74,8 @@ def raise_if_interrupted() -> None:
 @contextlib.contextmanager
 def interrupt_guard():
     """Install the recording SIGINT handler for the duration of the block (main thread only;
-    elsewhere, or when SIGINT is ignored, nothing is changed)."""
+    elsewhere, or when SIGINT is ignored or handled by someone else, nothing is changed). The
+    record starts empty and is dropped when the block ends."""
     _interrupted.clear()
     installed, previous = False, None
     if threading.current_thread() is threading.main_thread():
@@ -87,6 +88,7 @@ def interrupt_guard():
     finally:
         if installed:
             signal.signal(signal.SIGINT, previous)
+        _interrupted.clear()  # the record is about this block only
 
 
 @contextlib.contextmanager
