@@ -39,10 +39,11 @@ import numpy as np
 
 from ._array import namespace
 
+from ._memory import check_simulation_memory, table_elements
 from ._validation import (InvalidParameterError, as_float_array, check_positive_int,
-                          check_nonnegative)
+                          check_nonnegative, check_simulate_arguments)
 from .methods import get_method
-from .schedules import Schedule, as_schedule
+from .schedules import Schedule, as_schedule, check_ranges
 
 
 class SimulationResult(dict):
@@ -163,7 +164,8 @@ def _param_table(schedule: Schedule, steps, grid_shape, trajectories, name):
     * ``"static"``: an ``(N, 1)`` array, constant in time;
     * ``"grid"``: a ``(steps,) + shape`` array, expanded to ``(N, 1)`` at each step.
     """
-    vals = schedule.values(steps)
+    # a constant schedule is one value at every step: evaluated once, so its memory is O(1) in T
+    vals = schedule.values(1 if schedule.is_constant else steps)
     if not np.all(np.isfinite(vals)):
         raise InvalidParameterError(f"{name} schedule {schedule.name} produced non-finite values")
     constant_in_time = bool(np.all(vals == vals[:1]))
@@ -458,6 +460,8 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
     SimulationResult
     """
     meth = get_method(method)
+    check_simulate_arguments(objective=objective, seed=seed, divergence_threshold=divergence_threshold,
+                             start_scale=start_scale, history=history, measures=measures, same_sample=same_sample)
     steps = check_positive_int("steps", steps)
     trajectories = check_positive_int("trajectories", trajectories)
     if oracle is None and meth.stochastic_only:
@@ -481,16 +485,14 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
     except ValueError:
         raise InvalidParameterError("the grids of eta, rho and lam do not broadcast: shapes "
                                     + ", ".join(str(s.shape) for s in used)) from None
+    # refused before anything large is allocated (the tables, the starting points, the records)
+    check_simulation_memory(n_total=math.prod(grid_shape) * trajectories, dim=objective.dim, steps=steps,
+                            record_every=record_every, history=history, measures=measures,
+                            table_elements=table_elements((eta_s, rho_s, lam_s), steps))
     tables = {}
     for name, sched in (("eta", eta_s), ("rho", rho_s), ("lam", lam_s)):
         tables[name] = _param_table(sched, steps, grid_shape, trajectories, name)
-    if np.any(eta_s.values(steps) <= 0):
-        raise InvalidParameterError("eta must be > 0 at every step (allowed range: (0, inf))")
-    if np.any(rho_s.values(steps) < 0):
-        raise InvalidParameterError("rho must be >= 0 at every step (allowed range: [0, inf))")
-    lam_vals = lam_s.values(steps)
-    if meth.uses_lam and np.any((lam_vals < 0) | (lam_vals > 1)):
-        raise InvalidParameterError("lam must lie in [0, 1] at every step")
+    check_ranges(steps, eta=eta_s, rho=rho_s, lam=lam_s if meth.uses_lam else None)
 
     batch_shape = tuple(grid_shape) + (trajectories,)
     n_total = math.prod(batch_shape)
