@@ -41,6 +41,15 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError(message)
 
+    def _check_value(self, action, value):
+        # an invalid choice gets the closest valid one as a suggestion
+        if action.choices is not None and value not in action.choices:
+            from ._validation import suggest
+            name = "/".join(action.option_strings) or action.metavar or action.dest
+            raise argparse.ArgumentError(None, f"argument {name}: invalid choice {value!r}{suggest(value, action.choices)}; "
+                                               f"choose one of: {', '.join(map(str, action.choices))}")
+        return super()._check_value(action, value)
+
 
 def _one_line(message) -> str:
     return " ".join(str(message).split())
@@ -59,10 +68,58 @@ def _lam_type(text: str):
     if text in LAMBDA_SCHEDULES:
         return text
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected a number in [0, 1] or one of {', '.join(map(repr, LAMBDA_SCHEDULES))}; got {text!r}") from None
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must lie in [0, 1] (or be one of {', '.join(map(repr, LAMBDA_SCHEDULES))}); "
+                                         f"got {text}")
+    return value
+
+
+def _integer(minimum):
+    """argparse type: an integer >= ``minimum`` (``1e6`` is accepted as 1000000)."""
+    def integer(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            try:
+                f = float(text)
+            except ValueError:
+                f = math.nan
+            if not (math.isfinite(f) and f.is_integer()):
+                raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}; got {text!r}") from None
+            value = int(f)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}; got {value}")
+        return value
+    return integer
+
+
+def _real(low=-math.inf, high=math.inf, *, low_open=False):
+    """argparse type: a finite number in ``[low, high]`` (``(low, high]`` with ``low_open``)."""
+    rng = (f"{'(' if low_open or math.isinf(low) else '['}{low:g}, "
+           f"{high:g}{')' if math.isinf(high) else ']'}")
+    def real(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number in {rng}; got {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite number in {rng}; got {text!r}")
+        if value < low or value > high or (low_open and value == low):
+            if math.isinf(high):
+                raise argparse.ArgumentTypeError(f"must be {'>' if low_open else '>='} {low:g} "
+                                                 f"(allowed range: {rng}); got {text}")
+            raise argparse.ArgumentTypeError(f"must lie in {rng}; got {text}")
+        return value
+    return real
+
+
+_POSITIVE = _real(0.0, low_open=True)
+_NONNEGATIVE = _real(0.0)
+_FINITE = _real()
 
 
 def _float_list(text: str):
@@ -76,7 +133,9 @@ def _float_list(text: str):
 
 #: Options whose value may start with a minus sign (``--x0 -1,2``, ``--rho -1e-3``). argparse
 #: would read such a value as an option, so :func:`_join_negative_values` glues it to its option.
-_NUMERIC_OPTIONS = {"--x0", "--eta", "--rho", "--lam", "--sigma", "--eps", "--seed"}
+_NUMERIC_OPTIONS = {"--x0", "--eta", "--rho", "--lam", "--sigma", "--eps", "--seed", "--steps", "--trajectories",
+                    "--horizons", "--fuzz", "--fuzz-seed", "--search-budget", "--search-seconds", "--search-seed",
+                    "--search-workers", "--budget", "--seconds", "--repeat"}
 _NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
 
 
@@ -216,22 +275,22 @@ def _configure_simulate(p):
     p.add_argument("--lam", type=_lam_type, default=None, metavar="L",
                    help="Unified SAM weight in [0, 1], or the schedules '1/t' (SAM -> USAM) and '1-1/t' "
                         "(USAM -> SAM); used by --method unified only (default 1)")
-    p.add_argument("--eta", type=float, required=True, metavar="E", help="step size (> 0)")
-    p.add_argument("--rho", type=float, default=0.0, metavar="R", help="perturbation radius (>= 0, default 0)")
-    p.add_argument("--steps", type=int, required=True, metavar="T", help="number of steps (>= 1)")
-    p.add_argument("--trajectories", type=int, default=1, metavar="B",
+    p.add_argument("--eta", type=_POSITIVE, required=True, metavar="E", help="step size (> 0)")
+    p.add_argument("--rho", type=_NONNEGATIVE, default=0.0, metavar="R", help="perturbation radius (>= 0, default 0)")
+    p.add_argument("--steps", type=_integer(1), required=True, metavar="T", help="number of steps (>= 1)")
+    p.add_argument("--trajectories", type=_integer(1), default=1, metavar="B",
                    help="number of trajectories simulated at once (>= 1, default 1)")
     p.add_argument("--noise", choices=["gaussian", "rademacher"], default=None,
                    help="additive gradient noise with E||xi||^2 = sigma^2 (needs --sigma)")
-    p.add_argument("--sigma", type=float, default=None, metavar="S", help="noise level (>= 0; needs --noise)")
+    p.add_argument("--sigma", type=_NONNEGATIVE, default=None, metavar="S", help="noise level (>= 0; needs --noise)")
     p.add_argument("--independent-samples", action="store_true",
                    help="stochastic runs: draw the descent sample independently of the ascent sample "
                         "(default: the same sample for both)")
-    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the random stream (default 0)")
+    p.add_argument("--seed", type=_integer(0), default=0, metavar="N", help="seed of the random stream (default 0)")
     p.add_argument("--x0", type=_float_list, default=None, metavar="X",
                    help="starting point as comma-separated numbers, e.g. --x0 1,-2,0.5 (default: random "
                         "points around the minimizer, from the seed)")
-    p.add_argument("--eps", type=float, default=0.0, metavar="EPS",
+    p.add_argument("--eps", type=_NONNEGATIVE, default=0.0, metavar="EPS",
                    help="0: zero perturbation where the gradient is 0 (default); > 0: divide by ||g|| + EPS")
     p.add_argument("--backend", choices=["auto", "numpy", "jax"], default="auto",
                    help="auto (default): JAX for long runs when it is installed, else numpy; see docs/backend.md")
@@ -249,6 +308,8 @@ def cmd_simulate(args) -> int:
         raise UsageError("--noise needs --sigma (the noise level)")
     if args.independent_samples and args.noise is None:
         raise UsageError("--independent-samples needs a stochastic oracle (--noise and --sigma)")
+    if args.lam is not None and args.method != "unified":
+        raise UsageError(f"--lam is used by --method unified only; --method {args.method} would ignore it")
 
     objective = get_function(args.function)
     oracle = None if args.noise is None else AdditiveNoise(objective, args.sigma, args.noise)
@@ -304,32 +365,90 @@ def _configure_verify(p):
                         "without it, run the whole registry on its default instances")
     p.add_argument("--json", metavar="FILE", default=None, help="also write the results as JSON to FILE")
     p.add_argument("--markdown", metavar="FILE", default=None, help="also write the results as a Markdown table")
-    p.add_argument("--fuzz", metavar="N", type=int, default=None,
+    p.add_argument("--fuzz", metavar="N", type=_integer(1), default=None,
                    help="run N random instances per theorem (inside each theorem's preconditions) and report counts")
-    p.add_argument("--fuzz-seed", metavar="S", type=int, default=0, help="seed of the random instances (default 0)")
+    p.add_argument("--fuzz-seed", metavar="S", type=_integer(0), default=None,
+                   help="seed of the random instances (default 0)")
     p.add_argument("--only", metavar="PREFIX", default=None, help="restrict the registry run to ids starting with PREFIX")
-    p.add_argument("--search-budget", metavar="N", type=int, default=None,
+    p.add_argument("--search-budget", metavar="N", type=_integer(0), default=None,
                    help="worst-case search per entry after the defaults: N evaluations, at most "
                         "--search-seconds each (default %d; 0 turns the search off)" % _search_default())
-    p.add_argument("--search-seconds", metavar="S", type=float, default=None,
+    p.add_argument("--search-seconds", metavar="S", type=_POSITIVE, default=None,
                    help="time limit of each entry's search in seconds (default %g)" % _search_seconds_default())
-    p.add_argument("--search-seed", metavar="S", type=int, default=0, help="seed of the searches (default 0)")
-    p.add_argument("--search-workers", metavar="N", type=int, default=None,
+    p.add_argument("--search-seed", metavar="S", type=_integer(0), default=None, help="seed of the searches (default 0)")
+    p.add_argument("--search-workers", metavar="N", type=_integer(1), default=None,
                    help="processes for the searches (default: one per core, at most 2)")
+    # the instance options default to None ("not given"): given without THEOREM they would be
+    # ignored, which is an error (_check_verify_mode); their defaults are set in _instance_from_args
     g = p.add_argument_group("instance (with THEOREM)")
     g.add_argument("--function", default=None, help="catalog function name")
-    g.add_argument("--method", default="sam", help="gd, sgd, sam, usam or unified (default sam)")
-    g.add_argument("--eta", type=float, default=None, help="step size (omit for theorems that choose it per horizon)")
-    g.add_argument("--rho", type=float, default=0.0, help="radius")
-    g.add_argument("--lam", type=float, default=None, help="Unified SAM lambda in [0, 1]")
-    g.add_argument("--steps", type=int, default=1000, help="number of steps T (default 1000)")
-    g.add_argument("--horizons", type=_float_list, default=None, help="horizons T for rate checks, e.g. 250,500,1000")
-    g.add_argument("--trajectories", type=int, default=None, help="trajectories (default 1; 100 for stochastic runs)")
+    g.add_argument("--method", default=None, help="gd, sgd, sam, usam or unified (default sam)")
+    g.add_argument("--eta", type=_POSITIVE, default=None, help="step size (omit for theorems that choose it per horizon)")
+    g.add_argument("--rho", type=_NONNEGATIVE, default=None, help="radius (default 0)")
+    g.add_argument("--lam", type=_lam_type, default=None, help="Unified SAM lambda in [0, 1] (--method unified only)")
+    g.add_argument("--steps", type=_integer(1), default=None, help="number of steps T (default 1000)")
+    g.add_argument("--horizons", type=_horizons, default=None,
+                   help="horizons T (whole numbers >= 2) for the rate checks of theorems that choose their step "
+                        "size per horizon, e.g. 250,500,1000")
+    g.add_argument("--trajectories", type=_integer(1), default=None, help="trajectories (default 1; 100 for stochastic runs)")
     g.add_argument("--noise", choices=("gaussian", "rademacher"), default=None, help="additive gradient noise")
-    g.add_argument("--sigma", type=float, default=None, help="noise level sigma")
-    g.add_argument("--independent-samples", action="store_true", help="independent ascent/descent samples")
+    g.add_argument("--sigma", type=_NONNEGATIVE, default=None, help="noise level sigma")
+    g.add_argument("--independent-samples", action="store_const", const=True, default=None,
+                   help="independent ascent/descent samples")
     g.add_argument("--x0", type=_float_list, default=None, help="starting point, comma-separated (default: a random one)")
-    g.add_argument("--seed", type=int, default=0, help="random seed")
+    g.add_argument("--seed", type=_integer(0), default=None, help="random seed (default 0)")
+
+
+_INSTANCE_OPTIONS = ("function", "method", "eta", "rho", "lam", "steps", "horizons", "trajectories", "noise",
+                     "sigma", "independent_samples", "x0", "seed")
+
+
+def _given(args, names):
+    return ["--" + n.replace("_", "-") for n in names if getattr(args, n) is not None]
+
+
+def _check_verify_mode(args):
+    """verify has three modes (one theorem on an instance, --fuzz, the registry run); an option of
+    another mode would be silently ignored, so it is an error."""
+    search = _given(args, ("search_budget", "search_seconds", "search_seed", "search_workers"))
+    instance = _given(args, _INSTANCE_OPTIONS)
+    if args.fuzz is not None:
+        if instance:
+            raise UsageError(f"{instance[0]} describes the instance of `verify THEOREM`; --fuzz draws its own instances")
+        if search:
+            raise UsageError(f"{search[0]} applies to the registry run, not to --fuzz")
+        if args.theorem is not None and args.only is not None:
+            raise UsageError("--only selects theorems of the registry run; with THEOREM it would be ignored")
+        return
+    if args.fuzz_seed is not None:
+        raise UsageError("--fuzz-seed needs --fuzz N")
+    if args.theorem is not None:
+        if args.only is not None:
+            raise UsageError("--only selects theorems of the registry run; with THEOREM it would be ignored")
+        if search:
+            raise UsageError(f"{search[0]} applies to the registry run; `samtheory search THEOREM` searches one theorem")
+    elif instance:
+        raise UsageError(f"{instance[0]} describes the instance of `verify THEOREM`; the registry run uses each "
+                         "theorem's default instances (give THEOREM, or leave the option out)")
+
+
+def _only_ids(prefix):
+    """Theorem ids starting with ``prefix``; none is a usage error (with a suggestion)."""
+    from .theorems import THEOREMS
+    from ._validation import suggest
+    ids = [i for i in THEOREMS if prefix is None or i.startswith(prefix)]
+    if not ids:
+        raise UsageError(f"--only {prefix}: no theorem id starts with {prefix!r}{suggest(prefix, THEOREMS)}")
+    return ids
+
+
+def _horizons(text: str):
+    """argparse type: comma-separated whole numbers >= 2 (no silent rounding of 2.7)."""
+    values = _float_list(text)
+    for v in values:
+        if not (math.isfinite(v) and v.is_integer() and v >= 2):
+            raise argparse.ArgumentTypeError(f"expected whole numbers >= 2 separated by commas; got {text!r}")
+    return [int(v) for v in values]
 
 
 def _search_default():
@@ -349,29 +468,48 @@ def _check_search_options(args):
         raise UsageError(f"--search-budget must be an integer >= 0; got {budget}")
     if not (seconds > 0 and math.isfinite(seconds)):
         raise UsageError(f"--search-seconds must be a finite number > 0; got {seconds}")
-    if args.search_seed < 0:
-        raise UsageError(f"--search-seed must be an integer >= 0; got {args.search_seed}")
     if args.search_workers is not None and args.search_workers < 1:
         raise UsageError(f"--search-workers must be an integer >= 1; got {args.search_workers}")
     return budget, seconds
 
 
-def _instance_from_args(args):
+def _instance_from_args(args, th):
+    """The instance of `verify THEOREM`, validated (:meth:`Instance.validate`); options the check
+    would ignore are usage errors."""
+    import numpy as np
     from .functions import get_function
     from .theorems import Instance
     if args.function is None:
         raise UsageError("verify THEOREM needs --function NAME (see `samtheory functions`)")
     if (args.noise is None) != (args.sigma is None):
         raise UsageError("--noise and --sigma go together")
+    if args.independent_samples and args.noise is None:
+        raise UsageError("--independent-samples needs a stochastic oracle (--noise and --sigma)")
+    per_horizon = th.check == "rate" and th.step_rule is not None
+    if per_horizon and args.eta is not None:
+        raise UsageError(f"--eta: {th.id} chooses its step size for each horizon T (its step rule); leave --eta out")
+    if args.horizons is not None and not per_horizon:
+        raise UsageError(f"--horizons: {th.id} does not choose its step size per horizon; it runs --steps steps"
+                         + (" and reads its rate at steps/2^k" if th.check == "rate" else ""))
+    if not per_horizon and args.eta is None:
+        raise UsageError(f"{th.id} needs --eta")
+    if args.lam is not None and (args.method or "sam") != "unified":
+        raise UsageError(f"--lam is used by --method unified only; --method {args.method or 'sam'} would ignore it")
+    if isinstance(args.lam, str):
+        raise UsageError(f"--lam {args.lam}: theorem checks need a constant lambda in [0, 1] (the schedules "
+                         "'1/t' and '1-1/t' are for `samtheory simulate`)")
     f = get_function(args.function)
+    seed = 0 if args.seed is None else args.seed
     x0 = args.x0
     if x0 is None:
-        x0 = f.sample_points(__import__("numpy").random.default_rng(args.seed), 1)[0].tolist()
+        x0 = f.sample_points(np.random.default_rng(seed), 1)[0].tolist()
     trajectories = args.trajectories if args.trajectories is not None else (100 if args.noise else 1)
-    horizons = None if args.horizons is None else tuple(int(h) for h in args.horizons)
-    return Instance(f, method=args.method, eta=args.eta, rho=args.rho, lam=args.lam, steps=args.steps,
+    horizons = None if args.horizons is None else tuple(args.horizons)
+    inst = Instance(f, method=args.method or "sam", eta=args.eta, rho=0.0 if args.rho is None else args.rho,
+                    lam=args.lam, steps=1000 if args.steps is None else args.steps,
                     trajectories=trajectories, noise=args.noise, sigma=args.sigma or 0.0,
-                    same_sample=not args.independent_samples, x0=x0, seed=args.seed, horizons=horizons)
+                    same_sample=not args.independent_samples, x0=x0, seed=seed, horizons=horizons)
+    return inst.validate()
 
 
 def _progress_printer(enabled):
@@ -389,30 +527,22 @@ def cmd_verify(args) -> int:
     _check_output(args.json, "--json")
     _check_output(args.markdown, "--markdown")
     to_stdout = _to_stdout(args.json, args.markdown)
+    _check_verify_mode(args)
     if args.fuzz is not None:
         return _cmd_fuzz(args)
     if args.theorem is not None:
         from .theorems import check, get_theorem
         th = get_theorem(args.theorem)
-        inst = _instance_from_args(args)
-        if inst.eta is None and th.step_rule is None:
-            raise UsageError(f"{th.id} needs --eta")
-        from .methods import get_method
-        get_method(inst.method)
+        inst = _instance_from_args(args, th)
         verdict = check(th, inst)
         if verdict.verdict == "not-applicable" and verdict.details.get("missing_class_or_constant"):
             raise UsageError(f"{th.id} does not apply to {args.function}: {verdict.reason}")
         report = V.Report(rows=[verdict], defaults=False)
     else:
-        ids = None
-        if args.only:
-            from .theorems import THEOREMS
-            ids = [i for i in THEOREMS if i.startswith(args.only)]
-            if not ids:
-                raise UsageError(f"no theorem id starts with {args.only!r}")
+        ids = None if args.only is None else _only_ids(args.only)
         budget, seconds = _check_search_options(args)
         report = V.verify_all(ids, progress=_progress_printer(sys.stderr.isatty()), search_budget=budget,
-                              search_seed=args.search_seed, search_seconds=seconds,
+                              search_seed=args.search_seed or 0, search_seconds=seconds,
                               search_workers=args.search_workers)
     # files first: a closed stdout must not cost the files (or the verdict)
     if args.json is not None:
@@ -427,21 +557,20 @@ def cmd_verify(args) -> int:
 def _cmd_fuzz(args) -> int:
     from .theorems import THEOREMS, get_theorem
     from . import verify as V
-    if args.fuzz < 1:
-        raise UsageError(f"--fuzz must be an integer >= 1; got {args.fuzz}")
-    ids = [get_theorem(args.theorem).id] if args.theorem else [i for i in THEOREMS if not args.only or i.startswith(args.only)]
-    counts, details = V.fuzz(args.fuzz, ids, seed=args.fuzz_seed, progress=_progress_printer(sys.stderr.isatty()))
+    ids = [get_theorem(args.theorem).id] if args.theorem else _only_ids(args.only)
+    seed = args.fuzz_seed or 0
+    counts, details = V.fuzz(args.fuzz, ids, seed=seed, progress=_progress_printer(sys.stderr.isatty()))
     cols = ["holds", "violated", "inconclusive", "not-applicable", "diverged", "error", "no-instance"]
     total = {k: sum(c.get(k, 0) for c in counts.values()) for k in cols}
     if args.json is not None:  # files first
-        doc = {"fuzz": args.fuzz, "seed": args.fuzz_seed, "counts": counts, "totals": total,
+        doc = {"fuzz": args.fuzz, "seed": seed, "counts": counts, "totals": total,
                "not_holding": [v.to_dict() for v in details]}
         _write(args.json, _dump_json(doc) + "\n")
     if _to_stdout(args.json, args.markdown):
         return EXIT_VIOLATED if total["violated"] or total["error"] else EXIT_OK
     _out(_table(["theorem"] + cols, [[tid] + [c.get(k, 0) for k in cols] for tid, c in counts.items()]))
     _out()
-    _out(f"fuzz: {args.fuzz} random instances per theorem, seed {args.fuzz_seed}: "
+    _out(f"fuzz: {args.fuzz} random instances per theorem, seed {seed}: "
          + ", ".join(f"{k} {v}" for k, v in total.items() if v))
     for v in details:
         if v.verdict in ("violated", "error"):
@@ -455,9 +584,9 @@ def _cmd_fuzz(args) -> int:
 
 def _configure_search(p):
     p.add_argument("theorem", help="a theorem id from `samtheory theorems`")
-    p.add_argument("--budget", type=int, default=500, metavar="N", help="simulated evaluations (>= 1, default 500)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the search (>= 0, default 0)")
-    p.add_argument("--seconds", type=float, default=None, metavar="S", help="time limit in seconds (default none)")
+    p.add_argument("--budget", type=_integer(1), default=500, metavar="N", help="simulated evaluations (>= 1, default 500)")
+    p.add_argument("--seed", type=_integer(0), default=0, metavar="S", help="seed of the search (>= 0, default 0)")
+    p.add_argument("--seconds", type=_POSITIVE, default=None, metavar="S", help="time limit in seconds (default none)")
     p.add_argument("--replay", metavar="JSON", default=None,
                    help="re-check one candidate printed by an earlier search (its 'rerun' line) instead of searching")
     p.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
@@ -475,12 +604,6 @@ def cmd_search(args) -> int:
         text = f"{verdict.verdict} {th.id}: {verdict.instance}\n  {verdict.reason}"
         failed = verdict.verdict == "violated"
     else:
-        if args.budget < 1:
-            raise UsageError(f"--budget must be an integer >= 1; got {args.budget}")
-        if args.seed < 0:
-            raise UsageError(f"--seed must be an integer >= 0; got {args.seed}")
-        if args.seconds is not None and not (args.seconds > 0 and math.isfinite(args.seconds)):
-            raise UsageError(f"--seconds must be a finite number > 0; got {args.seconds}")
         progress = None
         if sys.stderr.isatty():
             def progress(done, total, best):
@@ -589,8 +712,8 @@ def _configure_counterexample(p):
     p.add_argument("name", help="a construction from `samtheory counterexamples`")
     p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
                    help="override a parameter, e.g. --set rho=0.05 --set eta=0.1 (ranges are checked)")
-    p.add_argument("--rho", type=float, default=None, help="shortcut for --set rho=VALUE")
-    p.add_argument("--eta", type=float, default=None, help="shortcut for --set eta=VALUE")
+    p.add_argument("--rho", type=_FINITE, default=None, help="shortcut for --set rho=VALUE")
+    p.add_argument("--eta", type=_FINITE, default=None, help="shortcut for --set eta=VALUE")
     p.add_argument("--json", action="store_true", help="print the check report as JSON")
 
 
@@ -603,13 +726,18 @@ def cmd_counterexample(args) -> int:
             raise UsageError(f"--set expects KEY=VALUE; got {item!r}")
         key, value = item.split("=", 1)
         try:
-            params[key.strip()] = float(value)
+            number = float(value)
         except ValueError:
             raise UsageError(f"--set {key}: expected a number; got {value!r}") from None
+        if key.strip() in params:
+            raise UsageError(f"--set {key.strip()} is given twice")
+        params[key.strip()] = number
     for key in ("rho", "eta"):
         if getattr(args, key) is not None:
+            if key in params:
+                raise UsageError(f"--{key} and --set {key}=... both set {key}; give one of them")
             params[key] = getattr(args, key)
-    ce.resolve(**params)  # range errors are usage errors (exit 2) before any simulation
+    ce.validate(**params)  # range errors are usage errors (exit 2) before any simulation
     report = ce.check(**params)
     _out(_dump_json(report.to_dict()) if args.json else report.format())
     return EXIT_OK if report.ok else EXIT_VIOLATED
@@ -620,7 +748,7 @@ def cmd_counterexample(args) -> int:
 # ---------------------------------------------------------------------------------------------
 
 def _configure_explore(p):
-    p.add_argument("name", nargs="?", default="cosine-stall", help="a counterexample (default cosine-stall)")
+    p.add_argument("name", nargs="?", default=None, help="a counterexample (default cosine-stall)")
     p.add_argument("--list", action="store_true", help="list the examples that can be explored")
     p.add_argument("--save", metavar="FILE", default=None,
                    help="render headless to FILE and exit; the format follows the extension (png, pdf, svg, ...)")
@@ -629,9 +757,12 @@ def _configure_explore(p):
 def cmd_explore(args) -> int:
     from .counterexamples import COUNTEREXAMPLES, get_counterexample
     if args.list:
+        if args.name is not None or args.save is not None:
+            raise UsageError("--list lists the examples; it takes no NAME or --save")
         width = max(map(len, COUNTEREXAMPLES))
         _out("\n".join(f"{name:<{width}}  {ce.title}" for name, ce in COUNTEREXAMPLES.items()))
         return EXIT_OK
+    args.name = args.name or "cosine-stall"
     get_counterexample(args.name)  # unknown names are usage errors before any window opens
     import matplotlib
     if args.save:
@@ -670,7 +801,7 @@ def _interactive_backend(name) -> bool:
 def _configure_bench(p):
     p.add_argument("--workloads", default="W1,W2,W3,W4", metavar="LIST",
                    help="comma-separated subset of W1,W2,W3,W4 (default: all)")
-    p.add_argument("--repeat", type=int, default=3, metavar="N", help="timed runs per cell, best kept (>= 1)")
+    p.add_argument("--repeat", type=_integer(1), default=3, metavar="N", help="timed runs per cell, best kept (>= 1)")
     p.add_argument("--quick", action="store_true", help="reduced sizes (seconds; not the benchmark's numbers)")
     p.add_argument("--json", nargs="?", const="-", default=None, metavar="PATH",
                    help="write the report as JSON to PATH (or stdout with no PATH)")
@@ -678,12 +809,15 @@ def _configure_bench(p):
 
 def cmd_bench(args) -> int:
     from . import bench
-    names = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
-    unknown = [w for w in names if w not in bench.WORKLOADS]
-    if unknown or not names:
-        raise UsageError(f"--workloads must be a comma-separated subset of {', '.join(bench.WORKLOADS)}; got {args.workloads!r}")
-    if args.repeat < 1:
-        raise UsageError(f"--repeat must be >= 1; got {args.repeat}")
+    from ._validation import suggest
+    names = [w.strip().upper() for w in args.workloads.split(",")]
+    for w in names:
+        if w not in bench.WORKLOADS:
+            raise UsageError(f"--workloads: unknown workload {w!r}{suggest(w, bench.WORKLOADS)}; "
+                             f"give a comma-separated subset of {', '.join(bench.WORKLOADS)}")
+    repeated = sorted({w for w in names if names.count(w) > 1})
+    if repeated:
+        raise UsageError(f"--workloads names {', '.join(repeated)} more than once")
     _check_output(args.json, "--json")
     progress = (lambda msg: print(f"bench: {msg}", file=sys.stderr)) if sys.stderr.isatty() else None
     report = bench.run(names, quick=args.quick, repeat=args.repeat, progress=progress)
@@ -691,6 +825,10 @@ def cmd_bench(args) -> int:
         _write(args.json, _dump_json(report) + "\n")
     if not _to_stdout(args.json):
         _out(bench.format_table(report))
+    failed = [r for r in report["rows"] if "error" in r]
+    if failed:  # a benchmark whose cells failed has not measured anything: not a success
+        print(f"{PROG}: bench: {len(failed)} of {len(report['rows'])} cells failed", file=sys.stderr)
+        return EXIT_VIOLATED
     return EXIT_OK
 
 

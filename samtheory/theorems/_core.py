@@ -200,6 +200,53 @@ class Instance:
             parts.append(f"T={self.steps}")
         return " ".join(parts)
 
+    def validate(self) -> "Instance":
+        """Raise :class:`~samtheory.InvalidParameterError` (naming the field, the value and the
+        allowed range) when the instance is not a well-formed setting at all, as opposed to one
+        outside a theorem's preconditions (which :func:`check` reports as ``not-applicable``).
+        Returns the instance. The CLI calls it before checking, so that a malformed instance is
+        a usage error rather than a "not-applicable" verdict."""
+        from .. import _validation as V
+        from ..methods import get_method
+        method = get_method(self.method)
+        stochastic = self.noise is not None or self.sampling is not None
+        if self.noise is not None and self.sampling is not None:
+            raise InvalidParameterError("noise and sampling are two oracles; give one of them")
+        if self.noise is not None:
+            V.check_choice("noise", self.noise, AdditiveNoise.KINDS)
+            V.check_nonnegative("sigma", self.sigma)
+        elif self.sigma not in (None, 0, 0.0):
+            raise InvalidParameterError(f"sigma={self.sigma!r} needs noise (gaussian or rademacher)")
+        if method.stochastic_only and not stochastic:
+            raise InvalidParameterError(f"method {method.name!r} is stochastic and needs noise (or a sampling)")
+        if method.deterministic_only and stochastic:
+            raise InvalidParameterError(f"method {method.name!r} is deterministic; with noise use 'sgd'")
+        if not self.same_sample and not stochastic:
+            raise InvalidParameterError("independent samples need a stochastic oracle (noise or a sampling)")
+        if self.eta is not None and not isinstance(self.eta, (Rule, Schedule)):
+            V.check_positive("eta", self.eta)
+        if not isinstance(self.rho, (Rule, Schedule)):
+            V.check_nonnegative("rho", self.rho)
+        if self.lam is not None and not isinstance(self.lam, (Rule, Schedule, str)):
+            V.check_unit_interval("lam", self.lam)
+        if self.lam is not None and not method.uses_lam:
+            raise InvalidParameterError(f"lam is used by method 'unified' only; method {method.name!r} ignores it")
+        V.check_positive_int("steps", self.steps)
+        V.check_positive_int("trajectories", self.trajectories)
+        V.check_seed("seed", self.seed)
+        if self.horizons is not None:
+            if len(self.horizons) == 0:
+                raise InvalidParameterError("horizons must not be empty")
+            for T in self.horizons:
+                V.check_positive_int("horizons", T, minimum=2)
+        if self.x0 is not None:
+            x0 = V.as_float_array("x0", self.x0)
+            dim = self.objective().dim
+            if x0.shape[-1:] != (dim,):
+                raise InvalidParameterError(f"x0 must have {dim} coordinates (the function's dimension); "
+                                            f"got shape {x0.shape}")
+        return self
+
     def objective(self) -> Objective:
         if isinstance(self.function, Objective):
             return self.function
