@@ -88,6 +88,8 @@ def simulation_bytes(*, n_total, dim, steps, record_every="auto", history=False,
 
 
 def _gib(n) -> str:
+    if n >= 1000 * 2 ** 30:
+        return f"{n / 2 ** 30:,.0f} GiB"
     return f"{n / 2 ** 30:.3g} GiB" if n >= 2 ** 30 else f"{n / 2 ** 20:.3g} MiB"
 
 

@@ -69,6 +69,7 @@ CLI_CASES = [
     (ONE + ["--search-budget", "5"], "--search-budget"),
     (ONE + ["--steps", "0"], "--steps"),
     (ONE + ["--trajectories", "-3"], "--trajectories"),
+    (ONE + ["--trajectories", "1000000000"], "trajectories"),  # memory: refused before allocating
     (["verify", "siyun.derived.d3", "--function", "cosine"], "--eta"),
     (["verify", "siyun.derived.d3", "--eta", "0.1"], "--function"),
     (["verify", "siyun.derived.d33", "--function", "cosine", "--eta", "0.1"], "did you mean 'siyun.derived.d3'"),
