@@ -150,6 +150,8 @@ def _new_temporary(target):
 
 
 def _pid_alive(pid) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process there: never remove
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

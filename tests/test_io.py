@@ -298,3 +298,17 @@ def test_ctrl_c_reaches_the_console_command(tmp_path):
     assert proc.returncode == 130, err.decode()
     assert err.decode().strip() == "samtheory: interrupted"
     assert temporaries(tmp_path) == []
+
+
+def test_concurrent_figure_writers_into_one_folder_never_collide(tmp_path):
+    """Two `reproduce` runs into one folder used to share the temporary name .STEM.pdf.tmp."""
+    code = ("import sys\nfrom samtheory.paper_experiments import _common as C\n"
+            "fig, axes = C.new_figure()\naxes[0, 0].plot([0, 1], [0, float(sys.argv[1])])\n"
+            "for _ in range(6):\n"
+            f"    C.save_figure(fig, {str(tmp_path)!r}, 'fig')\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(i)], stderr=subprocess.PIPE) for i in (1, 2)]
+    for p in procs:
+        _, err = p.communicate(120)
+        assert p.returncode == 0, err.decode()
+    assert sorted(os.listdir(tmp_path)) == ["fig.pdf", "fig.png"]
+    assert (tmp_path / "fig.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
