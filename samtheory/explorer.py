@@ -711,7 +711,7 @@ class Explorer:
             self.last_update_seconds = time.perf_counter() - begin
             return
         self.error = None
-        diverged = self.result.status != "ok"
+        diverged = self.result.status == "diverged"  # ("left-region" runs are drawn as they are)
         if np.any(diverged):
             first = int(self.result.diverged_at[diverged].min())
             self._show_message(f"{int(diverged.sum())} of {diverged.size} runs diverged (first at step {first}): "

@@ -29,6 +29,10 @@ shares the starting points and draws the samples of step ``t`` from
 **Divergence.** A trajectory whose :math:`f(x_t)-f^*` becomes non-finite or exceeds
 ``divergence_threshold`` gets status ``"diverged"`` and the step where it happened; its measures
 are ``nan``. The other trajectories go on; the run stops early only if all have diverged.
+
+**Region.** For an objective whose constants hold only on a box (``objective.region``), a
+trajectory whose iterate or perturbed point leaves the box gets status ``"left-region"`` and
+``left_region_at`` (its measures are kept; :mod:`samtheory._region`).
 """
 from __future__ import annotations
 
@@ -37,6 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _region
 from ._array import namespace
 
 from ._memory import check_simulation_memory, table_elements
@@ -255,6 +260,7 @@ def _initial_state(run, x):
         "loss_tail": np.zeros(n_total), "gradsq_tail": np.zeros(n_total),
         "diverged": np.zeros(n_total, dtype=bool),
         "diverged_at": np.full(n_total, -1, dtype=np.int64),
+        **_region.initial(run.objective, x),  # constants claimed on a box only: who leaves it
     }
     if run.measures:
         with np.errstate(all="ignore"):
@@ -299,6 +305,8 @@ def _advance(run, state, t, eta, rho, lam, source):
         ascent_grad = lambda z: oracle.grad(z, ascent_sample)  # noqa: E731
         descent_grad = lambda z: oracle.grad(z, descent_sample)  # noqa: E731
     x_next, _ = sam_step(x, eta, rho, lam, run.perturbation, ascent_grad, descent_grad, run.eps)
+    if "left_region" in state:
+        state = {**state, **_region.track(run, state, t, x, x_next, ascent_grad, rho, lam, xp)}
     if not run.measures:
         return {**state, "x": x_next}, None, None
 
@@ -321,6 +329,7 @@ def _advance(run, state, t, eta, rho, lam, source):
         "gradsq_tail": state["gradsq_tail"] + _when(in_tail, gradsq, xp),
         "diverged": diverged,
         "diverged_at": diverged_at,
+        **_region.carried(state),
     }
     return new, loss, gradsq
 
@@ -565,7 +574,8 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
         arr = np.where(status_diverged, np.nan, arr)
         summaries[key] = arr.reshape(batch_shape)
     x_final = np.where(status_diverged[:, None], np.nan, x)
-    status = np.where(status_diverged, "diverged", "ok").reshape(batch_shape)
+    status = _region.status(state, status_diverged).reshape(batch_shape)
+    left_at = _region.first_step(state, status_diverged)
     loss_hist, gradsq_hist, x_hist, n_rec = records.loss, records.gradsq, records.x, len(record_times)
 
     def describe(s, kind_value):
@@ -589,6 +599,7 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
         gradsq_history=None if gradsq_hist is None else gradsq_hist.reshape((n_rec,) + batch_shape),
         x_history=None if x_hist is None else x_hist.reshape((n_rec,) + batch_shape + (dim,)),
         backend=chosen, backend_note=backend_note, measures=bool(measures),
+        left_region_at=None if left_at is None else left_at.reshape(batch_shape),
         **summaries,
     )
     return result

@@ -601,11 +601,19 @@ def check(theorem: Theorem, instance: Instance, result=None) -> Verdict:
         return _judge(theorem, run, bound, label, params)
     if not _reusable(result, ctx, theorem, horizons if theorem.step_rule is not None else None):
         result = _simulate(ctx, theorem, horizons if theorem.step_rule is not None else None)
-    if np.any(result.status != "ok"):
-        bad = int(np.sum(result.status != "ok"))
+    left = result.status == "left-region"
+    if np.any(left) and not np.any(result.status == "diverged"):
+        # the constants are claimed on a box only, and this run used points outside it
+        first = int(np.asarray(result.left_region_at)[left].min())
+        return Verdict(theorem.id, label, "not-applicable",
+                       f"{int(left.sum())} of {left.size} trajectories left the region |x|_inf <= "
+                       f"{ctx.objective.region:g} where the constants of {ctx.objective.name} hold (first at step "
+                       f"{first}); the theorem's constants do not cover the run", instance_params=params)
+    diverged = result.status == "diverged"
+    if np.any(diverged):
         return Verdict(theorem.id, label, "diverged",
-                       f"{bad} of {result.status.size} trajectories diverged (first at step "
-                       f"{int(result.diverged_at[result.status != 'ok'].min())})", instance_params=params)
+                       f"{int(diverged.sum())} of {result.status.size} trajectories diverged (first at step "
+                       f"{int(result.diverged_at[diverged].min())})", instance_params=params)
     if result.loss_history is not None:
         first = result.loss_history[0]
         ctx.delta = _common(first) if theorem.step_rule is None else _common(first.reshape(first.shape[0], -1)[0])
