@@ -1192,23 +1192,12 @@ def to_markdown(doc) -> str:
 
 
 def atomic_write(path, text):
-    """Write ``text`` to ``path`` via a temporary file in the same directory and os.replace."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; results are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write ``text`` to ``path`` (its folder created if needed) through samtheory's one output
+    mechanism, :func:`samtheory._io.write_output` (atomic replace, symlinks followed, no
+    temporary file left behind)."""
+    from samtheory._io import write_output
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    write_output(path, text)
 
 
 def _jsonable(obj):

@@ -304,8 +304,17 @@ def _reset_peak_rss():
         pass
 
 
+#: The folder that holds this samtheory package. The cell processes import samtheory from here,
+#: not from their working directory: ``python -m`` would put the current folder first on the path
+#: and benchmark whatever ``./samtheory`` happens to be there.
+_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# (``-c`` puts the current folder at sys.path[0]: replaced by the package's folder)
+_CELL_MAIN = ("import sys; sys.path[0] = sys.argv.pop(1); "
+              "from samtheory.bench import main; sys.exit(main(sys.argv[1:]))")
+
+
 def _cell_in_subprocess(name, impl, quick, repeat):
-    cmd = [sys.executable, "-m", "samtheory.bench", "--cell", name, impl, "--repeat", str(repeat)]
+    cmd = [sys.executable, "-c", _CELL_MAIN, _PACKAGE_PARENT, "--cell", name, impl, "--repeat", str(repeat)]
     if quick:
         cmd.append("--quick")
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})

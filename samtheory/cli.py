@@ -1,8 +1,10 @@
 """The ``samtheory`` command line.
 
 Exit status: ``0`` success, ``1`` a check was violated (or raised), ``2`` usage error (bad option,
-parameter out of range: any :class:`samtheory.InvalidParameterError`), printed on stderr as one
-line ``samtheory: error: <message>``.
+parameter out of range, unwritable output: any :class:`samtheory.InvalidParameterError`), printed
+on stderr as one line ``samtheory: error: <message>``, ``130`` interrupted (Ctrl-C). Output files
+are written before the table is printed, and a closed stdout (``| head``) changes neither the
+files nor the exit status.
 
 Adding a subcommand: write ``_configure_NAME(parser)`` (adds the options) and ``cmd_NAME(args) ->
 int`` (runs it), then add one :class:`Command` line to :data:`COMMANDS`.
@@ -25,6 +27,7 @@ PROG = "samtheory"
 EXIT_OK = 0
 EXIT_VIOLATED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 class UsageError(Exception):
@@ -37,6 +40,15 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         raise UsageError(message)
+
+    def _check_value(self, action, value):
+        # an invalid choice gets the closest valid one as a suggestion
+        if action.choices is not None and value not in action.choices:
+            from ._validation import suggest
+            name = "/".join(action.option_strings) or action.metavar or action.dest
+            raise argparse.ArgumentError(None, f"argument {name}: invalid choice {value!r}{suggest(value, action.choices)}; "
+                                               f"choose one of: {', '.join(map(str, action.choices))}")
+        return super()._check_value(action, value)
 
 
 def _one_line(message) -> str:
@@ -56,10 +68,58 @@ def _lam_type(text: str):
     if text in LAMBDA_SCHEDULES:
         return text
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected a number in [0, 1] or one of {', '.join(map(repr, LAMBDA_SCHEDULES))}; got {text!r}") from None
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must lie in [0, 1] (or be one of {', '.join(map(repr, LAMBDA_SCHEDULES))}); "
+                                         f"got {text}")
+    return value
+
+
+def _integer(minimum):
+    """argparse type: an integer >= ``minimum`` (``1e6`` is accepted as 1000000)."""
+    def integer(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            try:
+                f = float(text)
+            except ValueError:
+                f = math.nan
+            if not (math.isfinite(f) and f.is_integer()):
+                raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}; got {text!r}") from None
+            value = int(f)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}; got {value}")
+        return value
+    return integer
+
+
+def _real(low=-math.inf, high=math.inf, *, low_open=False):
+    """argparse type: a finite number in ``[low, high]`` (``(low, high]`` with ``low_open``)."""
+    rng = (f"{'(' if low_open or math.isinf(low) else '['}{low:g}, "
+           f"{high:g}{')' if math.isinf(high) else ']'}")
+    def real(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number in {rng}; got {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite number in {rng}; got {text!r}")
+        if value < low or value > high or (low_open and value == low):
+            if math.isinf(high):
+                raise argparse.ArgumentTypeError(f"must be {'>' if low_open else '>='} {low:g} "
+                                                 f"(allowed range: {rng}); got {text}")
+            raise argparse.ArgumentTypeError(f"must lie in {rng}; got {text}")
+        return value
+    return real
+
+
+_POSITIVE = _real(0.0, low_open=True)
+_NONNEGATIVE = _real(0.0)
+_FINITE = _real()
 
 
 def _float_list(text: str):
@@ -73,7 +133,9 @@ def _float_list(text: str):
 
 #: Options whose value may start with a minus sign (``--x0 -1,2``, ``--rho -1e-3``). argparse
 #: would read such a value as an option, so :func:`_join_negative_values` glues it to its option.
-_NUMERIC_OPTIONS = {"--x0", "--eta", "--rho", "--lam", "--sigma", "--eps", "--seed"}
+_NUMERIC_OPTIONS = {"--x0", "--eta", "--rho", "--lam", "--sigma", "--eps", "--seed", "--steps", "--trajectories",
+                    "--horizons", "--fuzz", "--fuzz-seed", "--search-budget", "--search-seconds", "--search-seed",
+                    "--search-workers", "--workers", "--budget", "--seconds", "--repeat"}
 _NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
 
 
@@ -119,15 +181,55 @@ def _dump_json(obj) -> str:
     return json.dumps(to_jsonable(obj), indent=2, allow_nan=False)
 
 
-def _check_writable(path, option) -> None:
-    """Fail early (usage error) when ``path`` cannot be written, before a long run."""
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise UsageError(f"{option} {path}: directory {directory} does not exist")
-    if os.path.isdir(path):
-        raise UsageError(f"{option} {path}: is a directory")
-    if not os.access(directory, os.W_OK):
-        raise UsageError(f"{option} {path}: directory {directory} is not writable")
+def _check_output(path, option):
+    """Fail early (usage error) when ``path`` cannot be written, before a long run; ``None``
+    (no such output) passes. The checks and the writing are :mod:`samtheory._io`'s."""
+    if path is None:
+        return None
+    from ._io import check_output
+    return check_output(path, option)
+
+
+def _write(path, text) -> None:
+    from ._io import write_output
+    write_output(path, text)
+
+
+def _to_stdout(*paths) -> bool:
+    """Whether one of the output ``paths`` is standard output (then the human-readable table is
+    left out of stdout, which carries that document)."""
+    from ._io import _is_stdout
+    targets = [p for p in paths if p is not None and _is_stdout(p)]
+    if len(targets) > 1:
+        raise UsageError("only one output can go to stdout ('-')")
+    return bool(targets)
+
+
+_stdout_closed = False
+
+
+def _out(text="") -> None:
+    """Print ``text`` on stdout. A closed stdout (``samtheory ... | head``) is not an error of the
+    run: the rest of the output is discarded, and the command goes on to its own exit status."""
+    global _stdout_closed
+    if _stdout_closed:
+        return
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_closed = True
+        _discard_stdout()
+
+
+def _discard_stdout() -> None:
+    # point fd 1 at /dev/null, so that Python's own flush at exit does not fail again
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,7 +244,7 @@ def cmd_functions(args) -> int:
     from .functions import CATALOG, get_function
     summaries = [get_function(name).summary() for name in CATALOG]
     if args.json:
-        print(_dump_json(summaries))
+        _out(_dump_json(summaries))
         return EXIT_OK
 
     def const(s, key):
@@ -153,8 +255,8 @@ def cmd_functions(args) -> int:
 
     rows = [[s["name"], s["dim"], ",".join(s["tags"]), const(s, "smoothness"), const(s, "strong_convexity"),
              const(s, "pl"), const(s, "lipschitz"), _fmt(s["f_star"])] for s in summaries]
-    print(_table(["name", "d", "tags", "beta", "mu", "PL", "L", "f*"], rows))
-    print("\nbeta: smoothness, mu: strong convexity (absent: nonconvex), PL: Polyak-Lojasiewicz constant, "
+    _out(_table(["name", "d", "tags", "beta", "mu", "PL", "L", "f*"], rows))
+    _out("\nbeta: smoothness, mu: strong convexity (absent: nonconvex), PL: Polyak-Lojasiewicz constant, "
           "L: Lipschitz constant of f.\n-: not claimed; *: a valid bound, not claimed tight. "
           "Details: samtheory functions --json.")
     return EXIT_OK
@@ -173,22 +275,22 @@ def _configure_simulate(p):
     p.add_argument("--lam", type=_lam_type, default=None, metavar="L",
                    help="Unified SAM weight in [0, 1], or the schedules '1/t' (SAM -> USAM) and '1-1/t' "
                         "(USAM -> SAM); used by --method unified only (default 1)")
-    p.add_argument("--eta", type=float, required=True, metavar="E", help="step size (> 0)")
-    p.add_argument("--rho", type=float, default=0.0, metavar="R", help="perturbation radius (>= 0, default 0)")
-    p.add_argument("--steps", type=int, required=True, metavar="T", help="number of steps (>= 1)")
-    p.add_argument("--trajectories", type=int, default=1, metavar="B",
+    p.add_argument("--eta", type=_POSITIVE, required=True, metavar="E", help="step size (> 0)")
+    p.add_argument("--rho", type=_NONNEGATIVE, default=0.0, metavar="R", help="perturbation radius (>= 0, default 0)")
+    p.add_argument("--steps", type=_integer(1), required=True, metavar="T", help="number of steps (>= 1)")
+    p.add_argument("--trajectories", type=_integer(1), default=1, metavar="B",
                    help="number of trajectories simulated at once (>= 1, default 1)")
     p.add_argument("--noise", choices=["gaussian", "rademacher"], default=None,
                    help="additive gradient noise with E||xi||^2 = sigma^2 (needs --sigma)")
-    p.add_argument("--sigma", type=float, default=None, metavar="S", help="noise level (>= 0; needs --noise)")
+    p.add_argument("--sigma", type=_NONNEGATIVE, default=None, metavar="S", help="noise level (>= 0; needs --noise)")
     p.add_argument("--independent-samples", action="store_true",
                    help="stochastic runs: draw the descent sample independently of the ascent sample "
                         "(default: the same sample for both)")
-    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the random stream (default 0)")
+    p.add_argument("--seed", type=_integer(0), default=0, metavar="N", help="seed of the random stream (default 0)")
     p.add_argument("--x0", type=_float_list, default=None, metavar="X",
                    help="starting point as comma-separated numbers, e.g. --x0 1,-2,0.5 (default: random "
                         "points around the minimizer, from the seed)")
-    p.add_argument("--eps", type=float, default=0.0, metavar="EPS",
+    p.add_argument("--eps", type=_NONNEGATIVE, default=0.0, metavar="EPS",
                    help="0: zero perturbation where the gradient is 0 (default); > 0: divide by ||g|| + EPS")
     p.add_argument("--backend", choices=["auto", "numpy", "jax"], default="auto",
                    help="auto (default): JAX for long runs when it is installed, else numpy; see docs/backend.md")
@@ -206,6 +308,8 @@ def cmd_simulate(args) -> int:
         raise UsageError("--noise needs --sigma (the noise level)")
     if args.independent_samples and args.noise is None:
         raise UsageError("--independent-samples needs a stochastic oracle (--noise and --sigma)")
+    if args.lam is not None and args.method != "unified":
+        raise UsageError(f"--lam is used by --method unified only; --method {args.method} would ignore it")
 
     objective = get_function(args.function)
     oracle = None if args.noise is None else AdditiveNoise(objective, args.sigma, args.noise)
@@ -215,9 +319,9 @@ def cmd_simulate(args) -> int:
                       record_every=None, progress=sys.stderr.isatty(), backend=args.backend)
     summary = result.summary()
     if args.json:
-        print(_dump_json(summary))
+        _out(_dump_json(summary))
         return EXIT_OK
-    print(_simulation_text(summary, objective))
+    _out(_simulation_text(summary, objective))
     return EXIT_OK
 
 
@@ -261,35 +365,93 @@ def _configure_verify(p):
                         "without it, run the whole registry on its default instances")
     p.add_argument("--json", metavar="FILE", default=None, help="also write the results as JSON to FILE")
     p.add_argument("--markdown", metavar="FILE", default=None, help="also write the results as a Markdown table")
-    p.add_argument("--fuzz", metavar="N", type=int, default=None,
+    p.add_argument("--fuzz", metavar="N", type=_integer(1), default=None,
                    help="run N random instances per theorem (inside each theorem's preconditions) and report counts")
-    p.add_argument("--fuzz-seed", metavar="S", type=int, default=0, help="seed of the random instances (default 0)")
+    p.add_argument("--fuzz-seed", metavar="S", type=_integer(0), default=None,
+                   help="seed of the random instances (default 0)")
     p.add_argument("--only", metavar="PREFIX", default=None, help="restrict the registry run to ids starting with PREFIX")
-    p.add_argument("--search-budget", metavar="N", type=int, default=None,
+    p.add_argument("--search-budget", metavar="N", type=_integer(0), default=None,
                    help="worst-case search per entry after the defaults: N evaluations, at most "
                         "--search-seconds each (default %d; 0 turns the search off)" % _search_default())
-    p.add_argument("--search-seconds", metavar="S", type=float, default=None,
+    p.add_argument("--search-seconds", metavar="S", type=_POSITIVE, default=None,
                    help="time limit of each entry's search in seconds (default %g)" % _search_seconds_default())
-    p.add_argument("--search-seed", metavar="S", type=int, default=0, help="seed of the searches (default 0)")
-    p.add_argument("--workers", "--search-workers", dest="workers", metavar="N", type=int, default=None,
+    p.add_argument("--search-seed", metavar="S", type=_integer(0), default=None, help="seed of the searches (default 0)")
+    p.add_argument("--workers", "--search-workers", dest="workers", metavar="N", type=_integer(1), default=None,
                    help="processes for the checks and searches (default: one per core, at most 2)")
     p.add_argument("--pep", action="store_true",
                    help="also compare the bounds a PEP can express with their exact worst cases for T = 1..5 "
                         "(needs pip install \"samtheory[pep]\"; about 1-2 minutes)")
+    # the instance options default to None ("not given"): given without THEOREM they would be
+    # ignored, which is an error (_check_verify_mode); their defaults are set in _instance_from_args
     g = p.add_argument_group("instance (with THEOREM)")
     g.add_argument("--function", default=None, help="catalog function name")
-    g.add_argument("--method", default="sam", help="gd, sgd, sam, usam or unified (default sam)")
-    g.add_argument("--eta", type=float, default=None, help="step size (omit for theorems that choose it per horizon)")
-    g.add_argument("--rho", type=float, default=0.0, help="radius")
-    g.add_argument("--lam", type=float, default=None, help="Unified SAM lambda in [0, 1]")
-    g.add_argument("--steps", type=int, default=1000, help="number of steps T (default 1000)")
-    g.add_argument("--horizons", type=_float_list, default=None, help="horizons T for rate checks, e.g. 250,500,1000")
-    g.add_argument("--trajectories", type=int, default=None, help="trajectories (default 1; 100 for stochastic runs)")
+    g.add_argument("--method", default=None, help="gd, sgd, sam, usam or unified (default sam)")
+    g.add_argument("--eta", type=_POSITIVE, default=None, help="step size (omit for theorems that choose it per horizon)")
+    g.add_argument("--rho", type=_NONNEGATIVE, default=None, help="radius (default 0)")
+    g.add_argument("--lam", type=_lam_type, default=None, help="Unified SAM lambda in [0, 1] (--method unified only)")
+    g.add_argument("--steps", type=_integer(1), default=None, help="number of steps T (default 1000)")
+    g.add_argument("--horizons", type=_horizons, default=None,
+                   help="horizons T (whole numbers >= 2) for the rate checks of theorems that choose their step "
+                        "size per horizon, e.g. 250,500,1000")
+    g.add_argument("--trajectories", type=_integer(1), default=None, help="trajectories (default 1; 100 for stochastic runs)")
     g.add_argument("--noise", choices=("gaussian", "rademacher"), default=None, help="additive gradient noise")
-    g.add_argument("--sigma", type=float, default=None, help="noise level sigma")
-    g.add_argument("--independent-samples", action="store_true", help="independent ascent/descent samples")
+    g.add_argument("--sigma", type=_NONNEGATIVE, default=None, help="noise level sigma")
+    g.add_argument("--independent-samples", action="store_const", const=True, default=None,
+                   help="independent ascent/descent samples")
     g.add_argument("--x0", type=_float_list, default=None, help="starting point, comma-separated (default: a random one)")
-    g.add_argument("--seed", type=int, default=0, help="random seed")
+    g.add_argument("--seed", type=_integer(0), default=None, help="random seed (default 0)")
+
+
+_INSTANCE_OPTIONS = ("function", "method", "eta", "rho", "lam", "steps", "horizons", "trajectories", "noise",
+                     "sigma", "independent_samples", "x0", "seed")
+
+
+def _given(args, names):
+    return ["--" + n.replace("_", "-") for n in names if getattr(args, n) is not None]
+
+
+def _check_verify_mode(args):
+    """verify has three modes (one theorem on an instance, --fuzz, the registry run); an option of
+    another mode would be silently ignored, so it is an error."""
+    search = _given(args, ("search_budget", "search_seconds", "search_seed", "workers"))
+    instance = _given(args, _INSTANCE_OPTIONS)
+    if args.fuzz is not None:
+        if instance:
+            raise UsageError(f"{instance[0]} describes the instance of `verify THEOREM`; --fuzz draws its own instances")
+        if search:
+            raise UsageError(f"{search[0]} applies to the registry run, not to --fuzz")
+        if args.theorem is not None and args.only is not None:
+            raise UsageError("--only selects theorems of the registry run; with THEOREM it would be ignored")
+        return
+    if args.fuzz_seed is not None:
+        raise UsageError("--fuzz-seed needs --fuzz N")
+    if args.theorem is not None:
+        if args.only is not None:
+            raise UsageError("--only selects theorems of the registry run; with THEOREM it would be ignored")
+        if search:
+            raise UsageError(f"{search[0]} applies to the registry run; `samtheory search THEOREM` searches one theorem")
+    elif instance:
+        raise UsageError(f"{instance[0]} describes the instance of `verify THEOREM`; the registry run uses each "
+                         "theorem's default instances (give THEOREM, or leave the option out)")
+
+
+def _only_ids(prefix):
+    """Theorem ids starting with ``prefix``; none is a usage error (with a suggestion)."""
+    from .theorems import THEOREMS
+    from ._validation import suggest
+    ids = [i for i in THEOREMS if prefix is None or i.startswith(prefix)]
+    if not ids:
+        raise UsageError(f"--only {prefix}: no theorem id starts with {prefix!r}{suggest(prefix, THEOREMS)}")
+    return ids
+
+
+def _horizons(text: str):
+    """argparse type: comma-separated whole numbers >= 2 (no silent rounding of 2.7)."""
+    values = _float_list(text)
+    for v in values:
+        if not (math.isfinite(v) and v.is_integer() and v >= 2):
+            raise argparse.ArgumentTypeError(f"expected whole numbers >= 2 separated by commas; got {text!r}")
+    return [int(v) for v in values]
 
 
 def _search_default():
@@ -309,29 +471,46 @@ def _check_search_options(args):
         raise UsageError(f"--search-budget must be an integer >= 0; got {budget}")
     if not (seconds > 0 and math.isfinite(seconds)):
         raise UsageError(f"--search-seconds must be a finite number > 0; got {seconds}")
-    if args.search_seed < 0:
-        raise UsageError(f"--search-seed must be an integer >= 0; got {args.search_seed}")
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers must be an integer >= 1; got {args.workers}")
     return budget, seconds
 
 
-def _instance_from_args(args):
+def _instance_from_args(args, th):
+    """The instance of `verify THEOREM`, validated (:meth:`Instance.validate`); options the check
+    would ignore are usage errors."""
+    import numpy as np
     from .functions import get_function
     from .theorems import Instance
     if args.function is None:
         raise UsageError("verify THEOREM needs --function NAME (see `samtheory functions`)")
     if (args.noise is None) != (args.sigma is None):
         raise UsageError("--noise and --sigma go together")
+    if args.independent_samples and args.noise is None:
+        raise UsageError("--independent-samples needs a stochastic oracle (--noise and --sigma)")
+    per_horizon = th.check == "rate" and th.step_rule is not None
+    if per_horizon and args.eta is not None:
+        raise UsageError(f"--eta: {th.id} chooses its step size for each horizon T (its step rule); leave --eta out")
+    if args.horizons is not None and not per_horizon:
+        raise UsageError(f"--horizons: {th.id} does not choose its step size per horizon; it runs --steps steps"
+                         + (" and reads its rate at steps/2^k" if th.check == "rate" else ""))
+    if not per_horizon and args.eta is None:
+        raise UsageError(f"{th.id} needs --eta")
+    if args.lam is not None and (args.method or "sam") != "unified":
+        raise UsageError(f"--lam is used by --method unified only; --method {args.method or 'sam'} would ignore it")
+    if isinstance(args.lam, str):
+        raise UsageError(f"--lam {args.lam}: theorem checks need a constant lambda in [0, 1] (the schedules "
+                         "'1/t' and '1-1/t' are for `samtheory simulate`)")
     f = get_function(args.function)
+    seed = 0 if args.seed is None else args.seed
     x0 = args.x0
     if x0 is None:
-        x0 = f.sample_points(__import__("numpy").random.default_rng(args.seed), 1)[0].tolist()
+        x0 = f.sample_points(np.random.default_rng(seed), 1)[0].tolist()
     trajectories = args.trajectories if args.trajectories is not None else (100 if args.noise else 1)
-    horizons = None if args.horizons is None else tuple(int(h) for h in args.horizons)
-    return Instance(f, method=args.method, eta=args.eta, rho=args.rho, lam=args.lam, steps=args.steps,
+    horizons = None if args.horizons is None else tuple(args.horizons)
+    inst = Instance(f, method=args.method or "sam", eta=args.eta, rho=0.0 if args.rho is None else args.rho,
+                    lam=args.lam, steps=1000 if args.steps is None else args.steps,
                     trajectories=trajectories, noise=args.noise, sigma=args.sigma or 0.0,
-                    same_sample=not args.independent_samples, x0=x0, seed=args.seed, horizons=horizons)
+                    same_sample=not args.independent_samples, x0=x0, seed=seed, horizons=horizons)
+    return inst.validate()
 
 
 def _progress_printer(enabled):
@@ -345,32 +524,23 @@ def _progress_printer(enabled):
 
 
 def cmd_verify(args) -> int:
-    from ._io import atomic_write_text
     from . import verify as V
-    for path, option in ((args.json, "--json"), (args.markdown, "--markdown")):
-        if path is not None:
-            _check_writable(path, option)
+    _check_output(args.json, "--json")
+    _check_output(args.markdown, "--markdown")
+    to_stdout = _to_stdout(args.json, args.markdown)
+    _check_verify_mode(args)
     if args.fuzz is not None:
         return _cmd_fuzz(args)
     if args.theorem is not None:
         from .theorems import check, get_theorem
         th = get_theorem(args.theorem)
-        inst = _instance_from_args(args)
-        if inst.eta is None and th.step_rule is None:
-            raise UsageError(f"{th.id} needs --eta")
-        from .methods import get_method
-        get_method(inst.method)
+        inst = _instance_from_args(args, th)
         verdict = check(th, inst)
         if verdict.verdict == "not-applicable" and verdict.details.get("missing_class_or_constant"):
             raise UsageError(f"{th.id} does not apply to {args.function}: {verdict.reason}")
         report = V.Report(rows=[verdict], defaults=False)
     else:
-        ids = None
-        if args.only:
-            from .theorems import THEOREMS
-            ids = [i for i in THEOREMS if i.startswith(args.only)]
-            if not ids:
-                raise UsageError(f"no theorem id starts with {args.only!r}")
+        ids = None if args.only is None else _only_ids(args.only)
         budget, seconds = _check_search_options(args)
         if args.pep:
             from .pep._problem import _pepit
@@ -379,37 +549,39 @@ def cmd_verify(args) -> int:
             except ImportError as exc:
                 raise UsageError(f"--pep: {exc}") from None
         report = V.verify_all(ids, progress=_progress_printer(sys.stderr.isatty()), search_budget=budget,
-                              search_seed=args.search_seed, search_seconds=seconds,
+                              search_seed=args.search_seed or 0, search_seconds=seconds,
                               workers=args.workers, pep=args.pep)
-    print(report.table())
+    # files first: a closed stdout must not cost the files (or the verdict)
     if args.json is not None:
-        atomic_write_text(args.json, report.to_json() + "\n")
+        _write(args.json, report.to_json() + "\n")
     if args.markdown is not None:
-        atomic_write_text(args.markdown, report.markdown())
+        _write(args.markdown, report.markdown())
+    if not to_stdout:
+        _out(report.table())
     return EXIT_VIOLATED if report.failed else EXIT_OK
 
 
 def _cmd_fuzz(args) -> int:
-    from ._io import atomic_write_text
     from .theorems import THEOREMS, get_theorem
     from . import verify as V
-    if args.fuzz < 1:
-        raise UsageError(f"--fuzz must be an integer >= 1; got {args.fuzz}")
-    ids = [get_theorem(args.theorem).id] if args.theorem else [i for i in THEOREMS if not args.only or i.startswith(args.only)]
-    counts, details = V.fuzz(args.fuzz, ids, seed=args.fuzz_seed, progress=_progress_printer(sys.stderr.isatty()))
+    ids = [get_theorem(args.theorem).id] if args.theorem else _only_ids(args.only)
+    seed = args.fuzz_seed or 0
+    counts, details = V.fuzz(args.fuzz, ids, seed=seed, progress=_progress_printer(sys.stderr.isatty()))
     cols = ["holds", "violated", "inconclusive", "not-applicable", "diverged", "error", "no-instance"]
-    print(_table(["theorem"] + cols, [[tid] + [c.get(k, 0) for k in cols] for tid, c in counts.items()]))
     total = {k: sum(c.get(k, 0) for c in counts.values()) for k in cols}
-    print()
-    print(f"fuzz: {args.fuzz} random instances per theorem, seed {args.fuzz_seed}: "
-          + ", ".join(f"{k} {v}" for k, v in total.items() if v))
+    if args.json is not None:  # files first
+        doc = {"fuzz": args.fuzz, "seed": seed, "counts": counts, "totals": total,
+               "not_holding": [v.to_dict() for v in details]}
+        _write(args.json, _dump_json(doc) + "\n")
+    if _to_stdout(args.json, args.markdown):
+        return EXIT_VIOLATED if total["violated"] or total["error"] else EXIT_OK
+    _out(_table(["theorem"] + cols, [[tid] + [c.get(k, 0) for k in cols] for tid, c in counts.items()]))
+    _out()
+    _out(f"fuzz: {args.fuzz} random instances per theorem, seed {seed}: "
+         + ", ".join(f"{k} {v}" for k, v in total.items() if v))
     for v in details:
         if v.verdict in ("violated", "error"):
-            print(f"  {v.verdict}: {v.theorem} on {v.instance}: {v.reason}")
-    if args.json is not None:
-        doc = {"fuzz": args.fuzz, "seed": args.fuzz_seed, "counts": counts, "totals": total,
-               "not_holding": [v.to_dict() for v in details]}
-        atomic_write_text(args.json, _dump_json(doc) + "\n")
+            _out(f"  {v.verdict}: {v.theorem} on {v.instance}: {v.reason}")
     return EXIT_VIOLATED if total["violated"] or total["error"] else EXIT_OK
 
 
@@ -419,9 +591,9 @@ def _cmd_fuzz(args) -> int:
 
 def _configure_search(p):
     p.add_argument("theorem", help="a theorem id from `samtheory theorems`")
-    p.add_argument("--budget", type=int, default=500, metavar="N", help="simulated evaluations (>= 1, default 500)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the search (>= 0, default 0)")
-    p.add_argument("--seconds", type=float, default=None, metavar="S", help="time limit in seconds (default none)")
+    p.add_argument("--budget", type=_integer(1), default=500, metavar="N", help="simulated evaluations (>= 1, default 500)")
+    p.add_argument("--seed", type=_integer(0), default=0, metavar="S", help="seed of the search (>= 0, default 0)")
+    p.add_argument("--seconds", type=_POSITIVE, default=None, metavar="S", help="time limit in seconds (default none)")
     p.add_argument("--replay", metavar="JSON", default=None,
                    help="re-check one candidate printed by an earlier search (its 'rerun' line) instead of searching")
     p.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
@@ -429,24 +601,16 @@ def _configure_search(p):
 
 
 def cmd_search(args) -> int:
-    from ._io import atomic_write_text
     from .theorems import get_theorem
     from .theorems.search import replay, search
     th = get_theorem(args.theorem)
-    if args.json not in (None, "-"):
-        _check_writable(args.json, "--json")
+    _check_output(args.json, "--json")
     if args.replay is not None:
         verdict = replay(th, args.replay)
         doc = verdict.to_dict()
         text = f"{verdict.verdict} {th.id}: {verdict.instance}\n  {verdict.reason}"
         failed = verdict.verdict == "violated"
     else:
-        if args.budget < 1:
-            raise UsageError(f"--budget must be an integer >= 1; got {args.budget}")
-        if args.seed < 0:
-            raise UsageError(f"--seed must be an integer >= 0; got {args.seed}")
-        if args.seconds is not None and not (args.seconds > 0 and math.isfinite(args.seconds)):
-            raise UsageError(f"--seconds must be a finite number > 0; got {args.seconds}")
         progress = None
         if sys.stderr.isatty():
             def progress(done, total, best):
@@ -465,12 +629,10 @@ def cmd_search(args) -> int:
             lines.append(f"  rerun: {result.command}")
         text = "\n".join(lines)
         failed = result.verdict == "violated"
-    if args.json == "-":
-        print(_dump_json(doc))
-    else:
-        print(text)
-        if args.json is not None:
-            atomic_write_text(args.json, _dump_json(doc) + "\n")
+    if args.json is not None:  # files first
+        _write(args.json, _dump_json(doc) + "\n")
+    if not _to_stdout(args.json):
+        _out(text)
     return EXIT_VIOLATED if failed else EXIT_OK
 
 
@@ -486,13 +648,13 @@ def cmd_theorems(args) -> int:
     from .theorems import THEOREMS
     entries = [t.describe() for t in THEOREMS.values()]
     if args.json:
-        print(_dump_json(entries))
+        _out(_dump_json(entries))
         return EXIT_OK
-    print(_table(["id", "kind", "provenance", "check", "class", "result"],
+    _out(_table(["id", "kind", "provenance", "check", "class", "result"],
                  [[e["id"], e["kind"], e["provenance"], e["check"], ",".join(e["function_class"]),
                    e["result"][:60]] for e in entries]))
-    print()
-    print(f"{len(entries)} theorems; `samtheory verify ID --function NAME ...` checks one on an instance")
+    _out()
+    _out(f"{len(entries)} theorems; `samtheory verify ID --function NAME ...` checks one on an instance")
     return EXIT_OK
 
 
@@ -512,26 +674,25 @@ def _configure_reproduce(p):
 def cmd_reproduce(args) -> int:
     from . import reproduce
     if args.list:
-        print(_table(["name", "what"], [[e.name, e.description] for e in reproduce.REGISTRY.values()]))
+        _out(_table(["name", "what"], [[e.name, e.description] for e in reproduce.REGISTRY.values()]))
         return EXIT_OK
     if args.all == bool(args.names):
         raise UsageError("give figure script names or --all (not both); --list shows the names")
     names = reproduce.names() if args.all else args.names
     for name in names:
         reproduce.get(name)  # unknown names are usage errors before anything runs
-    if os.path.exists(args.outdir) and not os.path.isdir(args.outdir):
-        raise UsageError(f"--outdir {args.outdir}: not a directory")
-    os.makedirs(args.outdir, exist_ok=True)
+    from ._io import check_output_dir
+    check_output_dir(args.outdir, "--outdir")  # a bad folder is a usage error before any run
     total = 0.0
     for name in names:
         doc = reproduce.run(name, args.outdir, quick=args.quick)
         seconds = float(doc.get("runtime_seconds", 0.0)) if isinstance(doc, dict) else 0.0
         total += seconds
-        print(f"{name}: {seconds:.1f} s")
+        _out(f"{name}: {seconds:.1f} s")
         for path in (doc.get("files", []) if isinstance(doc, dict) else []):
-            print(f"  {path}")
+            _out(f"  {path}")
     if len(names) > 1:
-        print(f"{len(names)} figure scripts, {total:.1f} s")
+        _out(f"{len(names)} figure scripts, {total:.1f} s")
     return EXIT_OK
 
 
@@ -547,9 +708,9 @@ def cmd_counterexamples(args) -> int:
     from .counterexamples import COUNTEREXAMPLES
     entries = [ce.describe() for ce in COUNTEREXAMPLES.values()]
     if args.json:
-        print(_dump_json(entries))
+        _out(_dump_json(entries))
         return EXIT_OK
-    print(_table(["name", "setting", "poster row", "title"],
+    _out(_table(["name", "setting", "poster row", "title"],
                  [[e["name"], e["setting"], e["poster_row"] or "-", e["title"][:70]] for e in entries]))
     return EXIT_OK
 
@@ -558,8 +719,8 @@ def _configure_counterexample(p):
     p.add_argument("name", help="a construction from `samtheory counterexamples`")
     p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
                    help="override a parameter, e.g. --set rho=0.05 --set eta=0.1 (ranges are checked)")
-    p.add_argument("--rho", type=float, default=None, help="shortcut for --set rho=VALUE")
-    p.add_argument("--eta", type=float, default=None, help="shortcut for --set eta=VALUE")
+    p.add_argument("--rho", type=_FINITE, default=None, help="shortcut for --set rho=VALUE")
+    p.add_argument("--eta", type=_FINITE, default=None, help="shortcut for --set eta=VALUE")
     p.add_argument("--json", action="store_true", help="print the check report as JSON")
 
 
@@ -572,15 +733,20 @@ def cmd_counterexample(args) -> int:
             raise UsageError(f"--set expects KEY=VALUE; got {item!r}")
         key, value = item.split("=", 1)
         try:
-            params[key.strip()] = float(value)
+            number = float(value)
         except ValueError:
             raise UsageError(f"--set {key}: expected a number; got {value!r}") from None
+        if key.strip() in params:
+            raise UsageError(f"--set {key.strip()} is given twice")
+        params[key.strip()] = number
     for key in ("rho", "eta"):
         if getattr(args, key) is not None:
+            if key in params:
+                raise UsageError(f"--{key} and --set {key}=... both set {key}; give one of them")
             params[key] = getattr(args, key)
-    ce.resolve(**params)  # range errors are usage errors (exit 2) before any simulation
+    ce.validate(**params)  # range errors are usage errors (exit 2) before any simulation
     report = ce.check(**params)
-    print(_dump_json(report.to_dict()) if args.json else report.format())
+    _out(_dump_json(report.to_dict()) if args.json else report.format())
     return EXIT_OK if report.ok else EXIT_VIOLATED
 
 
@@ -589,22 +755,28 @@ def cmd_counterexample(args) -> int:
 # ---------------------------------------------------------------------------------------------
 
 def _configure_explore(p):
-    p.add_argument("name", nargs="?", default="cosine-stall", help="a counterexample (default cosine-stall)")
+    p.add_argument("name", nargs="?", default=None, help="a counterexample (default cosine-stall)")
     p.add_argument("--list", action="store_true", help="list the examples that can be explored")
-    p.add_argument("--save", metavar="PNG", default=None, help="render headless to PNG and exit")
+    p.add_argument("--save", metavar="FILE", default=None,
+                   help="render headless to FILE and exit; the format follows the extension (png, pdf, svg, ...)")
 
 
 def cmd_explore(args) -> int:
     from .counterexamples import COUNTEREXAMPLES, get_counterexample
     if args.list:
+        if args.name is not None or args.save is not None:
+            raise UsageError("--list lists the examples; it takes no NAME or --save")
         width = max(map(len, COUNTEREXAMPLES))
-        print("\n".join(f"{name:<{width}}  {ce.title}" for name, ce in COUNTEREXAMPLES.items()))
+        _out("\n".join(f"{name:<{width}}  {ce.title}" for name, ce in COUNTEREXAMPLES.items()))
         return EXIT_OK
+    args.name = args.name or "cosine-stall"
     get_counterexample(args.name)  # unknown names are usage errors before any window opens
     import matplotlib
     if args.save:
-        _check_writable(args.save, "--save")
+        _check_output(args.save, "--save")
         matplotlib.use("Agg")
+        from .explorer import save_format
+        save_format(args.save)  # an unknown extension is a usage error before rendering
     from .explorer import Explorer
     import matplotlib.pyplot as plt
     if not args.save and not _interactive_backend(plt.get_backend()):
@@ -614,7 +786,7 @@ def cmd_explore(args) -> int:
     if args.save:
         explorer.save(args.save)
         plt.close(explorer.figure)
-        print(args.save)
+        _out(args.save)
         return EXIT_OK
     plt.show()
     return EXIT_OK
@@ -636,7 +808,7 @@ def _interactive_backend(name) -> bool:
 def _configure_bench(p):
     p.add_argument("--workloads", default="W1,W2,W3,W4", metavar="LIST",
                    help="comma-separated subset of W1,W2,W3,W4 (default: all)")
-    p.add_argument("--repeat", type=int, default=3, metavar="N", help="timed runs per cell, best kept (>= 1)")
+    p.add_argument("--repeat", type=_integer(1), default=3, metavar="N", help="timed runs per cell, best kept (>= 1)")
     p.add_argument("--quick", action="store_true", help="reduced sizes (seconds; not the benchmark's numbers)")
     p.add_argument("--json", nargs="?", const="-", default=None, metavar="PATH",
                    help="write the report as JSON to PATH (or stdout with no PATH)")
@@ -644,23 +816,26 @@ def _configure_bench(p):
 
 def cmd_bench(args) -> int:
     from . import bench
-    from ._io import atomic_write_text
-    names = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
-    unknown = [w for w in names if w not in bench.WORKLOADS]
-    if unknown or not names:
-        raise UsageError(f"--workloads must be a comma-separated subset of {', '.join(bench.WORKLOADS)}; got {args.workloads!r}")
-    if args.repeat < 1:
-        raise UsageError(f"--repeat must be >= 1; got {args.repeat}")
-    if args.json not in (None, "-"):
-        _check_writable(args.json, "--json")
+    from ._validation import suggest
+    names = [w.strip().upper() for w in args.workloads.split(",")]
+    for w in names:
+        if w not in bench.WORKLOADS:
+            raise UsageError(f"--workloads: unknown workload {w!r}{suggest(w, bench.WORKLOADS)}; "
+                             f"give a comma-separated subset of {', '.join(bench.WORKLOADS)}")
+    repeated = sorted({w for w in names if names.count(w) > 1})
+    if repeated:
+        raise UsageError(f"--workloads names {', '.join(repeated)} more than once")
+    _check_output(args.json, "--json")
     progress = (lambda msg: print(f"bench: {msg}", file=sys.stderr)) if sys.stderr.isatty() else None
     report = bench.run(names, quick=args.quick, repeat=args.repeat, progress=progress)
-    if args.json == "-":
-        print(_dump_json(report))
-        return EXIT_OK
-    if args.json:
-        atomic_write_text(args.json, _dump_json(report) + "\n")
-    print(bench.format_table(report))
+    if args.json is not None:  # files first
+        _write(args.json, _dump_json(report) + "\n")
+    if not _to_stdout(args.json):
+        _out(bench.format_table(report))
+    failed = [r for r in report["rows"] if "error" in r]
+    if failed:  # a benchmark whose cells failed has not measured anything: not a success
+        print(f"{PROG}: bench: {len(failed)} of {len(report['rows'])} cells failed", file=sys.stderr)
+        return EXIT_VIOLATED
     return EXIT_OK
 
 
@@ -797,25 +972,38 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    from ._io import interrupt_guard, interrupted
+    global _stdout_closed
+    _stdout_closed = False
     argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        parser = build_parser()
-        args = parser.parse_args(_join_negative_values(argv))
-        return int(args._run(args))
-    except SystemExit as exc:  # --help and --version
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
-    except (UsageError, InvalidParameterError) as exc:
-        _print_error(exc)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # e.g. `samtheory functions | head`
+    with interrupt_guard():
         try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
+            parser = build_parser()
+            args = parser.parse_args(_join_negative_values(argv))
+            status = int(args._run(args))
+        except SystemExit as exc:  # --help and --version
+            status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
+        except (UsageError, InvalidParameterError) as exc:
+            _print_error(exc)
+            status = EXIT_USAGE
+        except KeyboardInterrupt:
+            status = EXIT_INTERRUPTED
+        except BrokenPipeError:  # a write to stdout outside _out: the run itself finished
+            _discard_stdout()
+            status = EXIT_OK
+        # an interrupt swallowed on the way (Python drops exceptions raised in finalizers and
+        # weak-reference callbacks) still ends the run with 130
+        if interrupted():
+            status = EXIT_INTERRUPTED
+        if status == EXIT_INTERRUPTED:
+            print(f"{PROG}: interrupted", file=sys.stderr)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _discard_stdout()
+        except (OSError, ValueError):
             pass
-        return EXIT_OK
+        return status
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,6 +34,7 @@ non-interactive ones such as Agg). ``benchmarks/bench_explorer.py`` measures all
 from __future__ import annotations
 
 import math
+import os
 import textwrap
 
 import numpy as np
@@ -710,7 +711,7 @@ class Explorer:
             self.last_update_seconds = time.perf_counter() - begin
             return
         self.error = None
-        diverged = self.result.status != "ok"
+        diverged = self.result.status == "diverged"  # ("left-region" runs are drawn as they are)
         if np.any(diverged):
             first = int(self.result.diverged_at[diverged].min())
             self._show_message(f"{int(diverged.sum())} of {diverged.size} runs diverged (first at step {first}): "
@@ -1155,9 +1156,27 @@ class Explorer:
 
     # ------------------------------------------------------------------------------------------
     def save(self, path, dpi=100):
-        """Render the figure to ``path`` (PNG by extension) and return the path."""
-        self.figure.savefig(path, dpi=dpi)
+        """Render the figure to ``path`` (the format from its extension: png, pdf, svg, ...) and
+        return the path. The file is written through :func:`samtheory._io.open_output`: replaced
+        whole or not at all."""
+        from ._io import open_output
+        fmt = save_format(path)
+        with open_output(path) as fh:
+            self.figure.savefig(fh, format=fmt, dpi=dpi)
         return path
+
+
+def save_format(path) -> str:
+    """The image format of ``path`` from its extension, as matplotlib names it; raises
+    :class:`~samtheory.InvalidParameterError` for a missing or unsupported extension."""
+    from matplotlib.backend_bases import FigureCanvasBase
+    supported = FigureCanvasBase.get_supported_filetypes()
+    ext = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
+    if ext not in supported:
+        raise InvalidParameterError(
+            f"--save {path}: unsupported image format {ext or '(no extension)'!r}; use one of the extensions "
+            f"{', '.join('.' + e for e in sorted(supported))}")
+    return ext
 
 
 def explore(target="cosine-stall", **initial) -> Explorer:

@@ -114,10 +114,21 @@ def register_method(name, perturbation, *, uses_lam=False, description="", overw
         register_method("sign-sam", lambda g, rho, lam, eps: rho * np.sign(g) / np.sqrt(g.shape[-1]))
         simulate(objective, "sign-sam", eta=0.1, rho=0.05, steps=100)
     """
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidParameterError(f"name must be a non-empty string; got {name!r}")
     if name in METHODS and not overwrite:
         raise InvalidParameterError(f"method {name!r} exists; pass overwrite=True to replace it")
     if not callable(perturbation):
-        raise InvalidParameterError("perturbation must be callable as perturbation(g, rho, lam, eps)")
+        raise InvalidParameterError(f"perturbation must be callable as perturbation(g, rho, lam, eps); got {perturbation!r}")
+    import inspect
+    try:
+        inspect.signature(perturbation).bind(None, None, None, None)
+    except TypeError:
+        raise InvalidParameterError(f"perturbation must accept four arguments (g, rho, lam, eps); "
+                                    f"{getattr(perturbation, '__name__', perturbation)!r} has the signature "
+                                    f"{inspect.signature(perturbation)}") from None
+    except ValueError:
+        pass  # no signature to inspect (some builtins): accepted as it is
     METHODS[name] = Method(name, perturbation, uses_lam=uses_lam, description=description)
     return METHODS[name]
 
@@ -126,5 +137,6 @@ def get_method(method) -> Method:
     if isinstance(method, Method):
         return method
     if method not in METHODS:
-        raise InvalidParameterError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
+        from ._validation import unknown
+        raise unknown("method", method, METHODS)
     return METHODS[method]

@@ -43,7 +43,8 @@ def names() -> list:
 
 def get(name) -> Entry:
     if name not in REGISTRY:
-        raise InvalidParameterError(f"unknown figure script {name!r}; choose one of: {', '.join(REGISTRY)}")
+        from ._validation import unknown
+        raise unknown("figure script", name, REGISTRY)
     return REGISTRY[name]
 
 

@@ -52,6 +52,12 @@ class Schedule:
         #: theorems can test conditions such as sum(eta_t) = inf symbolically
         self.params = params
 
+    @property
+    def is_constant(self) -> bool:
+        """Whether the value does not change with t (numbers, arrays, :func:`constant`): the
+        simulator then evaluates it once instead of at every step, so its memory is O(1) in T."""
+        return self.params.get("kind") == "constant"
+
     def values(self, steps: int) -> np.ndarray:
         """Array of shape ``(steps,) + self.shape``."""
         t = np.arange(steps).reshape((steps,) + (1,) * len(self.shape))
@@ -72,7 +78,7 @@ def _shape(*arrays):
 
 def constant(value) -> Schedule:
     v = as_float_array("value", value)
-    return Schedule(lambda t: v + 0.0 * t, f"constant({value})", v.shape)
+    return Schedule(lambda t: v + 0.0 * t, f"constant({value})", v.shape, kind="constant", value=v)
 
 
 def power(initial, exponent, offset=1.0) -> Schedule:
@@ -149,6 +155,23 @@ def lam_one_minus_one_over_t() -> Schedule:
 LAMBDA_SCHEDULES = {"1/t": lam_one_over_t, "1-1/t": lam_one_minus_one_over_t}
 
 
+def check_ranges(steps, *, eta, rho, lam=None):
+    """Check the values of the schedules ``eta`` (> 0), ``rho`` (>= 0) and ``lam`` (in [0, 1];
+    ``None``: not used) at every step; constant ones were checked when they were made."""
+    from ._validation import InvalidParameterError
+    for name, sched, bad, allowed in (("eta", eta, lambda v: v <= 0, "> 0 at every step (allowed range: (0, inf))"),
+                                      ("rho", rho, lambda v: v < 0, ">= 0 at every step (allowed range: [0, inf))"),
+                                      ("lam", lam, lambda v: (v < 0) | (v > 1), "in [0, 1] at every step")):
+        if sched is None or sched.is_constant:
+            continue
+        values = sched.values(steps)
+        wrong = bad(values)
+        if np.any(wrong):
+            t = int(np.argwhere(wrong)[0][0])
+            raise InvalidParameterError(f"{name} must be {allowed}; schedule {sched.name} gives "
+                                        f"{values[np.argwhere(wrong)[0][0]].ravel()[0]!r} at t={t}")
+
+
 def as_schedule(name: str, value, *, unit_interval=False, positive=False) -> Schedule:
     """Turn a number, array, schedule name (``lam`` only) or :class:`Schedule` into a Schedule."""
     if isinstance(value, Schedule):
@@ -166,4 +189,5 @@ def as_schedule(name: str, value, *, unit_interval=False, positive=False) -> Sch
     else:
         from ._validation import check_nonnegative
         arr = check_nonnegative(name, value)
-    return Schedule(lambda t, a=arr: a + 0.0 * t, f"{name}={value if arr.ndim == 0 else arr.tolist()}", arr.shape)
+    return Schedule(lambda t, a=arr: a + 0.0 * t, f"{name}={value if arr.ndim == 0 else arr.tolist()}", arr.shape,
+                    kind="constant", value=arr)

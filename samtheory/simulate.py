@@ -29,6 +29,10 @@ shares the starting points and draws the samples of step ``t`` from
 **Divergence.** A trajectory whose :math:`f(x_t)-f^*` becomes non-finite or exceeds
 ``divergence_threshold`` gets status ``"diverged"`` and the step where it happened; its measures
 are ``nan``. The other trajectories go on; the run stops early only if all have diverged.
+
+**Region.** For an objective whose constants hold only on a box (``objective.region``), a
+trajectory whose iterate or perturbed point leaves the box gets status ``"left-region"`` and
+``left_region_at`` (its measures are kept; :mod:`samtheory._region`).
 """
 from __future__ import annotations
 
@@ -38,13 +42,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _region
 from ._array import namespace
 
+from ._memory import check_simulation_memory, table_elements
 from ._validation import (InvalidParameterError, as_float_array, check_positive_int,
-                          check_nonnegative)
+                          check_nonnegative, check_simulate_arguments)
 from .functions._stack import StackedObjective
 from .methods import get_method
-from .schedules import Schedule, as_schedule
+from .schedules import Schedule, as_schedule, check_ranges
 
 
 class SimulationResult(dict):
@@ -185,7 +191,8 @@ def _param_table(schedule: Schedule, steps, grid_shape, trajectories, name):
     * ``"static"``: an ``(N, 1)`` array, constant in time;
     * ``"grid"``: a ``(steps,) + shape`` array, expanded to ``(N, 1)`` at each step.
     """
-    vals = schedule.values(steps)
+    # a constant schedule is one value at every step: evaluated once, so its memory is O(1) in T
+    vals = schedule.values(1 if schedule.is_constant else steps)
     if not np.all(np.isfinite(vals)):
         raise InvalidParameterError(f"{name} schedule {schedule.name} produced non-finite values")
     constant_in_time = bool(np.all(vals == vals[:1]))
@@ -285,6 +292,7 @@ def _initial_state(run, x):
         "loss_tail": np.zeros(n_total), "gradsq_tail": np.zeros(n_total),
         "diverged": np.zeros(n_total, dtype=bool),
         "diverged_at": np.full(n_total, -1, dtype=np.int64),
+        **_region.initial(run.objective, x),  # constants claimed on a box only: who leaves it
     }
     if run.measures:
         with np.errstate(all="ignore"):
@@ -329,6 +337,8 @@ def _advance(run, state, t, eta, rho, lam, source):
         ascent_grad = lambda z: oracle.grad(z, ascent_sample)  # noqa: E731
         descent_grad = lambda z: oracle.grad(z, descent_sample)  # noqa: E731
     x_next, _ = sam_step(x, eta, rho, lam, run.perturbation, ascent_grad, descent_grad, run.eps)
+    if "left_region" in state:
+        state = {**state, **_region.track(run, state, t, x, x_next, ascent_grad, rho, lam, xp)}
     if not run.measures:
         return {**state, "x": x_next}, None, None
 
@@ -351,6 +361,7 @@ def _advance(run, state, t, eta, rho, lam, source):
         "gradsq_tail": state["gradsq_tail"] + _when(in_tail, gradsq, xp),
         "diverged": diverged,
         "diverged_at": diverged_at,
+        **_region.carried(state),
     }
     return new, loss, gradsq
 
@@ -511,6 +522,8 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
     SimulationResult
     """
     meth = get_method(method)
+    check_simulate_arguments(objective=objective, seed=seed, divergence_threshold=divergence_threshold,
+                             start_scale=start_scale, history=history, measures=measures, same_sample=same_sample)
     steps = check_positive_int("steps", steps)
     trajectories = check_positive_int("trajectories", trajectories)
     if oracle is None and meth.stochastic_only:
@@ -534,16 +547,14 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
     except ValueError:
         raise InvalidParameterError("the grids of eta, rho and lam" + (" and the stacked members" if stacked else "")
                                     + " do not broadcast: shapes " + ", ".join(str(s) for s in shapes)) from None
+    # refused before anything large is allocated (the tables, the starting points, the records)
+    check_simulation_memory(n_total=math.prod(grid_shape) * trajectories, dim=objective.dim, steps=steps,
+                            record_every=record_every, history=history, measures=measures,
+                            table_elements=table_elements((eta_s, rho_s, lam_s), steps))
     tables = {}
     for name, sched in (("eta", eta_s), ("rho", rho_s), ("lam", lam_s)):
         tables[name] = _param_table(sched, steps, grid_shape, trajectories, name)
-    if np.any(eta_s.values(steps) <= 0):
-        raise InvalidParameterError("eta must be > 0 at every step (allowed range: (0, inf))")
-    if np.any(rho_s.values(steps) < 0):
-        raise InvalidParameterError("rho must be >= 0 at every step (allowed range: [0, inf))")
-    lam_vals = lam_s.values(steps)
-    if meth.uses_lam and np.any((lam_vals < 0) | (lam_vals > 1)):
-        raise InvalidParameterError("lam must lie in [0, 1] at every step")
+    check_ranges(steps, eta=eta_s, rho=rho_s, lam=lam_s if meth.uses_lam else None)
 
     batch_shape = tuple(grid_shape) + (trajectories,)
     n_total = math.prod(batch_shape)
@@ -629,7 +640,8 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
         arr = np.where(status_diverged, np.nan, arr)
         summaries[key] = arr.reshape(batch_shape)
     x_final = np.where(status_diverged[:, None], np.nan, x)
-    status = np.where(status_diverged, "diverged", "ok").reshape(batch_shape)
+    status = _region.status(state, status_diverged).reshape(batch_shape)
+    left_at = _region.first_step(state, status_diverged)
     loss_hist, gradsq_hist, x_hist, n_rec = records.loss, records.gradsq, records.x, len(record_times)
 
     def describe(s, kind_value):
@@ -654,6 +666,7 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
         gradsq_history=None if gradsq_hist is None else gradsq_hist.reshape((n_rec,) + batch_shape),
         x_history=None if x_hist is None else x_hist.reshape((n_rec,) + batch_shape + (dim,)),
         backend=chosen, backend_note=backend_note, measures=bool(measures),
+        left_region_at=None if left_at is None else left_at.reshape(batch_shape),
         **summaries,
     )
     return result

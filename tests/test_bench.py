@@ -60,3 +60,25 @@ def test_cli_bench_json(capsys):
 def test_cli_bench_bad_options_exit_2(argv, capsys):
     assert main(argv) == 2
     assert "samtheory: error:" in capsys.readouterr().err
+
+
+def test_cells_import_this_samtheory_not_the_one_in_the_current_folder(tmp_path, monkeypatch):
+    """A ./samtheory in the working folder must not be what the cell processes benchmark."""
+    from samtheory import bench
+    fake = tmp_path / "samtheory"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("raise ImportError('the fake samtheory of the current folder')\n")
+    monkeypatch.chdir(tmp_path)
+    cell = bench._cell_in_subprocess("W1", "numpy", quick=True, repeat=1)
+    assert "error" not in cell, cell
+    assert cell["throughput"] > 0
+
+
+def test_cli_bench_fails_when_its_cells_fail(capsys, monkeypatch):
+    from samtheory import bench
+    monkeypatch.setattr(bench, "_cell_in_subprocess",
+                        lambda name, impl, quick, repeat: {"workload": name, "implementation": impl,
+                                                           "error": ["ImportError: broken"]})
+    assert main(["bench", "--quick", "--repeat", "1", "--workloads", "W1"]) == 1
+    out, err = capsys.readouterr()
+    assert "error" in out and "cells failed" in err

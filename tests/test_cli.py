@@ -281,7 +281,7 @@ def test_verify_reports_a_violated_theorem(capsys):
 @pytest.mark.parametrize("argv, needle", [
     (["verify", "nope.theorem", "--function", "cosine"], "unknown theorem id"),
     (["verify", "siyun.derived.d1", "--function", "cosine", "--eta", "0.1", "--rho", "0.1"], "does not apply to cosine"),
-    (["verify", "siyun.derived.d3", "--function", "cosine", "--eta", "-1", "--rho", "0.1"], "eta must be > 0"),
+    (["verify", "siyun.derived.d3", "--function", "cosine", "--eta", "-1", "--rho", "0.1"], "argument --eta: must be > 0"),
     (["verify", "siyun.derived.d3", "--function", "nope", "--eta", "0.1"], "unknown function"),
     (["verify", "siyun.derived.d3", "--eta", "0.1"], "--function"),
     (["verify", "--fuzz", "0"], "--fuzz"),

@@ -20,7 +20,8 @@ def get_counterexample(name) -> Counterexample:
     if isinstance(name, Counterexample):
         return name
     if name not in COUNTEREXAMPLES:
-        raise InvalidParameterError(f"unknown counterexample {name!r}; choose one of: {', '.join(COUNTEREXAMPLES)}")
+        from .._validation import unknown
+        raise unknown("counterexample", name, COUNTEREXAMPLES)
     return COUNTEREXAMPLES[name]
 
 

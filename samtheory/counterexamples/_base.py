@@ -66,6 +66,10 @@ class Interval:
 
 POSITIVE = Interval(0.0, math.inf)
 
+#: The most steps a construction's check may simulate: :meth:`Counterexample.validate` refuses
+#: parameters that would need more (a step size of 1e-9 asks for 4e10 steps: days, not seconds).
+MAX_STEPS = 10 ** 7
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -181,6 +185,16 @@ def _fmt(v):
 # Statistics helpers
 # ---------------------------------------------------------------------------------------------
 
+def contraction_rate(eta_times_curvature) -> float:
+    r""":math:`-\log|1-a|` for :math:`a=\eta\beta\in(0,2)`, accurate for tiny :math:`a` (``log1p``);
+    ``inf`` at :math:`a=1`, ``0`` when :math:`a` is too small to move :math:`1-a` in float64
+    (whatever needs ``1/rate`` steps then needs infinitely many)."""
+    a = float(eta_times_curvature)
+    if a == 1.0:
+        return math.inf
+    return -math.log1p(-a) if a < 1 else -math.log(a - 1.0)
+
+
 def loglog_slope(x, y):
     """Least-squares slope and intercept of ``log y`` against ``log x`` (natural logs)."""
     lx, ly = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
@@ -241,8 +255,9 @@ class Counterexample:
         names = [p.name for p in self.parameters]
         unknown = [k for k in params if k not in names]
         if unknown:
+            from .._validation import suggest
             raise InvalidParameterError(
-                f"{self.name}: unknown parameter(s) {', '.join(map(repr, unknown))}; "
+                f"{self.name}: unknown parameter {unknown[0]!r}{suggest(unknown[0], names)}; "
                 f"its parameters are: {', '.join(names)}")
         full = {}
         for p in self.parameters:
@@ -252,7 +267,8 @@ class Counterexample:
             if callable(value):
                 value = value(full)
             if p.kind == "int":
-                if isinstance(value, bool) or int(value) != value:
+                if (isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating))
+                        or not math.isfinite(value) or int(value) != value):
                     raise InvalidParameterError(f"{self.name}: {p.name} must be an integer; got {value!r}")
                 value = int(value)
             else:
@@ -268,6 +284,31 @@ class Counterexample:
                     raise InvalidParameterError(
                         f"{self.name}: {p.name}={value:g} is outside its valid range {interval}{why}")
         return full
+
+    def validate(self, **params):
+        """:meth:`resolve`, then refuse parameters the check cannot run with: more simulated
+        steps than :data:`MAX_STEPS` (:meth:`steps_needed`), or a prediction that float64 cannot
+        evaluate (overflow, division by zero). Returns the resolved parameters."""
+        p = self.resolve(**params)
+        steps = self.steps_needed(**p)
+        if steps is not None and not steps <= MAX_STEPS:
+            raise InvalidParameterError(
+                f"{self.name}: these parameters ({', '.join(f'{k}={v:g}' for k, v in params.items()) or 'defaults'}) "
+                f"need {steps:.3g} simulated steps, more than the {MAX_STEPS:.0e} a check may take; "
+                "use a larger step size eta")
+        try:
+            with np.errstate(all="raise"):
+                self.predict(**p)
+        except (OverflowError, ZeroDivisionError, FloatingPointError) as exc:
+            raise InvalidParameterError(
+                f"{self.name}: the prediction cannot be evaluated in float64 at "
+                f"{', '.join(f'{k}={v:g}' for k, v in params.items()) or 'the defaults'} ({exc}); "
+                "choose parameters nearer 1 in scale") from None
+        return p
+
+    def steps_needed(self, **params):
+        """Steps the check simulates at ``params`` (``None``: bounded by the construction)."""
+        return None
 
     def describe(self) -> dict:
         """JSON-ready description (used by ``samtheory counterexamples --json``)."""

@@ -77,6 +77,10 @@ class CosineNoise(Counterexample):
         return {"gradsq": g ** 2, "fluctuation": p["eta"] * p["beta"] * p["sigma"] ** 2,
                 "stall_points": det["stall_points"], "period": det["period"]}
 
+    def steps_needed(self, **params):
+        p = self.resolve(**params)
+        return math.ceil(40 / (p["eta"] * p["beta"]))
+
     def run(self, **params):
         p = self.resolve(**params)
         f = self.objective(**p)

@@ -37,7 +37,8 @@ from scipy import optimize
 from ..functions import CosineFamily
 from ..simulate import simulate
 from .. import virtual_loss as vl
-from ._base import POSITIVE, CheckReport, Counterexample, Interval, Parameter, finish_floor_sweep, relative_error
+from ._base import (MAX_STEPS, POSITIVE, CheckReport, Counterexample, Interval, Parameter, contraction_rate,
+                    finish_floor_sweep, relative_error)
 
 #: relative tolerance on the stall level; see :meth:`CosineStall.check`
 RTOL = 1e-8
@@ -55,6 +56,15 @@ def stall_gradient(beta, rho, theta):
     return beta * rho * abs(math.sin(theta)) / theta
 
 
+def stall_steps(eta, beta):
+    r"""Steps for the transient to fall below 1e-14 at contraction :math:`|1-\eta\beta|` (may
+    exceed the :data:`MAX_STEPS` that :func:`run_stall` runs; ``inf`` if float64 cannot contract)."""
+    rate = contraction_rate(eta * beta)
+    if math.isinf(rate):
+        return 400
+    return math.ceil(3 * math.log(1e14) / rate) + 500 if rate > 0 else math.inf
+
+
 def _nearest_distance(points, centers, period):
     """Distance of each point to the nearest element of ``centers + period * Z``."""
     points = np.asarray(points, float).ravel()
@@ -69,9 +79,8 @@ def run_stall(f, eta, rho, beta, period, n_init=48, method="sam", steps=None):
     """Run ``method`` from ``n_init`` points spread over one period; per-initialization tail-mean
     gradient norms and limit points."""
     x0 = (np.arange(n_init) / n_init - 0.5 + 0.00731) * period
-    r_ = abs(1 - eta * beta)
     if steps is None:
-        steps = 400 if r_ == 0 else int(min(10 ** 6, math.ceil(3 * math.log(1e14) / -math.log(r_)) + 500))
+        steps = min(MAX_STEPS, stall_steps(eta, beta))
     r = simulate(f, method, eta=eta, rho=rho, steps=steps, x0=x0[:, None], trajectories=n_init, tail=0.1,
                  record_every=None)
     return {"gradsq": r.gradsq_tail_mean.ravel(), "limit": r.x.ravel(), "final_gradsq": r.gradsq.ravel(),
@@ -109,6 +118,10 @@ class CosineStall(Counterexample):
         return {"gradsq": g ** 2, "grad": g, "stall_points": [rho, -rho], "period": 2 * math.pi / omega,
                 "f_at_stall": beta / omega ** 2 * (1 - math.cos(theta)), "omega": omega,
                 "optimal_theta": optimal_theta(), "optimal_ratio": abs(math.sin(optimal_theta())) / optimal_theta()}
+
+    def steps_needed(self, **params):
+        p = self.resolve(**params)
+        return stall_steps(p["eta"], p["beta"])
 
     def run(self, **params):
         p = self.resolve(**params)

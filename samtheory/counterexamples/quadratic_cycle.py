@@ -35,7 +35,8 @@ import numpy as np
 from ..closed_forms import two_cycle_amplitude, two_cycle_loss
 from ..functions import Quadratic
 from ..simulate import simulate
-from ._base import POSITIVE, CheckReport, Counterexample, Interval, Parameter, finish_floor_sweep, relative_error
+from ._base import (MAX_STEPS, POSITIVE, CheckReport, Counterexample, Interval, Parameter, contraction_rate,
+                    finish_floor_sweep, relative_error)
 
 #: relative tolerance of the cycle-level comparison; see :meth:`QuadraticCycle.check`
 RTOL = 1e-8
@@ -85,21 +86,23 @@ class QuadraticCycle(Counterexample):
         return np.linspace(-1.0, 1.0, n)[:, None] + 0.0137
 
     def steps_needed(self, **params):
-        """Steps after which the transient is below 1e-13 of the cycle amplitude (capped at 10^6)."""
+        """Steps after which the transient is below 1e-13 of the cycle amplitude (at most
+        :data:`~samtheory.counterexamples._base.MAX_STEPS`, which :meth:`validate` enforces)."""
         p = self.resolve(**params)
         c = cycle_amplitude(p["lam"], p["eta"], p["rho"])
-        r = abs(1 - p["eta"] * p["lam"])
-        if r == 0:
+        rate = contraction_rate(p["eta"] * p["lam"])
+        if math.isinf(rate):
             return 20
-        need = math.log((1.0 + 2 * p["rho"] + c) / (1e-13 * c)) / -math.log(r)
-        return int(min(10 ** 6, math.ceil(1.2 * need) + 20))
+        with np.errstate(all="ignore"):
+            need = math.log((1.0 + 2 * p["rho"] + c) / (1e-13 * c)) / rate if rate > 0 and c > 0 else math.inf
+        return int(math.ceil(1.2 * need) + 20) if math.isfinite(need) else math.inf
 
     def run(self, **params):
         """Simulate SAM from 12 initializations; per-initialization cycle levels (tail means)."""
         p = self.resolve(**params)
         f = self.objective(**p)
         x0 = self._initializations()
-        steps = self.steps_needed(**p)
+        steps = min(self.steps_needed(**p), MAX_STEPS)
         r = simulate(f, "sam", eta=p["eta"], rho=p["rho"], steps=steps, x0=x0, trajectories=len(x0),
                      tail=0.1, record_every=None)
         levels = r.loss_tail_mean.ravel()

@@ -74,7 +74,8 @@ def get_function(name, **overrides) -> Objective:
     if isinstance(name, Objective):
         return name
     if name not in CATALOG:
-        raise InvalidParameterError(f"unknown function {name!r}; choose one of: {', '.join(CATALOG)}")
+        from .._validation import unknown
+        raise unknown("function", name, CATALOG)
     factory, _ = CATALOG[name]
     try:
         return factory(**overrides)

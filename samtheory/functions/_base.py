@@ -376,6 +376,13 @@ def check_constants(objective, rng=None, n=4000, constants=None):
     rng = np.random.default_rng(rng)
     claimed = {k: c.value for k, c in objective.constants.items()}
     if constants:
+        from .._validation import InvalidParameterError, check_nonnegative, suggest
+        for key, value in constants.items():
+            if key not in CONSTANT_NAMES:  # a typo would otherwise test nothing and pass
+                raise InvalidParameterError(f"unknown constant {key!r}{suggest(key, CONSTANT_NAMES)}; "
+                                            f"allowed: {', '.join(CONSTANT_NAMES)}")
+            if value is not None:
+                check_nonnegative(key, value)
         claimed.update(constants)
     report = ConstantsReport(objective.name)
     # random points, plus the witnesses where tight constants are attained: in d > 2 random

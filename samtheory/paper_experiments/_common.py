@@ -25,7 +25,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .._io import atomic_write_text, to_jsonable
+from .._io import atomic_write_text, check_output_dir, open_output, to_jsonable
 from .._validation import InvalidParameterError, check_positive_int, check_unit_interval
 from ..oracles import Oracle
 from .. import stepsizes as S
@@ -82,23 +82,22 @@ def resolve_progress(progress):
 # ---------------------------------------------------------------------------------------------
 
 def prepare_outdir(outdir) -> str:
-    outdir = os.fspath(outdir)
-    os.makedirs(outdir, exist_ok=True)
-    return outdir
+    """Create ``outdir`` if needed and check that files can be created in it (before the run)."""
+    return check_output_dir(outdir, "outdir")
 
 
 def save_figure(fig, outdir, stem) -> list:
     """Write ``stem.png`` (150 dpi) and ``stem.pdf``; return the two paths.
 
-    Each file is rendered to a temporary name and renamed, so an interrupted run never leaves a
-    half-written figure behind.
+    Each file goes through :func:`samtheory._io.open_output` (a uniquely named temporary file,
+    renamed when complete), so an interrupted run never leaves a half-written figure or a
+    temporary file behind, and concurrent runs into one folder do not collide.
     """
     paths = []
     for ext, kw in (("png", {"dpi": 150}), ("pdf", {})):
         path = os.path.join(outdir, f"{stem}.{ext}")
-        tmp = os.path.join(outdir, f".{stem}.{ext}.tmp")
-        fig.savefig(tmp, format=ext, bbox_inches="tight", metadata=_metadata(ext), **kw)
-        os.replace(tmp, path)
+        with open_output(path) as fh:
+            fig.savefig(fh, format=ext, bbox_inches="tight", metadata=_metadata(ext), **kw)
         paths.append(path)
     return paths
 

@@ -201,6 +201,53 @@ class Instance:
             parts.append(f"T={self.steps}")
         return " ".join(parts)
 
+    def validate(self) -> "Instance":
+        """Raise :class:`~samtheory.InvalidParameterError` (naming the field, the value and the
+        allowed range) when the instance is not a well-formed setting at all, as opposed to one
+        outside a theorem's preconditions (which :func:`check` reports as ``not-applicable``).
+        Returns the instance. The CLI calls it before checking, so that a malformed instance is
+        a usage error rather than a "not-applicable" verdict."""
+        from .. import _validation as V
+        from ..methods import get_method
+        method = get_method(self.method)
+        stochastic = self.noise is not None or self.sampling is not None
+        if self.noise is not None and self.sampling is not None:
+            raise InvalidParameterError("noise and sampling are two oracles; give one of them")
+        if self.noise is not None:
+            V.check_choice("noise", self.noise, AdditiveNoise.KINDS)
+            V.check_nonnegative("sigma", self.sigma)
+        elif self.sigma not in (None, 0, 0.0):
+            raise InvalidParameterError(f"sigma={self.sigma!r} needs noise (gaussian or rademacher)")
+        if method.stochastic_only and not stochastic:
+            raise InvalidParameterError(f"method {method.name!r} is stochastic and needs noise (or a sampling)")
+        if method.deterministic_only and stochastic:
+            raise InvalidParameterError(f"method {method.name!r} is deterministic; with noise use 'sgd'")
+        if not self.same_sample and not stochastic:
+            raise InvalidParameterError("independent samples need a stochastic oracle (noise or a sampling)")
+        if self.eta is not None and not isinstance(self.eta, (Rule, Schedule)):
+            V.check_positive("eta", self.eta)
+        if not isinstance(self.rho, (Rule, Schedule)):
+            V.check_nonnegative("rho", self.rho)
+        if self.lam is not None and not isinstance(self.lam, (Rule, Schedule, str)):
+            V.check_unit_interval("lam", self.lam)
+        if self.lam is not None and not method.uses_lam:
+            raise InvalidParameterError(f"lam is used by method 'unified' only; method {method.name!r} ignores it")
+        V.check_positive_int("steps", self.steps)
+        V.check_positive_int("trajectories", self.trajectories)
+        V.check_seed("seed", self.seed)
+        if self.horizons is not None:
+            if len(self.horizons) == 0:
+                raise InvalidParameterError("horizons must not be empty")
+            for T in self.horizons:
+                V.check_positive_int("horizons", T, minimum=2)
+        if self.x0 is not None:
+            x0 = V.as_float_array("x0", self.x0)
+            dim = self.objective().dim
+            if x0.shape[-1:] != (dim,):
+                raise InvalidParameterError(f"x0 must have {dim} coordinates (the function's dimension); "
+                                            f"got shape {x0.shape}")
+        return self
+
     def objective(self) -> Objective:
         if isinstance(self.function, Objective):
             return self.function
@@ -606,11 +653,19 @@ def check(theorem: Theorem, instance: Instance, result=None) -> Verdict:
         return _judge(theorem, run, bound, label, params)
     if not _reusable(result, ctx, theorem, horizons if theorem.step_rule is not None else None):
         result = _simulate(ctx, theorem, horizons if theorem.step_rule is not None else None)
-    if np.any(result.status != "ok"):
-        bad = int(np.sum(result.status != "ok"))
+    left = result.status == "left-region"
+    if np.any(left) and not np.any(result.status == "diverged"):
+        # the constants are claimed on a box only, and this run used points outside it
+        first = int(np.asarray(result.left_region_at)[left].min())
+        return Verdict(theorem.id, label, "not-applicable",
+                       f"{int(left.sum())} of {left.size} trajectories left the region |x|_inf <= "
+                       f"{ctx.objective.region:g} where the constants of {ctx.objective.name} hold (first at step "
+                       f"{first}); the theorem's constants do not cover the run", instance_params=params)
+    diverged = result.status == "diverged"
+    if np.any(diverged):
         return Verdict(theorem.id, label, "diverged",
-                       f"{bad} of {result.status.size} trajectories diverged (first at step "
-                       f"{int(result.diverged_at[result.status != 'ok'].min())})", instance_params=params)
+                       f"{int(diverged.sum())} of {result.status.size} trajectories diverged (first at step "
+                       f"{int(result.diverged_at[diverged].min())})", instance_params=params)
     if result.loss_history is not None:
         first = result.loss_history[0]
         ctx.delta = _common(first) if theorem.step_rule is None else _common(first.reshape(first.shape[0], -1)[0])

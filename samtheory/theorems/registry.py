@@ -35,5 +35,7 @@ def get_theorem(theorem_id) -> Theorem:
     if isinstance(theorem_id, Theorem):
         return theorem_id
     if theorem_id not in THEOREMS:
-        raise InvalidParameterError(f"unknown theorem id {theorem_id!r}; `samtheory theorems` lists them")
+        from .._validation import suggest
+        raise InvalidParameterError(f"unknown theorem id {theorem_id!r}{suggest(theorem_id, THEOREMS)}; "
+                                    "`samtheory theorems` lists them")
     return THEOREMS[theorem_id]
