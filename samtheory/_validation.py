@@ -101,8 +101,11 @@ def check_simulate_arguments(*, objective, seed, divergence_threshold, start_sca
                              same_sample) -> None:
     """The arguments of :func:`samtheory.simulate` that its own body does not check (one call at
     its top)."""
-    if not all(callable(getattr(objective, k, None)) for k in ("value", "grad")) or not hasattr(objective, "dim"):
-        raise InvalidParameterError(f"objective must be an Objective (samtheory.functions); got {objective!r}")
+    evaluates = all(callable(getattr(objective, k, None)) for k in ("value", "grad"))
+    stacked = callable(getattr(objective, "rows", None))  # a StackedObjective evaluates through its rows
+    if not (evaluates or stacked) or not hasattr(objective, "dim"):
+        raise InvalidParameterError("objective must be an Objective or a stack of members (samtheory.functions); "
+                                    f"got {objective!r}")
     check_seed("seed", seed)
     check_threshold("divergence_threshold", divergence_threshold)
     if start_scale is not None:
