@@ -19,6 +19,17 @@ VERIFY_ONE = ["verify", "siyun.derived.d3", "--function", "cosine", "--eta", "0.
 SAMTHEORY = [sys.executable, "-m", "samtheory"]
 
 
+@pytest.fixture(autouse=True)
+def sigint_as_in_a_terminal():
+    """Ctrl-C as a terminal delivers it. A shell starts background jobs with SIGINT ignored, Python
+    then leaves it ignored (and samtheory respects that), and children inherit the ignoring: run
+    from such a job (a CI runner, `cmd &`), these tests would interrupt nothing. A Python handler
+    here makes SIGINT default again in every child started with exec."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def temporaries(folder):
     return sorted(n for n in os.listdir(folder) if n.endswith(".tmp"))
 
