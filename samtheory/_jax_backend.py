@@ -9,10 +9,12 @@ the loop:
 * **Chunks.** Steps run in chunks of ``m`` strides of ``k`` steps (``k`` = ``record_every``, or a
   chunk length when nothing is recorded). Inside a chunk an outer :func:`jax.lax.scan` over the
   strides records :math:`f(x_t)-f^*`, :math:`\|\nabla f(x_t)\|^2` (and :math:`x_t`) at the first
-  step of each stride, and an inner scan runs the remaining :math:`k-1` steps without output.
+  step of each stride, and an inner loop runs the stride's steps without output.
   Between chunks control returns to Python for the progress bar and the early stop when every
-  trajectory has diverged. Steps past :math:`T` in the last chunk are skipped with
-  :func:`jax.lax.cond`, so the chunking never changes a result.
+  trajectory has diverged. The steps of a stride run in a loop whose trip count is traced,
+  :math:`\min(k, T-t)`, so the last chunk's padding runs no step (and no per-step
+  :func:`jax.lax.cond`), and the chunking never changes a result. The recorded values at
+  :math:`t` are read from the state, which carries :math:`f(x_t)-f^*` and :math:`\nabla f(x_t)`.
 * **Precision.** Everything runs with 64-bit floats, inside ``jax.enable_x64(True)``, so the
   user's global JAX configuration is left alone.
 * **Random stream.** Stochastic runs draw the samples of step :math:`t` with the key
@@ -85,30 +87,49 @@ def _chunk_function(run, k, m):
 
     kinds = {name: kind for name, (_, kind) in run.tables.items()}
 
-    def step(state, t, values, key):
+    def step(state, t, values, key, in_tail=None):
         eta, rho, lam = (_expand(values[name], kinds[name], t, run.grid_shape, run.trajectories)
                          for name in ("eta", "rho", "lam"))
         source = None if run.oracle is None else JaxRandom(jax.random.fold_in(key, t))
-        return _advance(run, state, t, eta, rho, lam, source)
+        return _advance(run, state, t, eta, rho, lam, source, in_tail)
 
-    def guarded(state, t, values, key):
-        # steps past T (padding of the last chunk) leave the state alone
-        def skip(s):
-            nan = jnp.full(run.n_total, jnp.nan) if run.measures else None
-            return s, nan, nan
-        return jax.lax.cond(t < run.steps, lambda s: step(s, t, values, key), skip, state)
+    # With measures, "diverged" is not carried through the loop: it equals diverged_at >= 0
+    # (diverged_at starts at -1 and is set to the step t >= 0 where a trajectory diverges), so
+    # it is recomputed where it is read and XLA fuses it there instead of writing one more
+    # array per step.
+    def carried(state):
+        return {n: v for n, v in state.items() if n != "diverged"} if run.measures else state
+
+    def full(carry):
+        return {**carry, "diverged": carry["diverged_at"] >= 0} if run.measures else carry
 
     def chunk(state, t0, values, key):
-        def stride(s, j):
-            t = t0 + j * k
-            x = s["x"]
-            s, loss, gradsq = guarded(s, t, values, key)
+        def steps(lo, hi, in_tail, c):
+            # steps lo, ..., hi - 1 as a loop with a traced trip count: no padding to skip, so no
+            # per-step lax.cond, and every step is the same straight-line code
+            def body(tt, c2):
+                return carried(step(full(c2), tt, values, key, in_tail)[0])
+            return jax.lax.fori_loop(lo, hi, body, c)
 
-            def inner(s2, tt):
-                return guarded(s2, tt, values, key)[0], None
-            s, _ = jax.lax.scan(inner, s, t + 1 + jnp.arange(k - 1))
-            return s, (loss, gradsq, x if run.history else None)
-        return jax.lax.scan(stride, state, jnp.arange(m))
+        def stride(c, j):
+            t = t0 + j * k
+            # what the numpy loop records at step t is the accounting of x_t, which the state
+            # carries (f(x_t) - f*, grad f(x_t)): read it here rather than from a step
+            record = (None, None, None)
+            if run.measures:
+                record = (c["loss"], jnp.einsum("ij,ij->i", c["grad"], c["grad"]),
+                          c["x"] if run.history else None)
+            hi = jnp.minimum(t + k, run.steps)  # the last chunk's padding runs no step
+            if run.measures:
+                # before the tail and in it as two loops, so that the first adds nothing to the
+                # tail sums (in_tail is then static in _advance)
+                mid = jnp.clip(run.tail_start, t, hi)
+                c = steps(mid, hi, True, steps(t, mid, False, c))
+            else:
+                c = steps(t, hi, None, c)
+            return c, record
+        c, records = jax.lax.scan(stride, carried(state), jnp.arange(m))
+        return full(c), records
 
     return jax.jit(chunk), run.objective, run.oracle, run.perturbation  # keep the ids alive
 
