@@ -15,6 +15,13 @@ the loop:
   :math:`\min(k, T-t)`, so the last chunk's padding runs no step (and no per-step
   :func:`jax.lax.cond`), and the chunking never changes a result. The recorded values at
   :math:`t` are read from the state, which carries :math:`f(x_t)-f^*` and :math:`\nabla f(x_t)`.
+* **Blocks.** A deterministic run with more than :data:`BLOCK_TRAJECTORIES` trajectories (and
+  parameters that are scalars or functions of :math:`t` only) runs each chunk block by block
+  (:func:`jax.lax.map` over blocks of trajectories, the last padded with copies of the last
+  trajectory, which are dropped): every operation is per trajectory, and a block's state stays in
+  cache across the chunk's steps instead of every step streaming all trajectories through memory.
+  Results equal the unblocked program's up to XLA's fusion choices (an FMA contracted or not:
+  last-bit differences, measured 2e-15 relative), within the 1e-12 agreement with numpy.
 * **Precision.** Everything runs with 64-bit floats, inside ``jax.enable_x64(True)``, so the
   user's global JAX configuration is left alone.
 * **Random stream.** Stochastic runs draw the samples of step :math:`t` with the key
@@ -40,6 +47,9 @@ import numpy as np
 CACHE_SIZE = 32
 #: Steps per chunk are about this many when nothing is recorded (fewer chunks = less Python).
 TARGET_CHUNK_STEPS = 4096
+#: Deterministic runs with more trajectories than this run the chunk block by block (see
+#: ``blocked_chunk`` in :func:`_chunk_function`).
+BLOCK_TRAJECTORIES = 4096
 _cache: OrderedDict = OrderedDict()
 
 
@@ -131,7 +141,29 @@ def _chunk_function(run, k, m):
         c, records = jax.lax.scan(stride, carried(state), jnp.arange(m))
         return full(c), records
 
-    return jax.jit(chunk), run.objective, run.oracle, run.perturbation  # keep the ids alive
+    n, b = run.n_total, BLOCK_TRAJECTORIES
+    if not (run.oracle is None and n > b and all(kinds[name] in ("scalar", "time") for name in kinds)):
+        return jax.jit(chunk), run.objective, run.oracle, run.perturbation  # keep the ids alive
+    n_blocks = -(-n // b)
+
+    def split(a):
+        # pad with copies of the last trajectory (computed, then dropped) to n_blocks * b rows
+        a = jnp.concatenate([a, jnp.repeat(a[-1:], n_blocks * b - n, axis=0)]) if n_blocks * b > n else a
+        return a.reshape((n_blocks, b) + a.shape[1:])
+
+    def merge(a, axis=0):
+        a = jnp.moveaxis(a, 0, axis)  # the block axis next to the trajectory axis
+        return a.reshape(a.shape[:axis] + (n_blocks * b,) + a.shape[axis + 2:])[(slice(None),) * axis + (slice(0, n),)]
+
+    def blocked_chunk(state, t0, values, key):
+        # the whole chunk for one block of trajectories at a time: the block's state stays in
+        # cache across the chunk's steps instead of every step streaming all n trajectories
+        # through memory. Only for runs where every operation is per trajectory (no oracle, whose
+        # draw is one block of samples for all trajectories; no per-trajectory parameter tables)
+        out, records = jax.lax.map(lambda s: chunk(s, t0, values, key), jax.tree.map(split, state))
+        return jax.tree.map(merge, out), jax.tree.map(lambda r: merge(r, axis=1), records)
+
+    return jax.jit(blocked_chunk), run.objective, run.oracle, run.perturbation  # keep the ids alive
 
 
 def compiled(run, k, m):
