@@ -129,7 +129,8 @@ def jax_hand(f, eta, rho, steps, x0):
             c = jax.block_until_ready(run(xs))
         x, f_last, _, lmin, lsum, gsum, ltail, _, _ = (np.asarray(v) for v in c)
         # the minimum includes x_T
-        return {"x": x, "loss_min": np.fmin(lmin, f_last), "loss_mean": lsum / steps, "gradsq_mean": gsum / steps,
+        return {"x": x, "loss_min": np.fmin(lmin, f_last), "loss_mean": lsum / steps,
+                "gradsq_mean": gsum / steps,
                 "loss_tail_mean": ltail / (steps - _tail_start(steps))}
     return once
 

@@ -153,7 +153,8 @@ def _chunk_function(run, k, m):
 
     def merge(a, axis=0):
         a = jnp.moveaxis(a, 0, axis)  # the block axis next to the trajectory axis
-        return a.reshape(a.shape[:axis] + (n_blocks * b,) + a.shape[axis + 2:])[(slice(None),) * axis + (slice(0, n),)]
+        a = a.reshape(a.shape[:axis] + (n_blocks * b,) + a.shape[axis + 2:])
+        return jax.lax.slice_in_dim(a, 0, n, axis=axis)
 
     def blocked_chunk(state, t0, values, key):
         # the whole chunk for one block of trajectories at a time: the block's state stays in
