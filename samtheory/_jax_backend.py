@@ -9,10 +9,19 @@ the loop:
 * **Chunks.** Steps run in chunks of ``m`` strides of ``k`` steps (``k`` = ``record_every``, or a
   chunk length when nothing is recorded). Inside a chunk an outer :func:`jax.lax.scan` over the
   strides records :math:`f(x_t)-f^*`, :math:`\|\nabla f(x_t)\|^2` (and :math:`x_t`) at the first
-  step of each stride, and an inner scan runs the remaining :math:`k-1` steps without output.
+  step of each stride, and an inner loop runs the stride's steps without output.
   Between chunks control returns to Python for the progress bar and the early stop when every
-  trajectory has diverged. Steps past :math:`T` in the last chunk are skipped with
-  :func:`jax.lax.cond`, so the chunking never changes a result.
+  trajectory has diverged. The steps of a stride run in a loop whose trip count is traced,
+  :math:`\min(k, T-t)`, so the last chunk's padding runs no step (and no per-step
+  :func:`jax.lax.cond`), and the chunking never changes a result. The recorded values at
+  :math:`t` are read from the state, which carries :math:`f(x_t)-f^*` and :math:`\nabla f(x_t)`.
+* **Blocks.** A deterministic run with more than :data:`BLOCK_TRAJECTORIES` trajectories (and
+  parameters that are scalars or functions of :math:`t` only) runs each chunk block by block
+  (:func:`jax.lax.map` over blocks of trajectories, the last padded with copies of the last
+  trajectory, which are dropped): every operation is per trajectory, and a block's state stays in
+  cache across the chunk's steps instead of every step streaming all trajectories through memory.
+  Results equal the unblocked program's up to XLA's fusion choices (an FMA contracted or not:
+  last-bit differences, measured 2e-15 relative), within the 1e-12 agreement with numpy.
 * **Precision.** Everything runs with 64-bit floats, inside ``jax.enable_x64(True)``, so the
   user's global JAX configuration is left alone.
 * **Random stream.** Stochastic runs draw the samples of step :math:`t` with the key
@@ -38,6 +47,9 @@ import numpy as np
 CACHE_SIZE = 32
 #: Steps per chunk are about this many when nothing is recorded (fewer chunks = less Python).
 TARGET_CHUNK_STEPS = 4096
+#: Deterministic runs with more trajectories than this run the chunk block by block (see
+#: ``blocked_chunk`` in :func:`_chunk_function`).
+BLOCK_TRAJECTORIES = 4096
 _cache: OrderedDict = OrderedDict()
 
 
@@ -85,32 +97,74 @@ def _chunk_function(run, k, m):
 
     kinds = {name: kind for name, (_, kind) in run.tables.items()}
 
-    def step(state, t, values, key):
+    def step(state, t, values, key, in_tail=None):
         eta, rho, lam = (_expand(values[name], kinds[name], t, run.grid_shape, run.trajectories)
                          for name in ("eta", "rho", "lam"))
         source = None if run.oracle is None else JaxRandom(jax.random.fold_in(key, t))
-        return _advance(run, state, t, eta, rho, lam, source)
+        return _advance(run, state, t, eta, rho, lam, source, in_tail)
 
-    def guarded(state, t, values, key):
-        # steps past T (padding of the last chunk) leave the state alone
-        def skip(s):
-            nan = jnp.full(run.n_total, jnp.nan) if run.measures else None
-            return s, nan, nan
-        return jax.lax.cond(t < run.steps, lambda s: step(s, t, values, key), skip, state)
+    # With measures, "diverged" is not carried through the loop: it equals diverged_at >= 0
+    # (diverged_at starts at -1 and is set to the step t >= 0 where a trajectory diverges), so
+    # it is recomputed where it is read and XLA fuses it there instead of writing one more
+    # array per step.
+    def carried(state):
+        return {n: v for n, v in state.items() if n != "diverged"} if run.measures else state
+
+    def full(carry):
+        return {**carry, "diverged": carry["diverged_at"] >= 0} if run.measures else carry
 
     def chunk(state, t0, values, key):
-        def stride(s, j):
+        def steps(lo, hi, in_tail, c):
+            # steps lo, ..., hi - 1 as a loop with a traced trip count: no padding to skip, so no
+            # per-step lax.cond, and every step is the same straight-line code
+            def body(tt, c2):
+                return carried(step(full(c2), tt, values, key, in_tail)[0])
+            return jax.lax.fori_loop(lo, hi, body, c)
+
+        def stride(c, j):
             t = t0 + j * k
-            x = s["x"]
-            s, loss, gradsq = guarded(s, t, values, key)
+            # what the numpy loop records at step t is the accounting of x_t, which the state
+            # carries (f(x_t) - f*, grad f(x_t)): read it here rather than from a step
+            record = (None, None, None)
+            if run.measures:
+                record = (c["loss"], jnp.einsum("ij,ij->i", c["grad"], c["grad"]),
+                          c["x"] if run.history else None)
+            hi = jnp.minimum(t + k, run.steps)  # the last chunk's padding runs no step
+            if run.measures:
+                # before the tail and in it as two loops, so that the first adds nothing to the
+                # tail sums (in_tail is then static in _advance)
+                mid = jnp.clip(run.tail_start, t, hi)
+                c = steps(mid, hi, True, steps(t, mid, False, c))
+            else:
+                c = steps(t, hi, None, c)
+            return c, record
+        c, records = jax.lax.scan(stride, carried(state), jnp.arange(m))
+        return full(c), records
 
-            def inner(s2, tt):
-                return guarded(s2, tt, values, key)[0], None
-            s, _ = jax.lax.scan(inner, s, t + 1 + jnp.arange(k - 1))
-            return s, (loss, gradsq, x if run.history else None)
-        return jax.lax.scan(stride, state, jnp.arange(m))
+    n, b = run.n_total, BLOCK_TRAJECTORIES
+    if not (run.oracle is None and n > b and all(kinds[name] in ("scalar", "time") for name in kinds)):
+        return jax.jit(chunk), run.objective, run.oracle, run.perturbation  # keep the ids alive
+    n_blocks = -(-n // b)
 
-    return jax.jit(chunk), run.objective, run.oracle, run.perturbation  # keep the ids alive
+    def split(a):
+        # pad with copies of the last trajectory (computed, then dropped) to n_blocks * b rows
+        a = jnp.concatenate([a, jnp.repeat(a[-1:], n_blocks * b - n, axis=0)]) if n_blocks * b > n else a
+        return a.reshape((n_blocks, b) + a.shape[1:])
+
+    def merge(a, axis=0):
+        a = jnp.moveaxis(a, 0, axis)  # the block axis next to the trajectory axis
+        a = a.reshape(a.shape[:axis] + (n_blocks * b,) + a.shape[axis + 2:])
+        return jax.lax.slice_in_dim(a, 0, n, axis=axis)
+
+    def blocked_chunk(state, t0, values, key):
+        # the whole chunk for one block of trajectories at a time: the block's state stays in
+        # cache across the chunk's steps instead of every step streaming all n trajectories
+        # through memory. Only for runs where every operation is per trajectory (no oracle, whose
+        # draw is one block of samples for all trajectories; no per-trajectory parameter tables)
+        out, records = jax.lax.map(lambda s: chunk(s, t0, values, key), jax.tree.map(split, state))
+        return jax.tree.map(merge, out), jax.tree.map(lambda r: merge(r, axis=1), records)
+
+    return jax.jit(blocked_chunk), run.objective, run.oracle, run.perturbation  # keep the ids alive
 
 
 def compiled(run, k, m):

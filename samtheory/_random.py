@@ -44,6 +44,14 @@ class NumpyRandom:
         return self.generator.permuted(np.broadcast_to(np.arange(n), (rows, n)), axis=1)[:, :b]
 
 
+#: :meth:`JaxRandom.subsets` uses the sparse partial shuffle while ``b * b <= SPARSE_SHUFFLE_FACTOR * n``
+#: (its O(b^2) comparisons against the permutation's O(n log n) sort), else a full permutation.
+#: Measured on 2 cores (1000 rows, jit): the sparse shuffle is 230x faster at n = 1000, b = 10,
+#: 47x at n = 10^4, b = 200, and the two cost the same around b^2 = 60-80 n (n = 1000, b = 250;
+#: n = 100, b = 90); 32 keeps the sparse one where it was measured faster.
+SPARSE_SHUFFLE_FACTOR = 32
+
+
 class JaxRandom:
     """A JAX key, split once per draw (usable inside ``jit``; each call consumes a fresh subkey)."""
 
@@ -69,8 +77,52 @@ class JaxRandom:
         return self._jax.random.choice(self._subkey(), high, shape, p=self.xp.asarray(p))
 
     def subsets(self, rows, n, b):
-        base = self.xp.broadcast_to(self.xp.arange(n), (rows, n))
-        return self._jax.random.permutation(self._subkey(), base, axis=1, independent=True)[:, :b]
+        r"""``rows`` independent uniform ordered ``b``-tuples of distinct elements of
+        :math:`\{0,\dots,n-1\}`: the first ``b`` entries of uniform permutations, as numpy's.
+
+        For small ``b`` (:math:`b^2\le` :data:`SPARSE_SHUFFLE_FACTOR` :math:`\cdot n`) a partial
+        Fisher–Yates shuffle that never builds the array of ``n`` elements: step
+        :math:`i=0,\dots,b-1` swaps positions :math:`i` and :math:`j_i\sim U\{i,\dots,n-1\}` of
+        the (virtual) identity array and outputs what lands at :math:`i`. Only positions that an
+        earlier step wrote differ from the identity, so the array is a list of at most ``b``
+        writes ``(position, value)`` and reading a position is a comparison with that list (the
+        latest matching write wins). The output has the law of Fisher–Yates: the tuple
+        :math:`(a_0,\dots,a_{b-1})` is uniform over the :math:`n!/(n-b)!` ordered tuples, because
+        the :math:`j_i` are independent and each choice of them gives a different tuple. Cost
+        :math:`O(b^2)` comparisons and ``b`` random integers per row, against :math:`O(n\log n)`
+        for a sort-based permutation of all ``n``; larger ``b`` use the permutation.
+        """
+        jax, xp = self._jax, self.xp
+        if b * b > SPARSE_SHUFFLE_FACTOR * n:
+            base = xp.broadcast_to(xp.arange(n), (rows, n))
+            return jax.random.permutation(self._subkey(), base, axis=1, independent=True)[:, :b]
+        # j_i uniform on {i, ..., n-1}: all b of them in one draw
+        j = jax.random.randint(self._subkey(), (rows, b), xp.arange(b), n)
+        # the writes: slot s holds (position, value); each position in at most one slot, so a read
+        # is "the value of the slot holding it, or the position itself"; -1 marks an empty slot
+        empty = xp.full((rows, b), -1, dtype=j.dtype)
+
+        def read(positions, values, p):  # a[p] for p of shape (rows,)
+            hit = positions == p[:, None]
+            return xp.where(hit.any(axis=1), xp.where(hit, values, 0).sum(axis=1), p)
+
+        def swap(i, carry):
+            positions, values, out = carry
+            j_i = jax.lax.dynamic_index_in_dim(j, i, axis=1, keepdims=False)
+            a_i = read(positions, values, xp.full((rows,), i, dtype=j.dtype))
+            a_j = read(positions, values, j_i)
+            out = jax.lax.dynamic_update_index_in_dim(out, a_j, i, axis=1)  # a[j_i] lands at i
+            # a[i] moves to j_i: overwrite j_i's slot if it has one, else take slot i (position i
+            # is never read again, every later j is > i)
+            hit = positions == j_i[:, None]
+            values = xp.where(hit, a_i[:, None], values)
+            fresh = ~hit.any(axis=1)
+            slot = xp.arange(b) == i
+            positions = xp.where(slot & fresh[:, None], j_i[:, None], positions)
+            values = xp.where(slot & fresh[:, None], a_i[:, None], values)
+            return positions, values, out
+
+        return jax.lax.fori_loop(0, b, swap, (empty, empty, empty))[2]
 
 
 def as_source(rng):

@@ -82,3 +82,33 @@ def test_cli_bench_fails_when_its_cells_fail(capsys, monkeypatch):
     assert main(["bench", "--quick", "--repeat", "1", "--workloads", "W1"]) == 1
     out, err = capsys.readouterr()
     assert "error" in out and "cells failed" in err
+
+
+# -- benchmarks/bench_targets.py: the anchors do the simulator's work ------------------------------
+
+def _bench_targets():
+    import importlib.util
+    import pathlib
+    path = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "bench_targets.py"
+    spec = importlib.util.spec_from_file_location("bench_targets", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("target", ["cosine-1e4", "diag-quadratic"])
+def test_target_anchors_compute_the_simulator_statistics(target):
+    """Hand-written JAX and numba return the simulator's final iterate and every running
+    statistic on a short run (so their speed is for the same work), and the check that the
+    benchmark applies flags an anchor that skips the tail sums."""
+    pytest.importorskip("jax")
+    pytest.importorskip("numba")
+    bt = _bench_targets()
+    f, eta, rho, _, x0 = bt._problem(target, quick=True)
+    outputs = {name: make(f, eta, rho, bt.CHECK_STEPS, x0)()
+               for name, make in bt.MEASURED.items() if name != "numba-par"}
+    assert set(outputs) == {"samtheory-jax", "jax-hand", "numba"}
+    assert bt._check_same_work(outputs) == []
+    outputs["numba"] = {**outputs["numba"], "loss_tail_mean": 0 * outputs["numba"]["loss_tail_mean"]}
+    assert bt._check_same_work(outputs) == [m for m in bt._check_same_work(outputs)
+                                            if m.startswith("numba.loss_tail_mean")] != []
