@@ -121,3 +121,16 @@ def test_what_cannot_be_stacked_is_refused_by_name():
     with pytest.raises(InvalidParameterError, match="at least one"):
         stack([])
     assert isinstance(stack([CosineFamily()]), StackedObjective)
+
+
+def test_a_stacked_run_on_the_jax_backend_equals_numpy():
+    pytest.importorskip("jax")
+    rng = np.random.default_rng(0)
+    members = [Quadratic.diagonal(rng.uniform(0.5, 2, 3)) for _ in range(6)]
+    eta, rho, x0 = rng.uniform(0.01, 0.3, 6), rng.uniform(0, 0.2, 6), rng.standard_normal((6, 2, 3))
+    runs = [simulate(stack(members), "sam", eta=eta, rho=rho, x0=x0, trajectories=2, steps=300, backend=b)
+            for b in ("numpy", "jax")]
+    assert runs[1].backend == "jax"
+    # the documented agreement of the backends on runs that are not chaotic (docs/backend.md)
+    np.testing.assert_allclose(runs[1].x, runs[0].x, rtol=1e-10, atol=1e-300)
+    np.testing.assert_allclose(runs[1].loss_mean, runs[0].loss_mean, rtol=1e-10)
