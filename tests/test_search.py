@@ -282,9 +282,10 @@ def test_siblings_of_a_familys_first_member_keep_its_special_values():
     space = _Space(THEOREMS["siyun.deterministic.smooth.upper"], np.random.default_rng(3))
     first = next(c for c in iter(space.draw, "stop") if c is not None and c.family == "cosine")
     assert first.params["theta"] == pytest.approx(1.5 * np.pi)  # the stall angle
-    siblings = [space.sibling(first) for _ in range(12)]
-    assert all(s.params["theta"] == first.params["theta"] for s in siblings)
-    assert len({s.params["smoothness"] for s in siblings}) > 6  # the rest varies
+    siblings = [space.sibling(first) for _ in range(40)]
+    keep = [s for s in siblings if s.params["theta"] == first.params["theta"]]
+    assert 10 <= len(keep) <= 30  # about half keep the stall angle ...
+    assert len({s.params["smoothness"] for s in keep}) == len(keep)  # ... and vary the rest
     later = next(c for c in iter(space.draw, "stop") if c is not None and c.family == "cosine")
     thetas = {space.sibling(later).params["theta"] for _ in range(12)}
     assert len(thetas) > 6  # later members' siblings draw every parameter afresh

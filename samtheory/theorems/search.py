@@ -376,9 +376,9 @@ class _Space:
     def sibling(self, base) -> Candidate:
         """Another candidate of ``base``'s shape (family, dimension, method, noise, horizon), drawn
         as in :meth:`draw`: a fresh η and start, and a fresh member and ρ where the family stacks
-        (its members then share one simulation, :func:`samtheory.functions.stack`; the siblings
-        of a family's first, extremal member keep its special values, such as the stall angle, and
-        vary its other parameters); otherwise
+        (its members then share one simulation, :func:`samtheory.functions.stack`; half the
+        siblings of a family's first, extremal member keep its special values, such as the stall
+        angle, and vary its other parameters); otherwise
         the same member, with a fresh ρ where the member does not depend on ρ. Siblings are
         simulated as one grid."""
         rng = self.rng
@@ -387,7 +387,9 @@ class _Space:
         if base.eta_scale is not None:
             cand.eta_scale = _log_uniform(rng, 1e-3, 2.0)
         if self.stackable(base):
-            cand.params = self._draw_params(fam, extremal=any(base is c for c in self._extremal))
+            # half the siblings of a family's first (extremal) member keep its special values
+            extremal = any(base is c for c in self._extremal) and rng.random() < 0.5
+            cand.params = self._draw_params(fam, extremal=extremal)
             cand.rho = self.draw_rho()
         elif not self.rho_dependent(base):  # a member that does not depend on rho can share a rho grid
             cand.rho = self.draw_rho()
