@@ -660,7 +660,8 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
     if meth.uses_lam:
         params["lam"] = describe(lam_s, tables["lam"])
     result = SimulationResult(
-        function=np.broadcast_to(members.names, grid_shape).copy() if stacked else objective.name, method=meth.name, steps=steps, trajectories=trajectories,
+        function=np.broadcast_to(members.names, grid_shape).copy() if stacked else objective.name,
+        method=meth.name, steps=steps, trajectories=trajectories,
         grid_shape=tuple(grid_shape), batch_shape=batch_shape, parameters=params,
         oracle=None if oracle is None else oracle.describe(),
         same_sample=None if oracle is None else bool(same_sample), seed=seed,
