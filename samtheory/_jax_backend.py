@@ -142,7 +142,9 @@ def _chunk_function(run, k, m):
         return full(c), records
 
     n, b = run.n_total, BLOCK_TRAJECTORIES
-    if not (run.oracle is None and n > b and all(kinds[name] in ("scalar", "time") for name in kinds)):
+    # (not for stacked members either: their parameters hold one row per trajectory)
+    if not (run.oracle is None and n > b and all(kinds[name] in ("scalar", "time") for name in kinds)
+            and not run.objective.point_parameters):
         return jax.jit(chunk), run.objective, run.oracle, run.perturbation  # keep the ids alive
     n_blocks = -(-n // b)
 

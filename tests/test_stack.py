@@ -134,3 +134,13 @@ def test_a_stacked_run_on_the_jax_backend_equals_numpy():
     # the documented agreement of the backends on runs that are not chaotic (docs/backend.md)
     np.testing.assert_allclose(runs[1].x, runs[0].x, rtol=1e-10, atol=1e-300)
     np.testing.assert_allclose(runs[1].loss_mean, runs[0].loss_mean, rtol=1e-10)
+
+
+def test_a_large_stacked_run_on_the_jax_backend_is_not_split_into_blocks():
+    """Deterministic JAX runs of more than 4096 trajectories are run block by block; the members'
+    parameters hold one row per trajectory, so a stacked run must not be (it failed to trace)."""
+    pytest.importorskip("jax")
+    members = [CosineFamily(1.0, w) for w in np.linspace(1.0, 3.0, 1500)]
+    runs = [simulate(stack(members), "sam", eta=0.1, rho=0.05, x0=[0.3], trajectories=3, steps=20, backend=b)
+            for b in ("numpy", "jax")]
+    np.testing.assert_allclose(runs[1].x, runs[0].x, rtol=1e-12)

@@ -137,6 +137,9 @@ class Objective:
     #: members of the class, each ``"scalar"`` or ``"coordinates"``: members can then be simulated
     #: as one batch (:func:`samtheory.functions.stack`). ``None``: not declared (one by one).
     parameters = None
+    #: The parameters that hold one row per point (set by :meth:`StackedObjective.rows`; empty
+    #: for an ordinary objective): code that splits a batch of points must split these too.
+    point_parameters = ()
 
     def __init__(self, dim, constants, f_star, minimizer=None, *, name, region=None,
                  sample_scale=3.0, description=""):

@@ -109,6 +109,7 @@ class StackedObjective:
                 raise InvalidParameterError(f"parameter kind of {name!r} must be one of {PARAMETER_KINDS}; got {kind!r}")
             setattr(out, name, rows)
         out.f_star = self.f_star[member]
+        out.point_parameters = tuple(self.parameters) + ("f_star",)
         return out
 
 
