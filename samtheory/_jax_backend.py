@@ -30,11 +30,15 @@ the loop:
   The stream therefore depends only on ``seed`` and ``t``, not on chunking or recording; it is a
   different stream from numpy's, with the same distributions. Random starting points come from
   the shared numpy stream, so ``x0`` is identical on both backends.
-* **Compilation cache.** A compiled chunk is reused for the same objective and oracle objects,
-  method, sizes and static settings (up to :data:`CACHE_SIZE` entries); hyperparameter values
-  are arguments, so a new :math:`\eta` or :math:`\rho` does not recompile. The objective's and
-  oracle's attributes are compiled in as constants, so they are treated as immutable: to change
-  :math:`\sigma` or a constant, build a new object (as every construction in samtheory does).
+* **Compilation cache.** A compiled chunk is reused for the same method, sizes and static
+  settings (up to :data:`CACHE_SIZE` entries) and the same objective *family*: hyperparameter
+  values are arguments, so a new :math:`\eta` or :math:`\rho` does not recompile, and so are an
+  objective's declared ``parameters`` and :math:`f^*` (a stack's per-point parameters;
+  :func:`traced_parameters`), so a new member of a family (a new β, ω, spectrum, centre) or a new
+  stack of the same size does not recompile either; nor does a new additive-noise oracle with the
+  same kind and σ. An objective without declared parameters, or another oracle, is compiled with
+  its attributes as constants and keyed by the object, so it is treated as immutable: to change
+  a constant, build a new object (as every construction in samtheory does).
 """
 from __future__ import annotations
 
@@ -80,11 +84,58 @@ def chunking(run):
     return k, m, n_chunks
 
 
+def traced_parameters(objective) -> tuple:
+    """The objective's attributes passed to the compiled program as arguments rather than compiled
+    in: a stacked run's per-point parameters, or a member's declared ``parameters`` (and ``f_star``).
+    By the declaration's contract (checked for every catalog family) they are all that differs
+    between members of a class, so every member of a family shares one compiled program."""
+    if objective.point_parameters:
+        return tuple(objective.point_parameters)
+    if objective.parameters is not None:
+        return tuple(objective.parameters) + ("f_star",)
+    return ()
+
+
+def _objective_key(objective):
+    """Members of one family (same class, dimension, region and parameter shapes) share a program;
+    any other objective is compiled for itself."""
+    traced = traced_parameters(objective)
+    if not traced:
+        return id(objective)
+    return (type(objective), objective.dim, objective.region,
+            tuple((name, np.shape(getattr(objective, name))) for name in traced))
+
+
+def _oracle_key(oracle):
+    from .oracles import AdditiveNoise
+    if oracle is None:
+        return None
+    if type(oracle) is AdditiveNoise:  # its kind and sigma are all it holds besides the objective
+        return ("additive-noise", oracle.kind, oracle.sigma)
+    return id(oracle)
+
+
 def _key(run, k, m):
     kinds = tuple((name, kind, np.shape(value)) for name, (value, kind) in sorted(run.tables.items()))
-    return (id(run.objective), id(run.oracle), id(run.perturbation), run.eps, run.same_sample,
-            run.steps, run.tail_start, run.threshold, run.grid_shape, run.trajectories, run.n_total,
-            run.history, run.measures, kinds, k, m)
+    return (_objective_key(run.objective), _oracle_key(run.oracle), id(run.perturbation), run.eps,
+            run.same_sample, run.steps, run.tail_start, run.threshold, run.grid_shape, run.trajectories,
+            run.n_total, run.history, run.measures, kinds, k, m)
+
+
+def _with_objective_parameters(run, parameters):
+    """``run`` whose objective (and the oracle's) reads ``parameters`` (traced arrays)."""
+    import copy
+    import dataclasses
+    if not parameters:
+        return run
+    objective = copy.copy(run.objective)
+    for name, value in parameters.items():
+        setattr(objective, name, value)
+    oracle = run.oracle
+    if oracle is not None:
+        oracle = copy.copy(oracle)
+        oracle.objective = objective
+    return dataclasses.replace(run, objective=objective, oracle=oracle)
 
 
 def _chunk_function(run, k, m):
@@ -96,12 +147,14 @@ def _chunk_function(run, k, m):
     from .simulate import _advance, _expand
 
     kinds = {name: kind for name, (_, kind) in run.tables.items()}
+    template = run
 
     def step(state, t, values, key, in_tail=None):
         eta, rho, lam = (_expand(values[name], kinds[name], t, run.grid_shape, run.trajectories)
                          for name in ("eta", "rho", "lam"))
         source = None if run.oracle is None else JaxRandom(jax.random.fold_in(key, t))
-        return _advance(run, state, t, eta, rho, lam, source, in_tail)
+        here = _with_objective_parameters(template, values["objective"])
+        return _advance(here, state, t, eta, rho, lam, source, in_tail)
 
     # With measures, "diverged" is not carried through the loop: it equals diverged_at >= 0
     # (diverged_at starts at -1 and is set to the step t >= 0 where a trajectory diverges), so
@@ -186,6 +239,8 @@ def _arguments(run, state):
     import jax
     import jax.numpy as jnp
     values = {name: jnp.asarray(value) for name, (value, _) in run.tables.items()}
+    values["objective"] = {name: jnp.asarray(getattr(run.objective, name))
+                           for name in traced_parameters(run.objective)}
     seed_word = int(run.step_seed.generate_state(1, np.uint32)[0])
     key = jax.random.key(seed_word)
     return {name: jnp.asarray(v) for name, v in state.items()}, values, key

@@ -298,3 +298,35 @@ def test_blocked_chunks_equal_unblocked_and_numpy(case, monkeypatch):
     np.testing.assert_array_equal(blocked.diverged_at, unblocked.diverged_at)
     if case == "cosine-diverging":
         assert 0 < np.sum(blocked.status == "diverged") < 10
+
+
+def test_members_of_one_family_share_one_compiled_program():
+    """Declared parameters (and f*) are arguments of the compiled program, not constants in it:
+    a new member of a family, a new stack of the same size and a new noise oracle with the same
+    sigma run without compiling again, and give the numpy results."""
+    from samtheory import _jax_backend
+    from samtheory.functions import Quadratic, stack
+    from samtheory.oracles import AdditiveNoise
+    _jax_backend._cache.clear()
+    rng = np.random.default_rng(5)
+
+    def run(objective, backend, oracle=None):
+        return simulate(objective, "sam", eta=0.1, rho=0.05, x0=np.ones(3), trajectories=2, steps=200,
+                        backend=backend, oracle=oracle, seed=1)
+    for _ in range(3):
+        member = Quadratic.diagonal(rng.uniform(0.5, 3.0, 3), center=rng.normal(size=3))
+        np.testing.assert_allclose(run(member, "jax").x, run(member, "numpy").x, rtol=1e-10)
+    assert len(_jax_backend._cache) == 1
+    for _ in range(2):
+        members = stack([Quadratic.diagonal(rng.uniform(0.5, 3.0, 3)) for _ in range(4)])
+        np.testing.assert_allclose(run(members, "jax").x, run(members, "numpy").x, rtol=1e-10)
+    assert len(_jax_backend._cache) == 2
+    for _ in range(2):
+        member = Quadratic.diagonal(rng.uniform(0.5, 3.0, 3))
+        run(member, "jax", oracle=AdditiveNoise(member, 0.3))
+    assert len(_jax_backend._cache) == 3
+    # an objective without declared parameters (a dense quadratic) is compiled for itself
+    dense = Quadratic.with_spectrum([1.0, 2.0, 3.0], seed=0)
+    run(dense, "jax")
+    run(Quadratic.with_spectrum([1.0, 2.0, 3.0], seed=1), "jax")
+    assert len(_jax_backend._cache) == 5
