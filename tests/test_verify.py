@@ -87,3 +87,16 @@ def test_checks_and_searches_in_worker_processes_equal_the_sequential_ones():
         assert (a.verdict, a.ratio, a.tail_ratio, a.candidate, a.evaluations) == \
                (b.verdict, b.ratio, b.tail_ratio, b.candidate, b.evaluations)
         assert a.worst is not None and check(THEOREMS[a.theorem], a.worst).ratio == a.worst_verdict.ratio
+
+
+@pytest.mark.parametrize("tid", ["siyun.derived.d1", "siyun.derived.fixed-point", "literature.gd.smooth-convex"])
+def test_fuzz_gives_the_verdicts_of_checking_each_instance_alone(tid):
+    """fuzz simulates members of one family together (check_many): the same verdicts as one by one."""
+    counts, details = V.fuzz(12, [tid], seed=3)
+    th = THEOREMS[tid]
+    alone = {}
+    for k in range(12):
+        inst = V.random_instance(th, V.fuzz_generator(3, tid, k))
+        verdict = "no-instance" if inst is None else check(th, inst).verdict
+        alone[verdict] = alone.get(verdict, 0) + 1
+    assert {v: n for v, n in counts[tid].items() if n} == alone
