@@ -53,7 +53,7 @@ def _lemma_ratio(run, bound_of_step):
         # the terms a gradient is summed from are about L|x| and |grad f(0)| (the constant part of
         # an affine gradient, e.g. A^T b / n of a least-squares or ridge sum): near a minimizer
         # x* != 0 they cancel to a small g whose absolute error is eps times them, not eps |g|
-        terms = L * _norm(x) + _at_zero(run.ctx.objective)[1]
+        terms = L * _norm(x) + M.value_and_slope_at_zero(run.ctx.objective)[1]
         slack = 8 * eps * (_norm(g) + _norm(h) + terms) + 8 * subnormal * (1 + L)
         # a gradient within 1e3 ulps of its terms is their rounding (near a minimizer x* != 0 of a
         # finite sum): the step rho*g then says nothing about Lipschitzness
@@ -152,13 +152,6 @@ def _descent_with_error(run):
     return (f[1:] - f[:-1]) + 0.5 * eta[:, None] * g2 - 0.5 * eta[:, None] * L ** 2 * rho[:, None] ** 2
 
 
-def _at_zero(objective):
-    """|f(0)| and ||∇f(0)||: the constant and linear parts of the terms f and ∇f are summed from
-    (for a least-squares sum ||b||²/2n and ||Aᵀb||/n), which set their rounding near any x."""
-    zero = np.zeros((1, objective.dim))
-    return abs(float(objective.value(zero)[0])), float(np.linalg.norm(objective.grad(zero)))
-
-
 def _difference_rounding(run):
     r"""Rounding allowed in a difference f(x_{k+1}) − f(x_k) (bound 0): each value is summed from
     terms about as large as the quadratic model :math:`|f(0)|+\|\nabla f(0)\|X+LX^2` with X the
@@ -166,7 +159,7 @@ def _difference_rounding(run):
     minimizer), so 16 ulps of that, plus the default floor."""
     from ._core import _float_floor
     obj, L = run.ctx.objective, run.ctx.beta or 1.0
-    value, slope = _at_zero(obj)
+    value, slope = M.value_and_slope_at_zero(obj)
     X = float(np.max(np.abs(run.result.x_history), initial=0.0)) * np.sqrt(obj.dim)
     return _float_floor(run) + 16 * np.finfo(float).eps * (value + slope * X + L * X ** 2)
 

@@ -12,6 +12,15 @@ import numpy as np
 from ..methods import get_method
 
 
+def value_and_slope_at_zero(objective):
+    """|f(0)| and ||∇f(0)||: the constant and linear parts of the terms f and ∇f are summed from
+    (for a least-squares sum ||b||²/2n and ||Aᵀb||/n), which set their rounding near any x: near
+    a minimizer x* != 0 the terms cancel to a small value whose absolute error is a few ulps of
+    them, not of the value."""
+    zero = np.zeros((1, objective.dim))
+    return abs(float(objective.value(zero)[0])), float(np.linalg.norm(objective.grad(zero)))
+
+
 def _flat(a, T1):
     """(T+1, *batch) -> (T+1, n)."""
     return np.asarray(a).reshape(T1, -1)

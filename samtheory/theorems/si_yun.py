@@ -643,13 +643,18 @@ def _fixed_point_measure(run):
 def _fixed_point_rounding(run):
     """The measure subtracts two norms computed from rounded iterates: ||x_{t+1} - x_t|| carries an
     absolute error up to a few ulps of |x_t| + |x_{t+1}| (divided by eta), and ||grad f(x_t)|| a few
-    ulps of itself; 8 eps times these covers both (plus 8 subnormal spacings, for iterates that
-    have decayed into the subnormal range)."""
+    ulps of the terms it is summed from, about beta |x_t| + ||grad f(0)|| (near a minimizer x* != 0
+    of a ridge sum they cancel to ~1e-17, which a bound beta rho = 0 would otherwise call a
+    violation); 8 eps times these covers both (plus 8 subnormal spacings, for iterates that have
+    decayed into the subnormal range)."""
     grad_norm, _, size = _fixed_point_terms(run)
     eta = float(run.ctx.instance.eta)
+    x = run.result.x_history
+    x = x.reshape(x.shape[0], -1, x.shape[-1])[:-1]
+    terms = (run.ctx.beta or 0.0) * M.norm(x) + M.value_and_slope_at_zero(run.ctx.objective)[1]
     # below 2.2e-308 floats are subnormal: their spacing is absolute (4.9e-324), not relative
     subnormal = 8 * np.finfo(float).smallest_subnormal * (1 + 1 / eta)
-    return 8 * np.finfo(float).eps * (size + grad_norm) + subnormal
+    return 8 * np.finfo(float).eps * (size + grad_norm + terms) + subnormal
 
 
 @theorem(
