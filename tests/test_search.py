@@ -234,9 +234,10 @@ def test_siblings_of_other_families_share_the_member_and_vary_rho_only_where_fre
 
 # False alarms that long searches found, each fixed at its cause; the candidates replay exactly.
 FALSE_ALARMS = [
-    # SAM with rho = 0 on a ridge sum near x* = -0.0099: ||grad f|| ~ 3e-17 is the cancellation of
-    # terms of size beta|x| + |A^T b|/n, and D4's bound beta rho is 0; its rounding allowance now
-    # counts those terms, as Khanh's lemmas do
+    # SAM with rho = 0 on a ridge sum near its minimizer: ||grad f|| ~ 4e-17 is the cancellation of
+    # the components' gradients (each of size ~|b_i| ||a_i||), and D4's bound beta rho is 0; its
+    # rounding allowance now counts those terms, as Khanh's lemmas do (both through
+    # measures.value_and_slope_at_zero, which for a finite sum takes the components' sizes)
     ("siyun.derived.fixed-point", "holds",
      '{"family":"ridge","dim":1,"data_seed":921625993,"params":{"reg":0.08244803880190751},"method":"sam",'
      '"eta_scale":1.2893347517512384,"rho":0.0,"lam":null,"start":[-0.755499905008375],"steps":23,'

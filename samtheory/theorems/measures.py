@@ -13,12 +13,17 @@ from ..methods import get_method
 
 
 def value_and_slope_at_zero(objective):
-    """|f(0)| and ||∇f(0)||: the constant and linear parts of the terms f and ∇f are summed from
-    (for a least-squares sum ||b||²/2n and ||Aᵀb||/n), which set their rounding near any x: near
-    a minimizer x* != 0 the terms cancel to a small value whose absolute error is a few ulps of
-    them, not of the value."""
+    """The sizes of the constant and linear parts of the terms f and ∇f are summed from, which set
+    their rounding near any x: near a minimizer x* != 0 the terms cancel to a small value whose
+    absolute error is a few ulps of them, not of the value. |f(0)| and ||∇f(0)||, and for a finite
+    sum the mean sizes of its components there, (1/n)Σ|f_i(0)| and (1/n)Σ||∇f_i(0)|| (for least
+    squares about |b_i|²/2 and |b_i| ||a_i||: the components' gradients cancel in the mean too)."""
     zero = np.zeros((1, objective.dim))
-    return abs(float(objective.value(zero)[0])), float(np.linalg.norm(objective.grad(zero)))
+    value, slope = abs(float(objective.value(zero)[0])), float(np.linalg.norm(objective.grad(zero)))
+    if hasattr(objective, "component_grads"):
+        value = max(value, float(np.mean(np.abs(objective.component_values(zero)))))
+        slope = max(slope, float(np.mean(np.linalg.norm(objective.component_grads(zero), axis=-1))))
+    return value, slope
 
 
 def _flat(a, T1):
