@@ -869,10 +869,9 @@ def _configure_pep(p):
 
 
 def cmd_pep(args) -> int:
-    from ._io import atomic_write_text
     from .pep import worst_case
     if args.json not in (None, "-"):
-        _check_writable(args.json, "--json")
+        _check_output(args.json, "--json")
     try:
         result = worst_case(args.method, args.function_class, steps=args.steps, metric=args.metric,
                             initial=args.initial, smoothness=args.smoothness, strong_convexity=args.strong_convexity,
@@ -886,11 +885,11 @@ def cmd_pep(args) -> int:
         doc["instance"] = {"is_quadratic": instance["quadratic"].is_quadratic, "reason": instance["quadratic"].reason,
                            "simulated": instance["simulated"], "relative_difference": instance["relative_difference"]}
     if args.json == "-":
-        print(_dump_json(doc))
+        _out(_dump_json(doc))
     else:
-        print(_pep_text(result, instance))
-        if args.json is not None:
-            atomic_write_text(args.json, _dump_json(doc) + "\n")
+        if args.json is not None:  # files first: a closed stdout must not cost the file
+            _write(args.json, _dump_json(doc) + "\n")
+        _out(_pep_text(result, instance))
     if not result.ok:
         _print_error(f"the solver did not reach an accurate optimum (status {result.status})")
         return EXIT_VIOLATED
