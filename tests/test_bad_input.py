@@ -177,20 +177,6 @@ def test_memory_refusal_is_fast_and_says_how_much_and_how_to_reduce(capsys):
     assert "GiB" in message and "trajectories" in message and "record" in message and "measures=False" in message
 
 
-def test_memory_estimate_counts_records_history_and_schedule_tables():
-    from samtheory._memory import check_simulation_memory, simulation_bytes
-    base = simulation_bytes(n_total=1000, dim=3, steps=1000)
-    hist = simulation_bytes(n_total=1000, dim=3, steps=1000, history=True)
-    none = simulation_bytes(n_total=1000, dim=3, steps=1000, record_every=None)
-    assert base["recorded_steps"] == 201 and none["records"] == 0
-    assert hist["history"] == 8 * 201 * 1000 * 3
-    with pytest.raises(InvalidParameterError, match="history=False"):
-        check_simulation_memory(n_total=1000, dim=3, steps=1000, history=True, available=1e6)
-    with pytest.raises(InvalidParameterError, match="constant eta"):
-        check_simulation_memory(n_total=1, dim=1, steps=10 ** 9, table_elements=10 ** 9, available=1e9)
-    assert check_simulation_memory(n_total=1, dim=1, steps=10 ** 9, available=1e9)["total"] < 1e4
-
-
 def test_a_long_time_varying_schedule_is_refused_before_its_table_is_built(monkeypatch):
     import samtheory._memory as M
     monkeypatch.setattr(M, "available_bytes", lambda: 2 ** 30)  # a 1 GiB machine

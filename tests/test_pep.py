@@ -77,6 +77,68 @@ class TestWithoutTheExtra:
             worst_case(method, cls, **args)
 
 
+class TestPrivateModules:
+    """The numpy parts of the private modules, which need no solver."""
+
+    without_extra = True
+
+    def test_the_public_entry_point_is_the_private_modules_function(self):
+        import samtheory.pep as pep
+        from samtheory.pep import _result, _worst_case
+        assert pep.worst_case is _worst_case.worst_case
+        assert pep.WorstCase is _result.WorstCase
+
+    @pytest.mark.parametrize("method, lam, norm, expected", [
+        ("gd", None, 2.0, 0.0), ("usam", None, 2.0, 0.3), ("sam", None, 2.0, 0.15), ("sam", None, 0.0, 0.0),
+        ("unified", 0.5, 2.0, 0.3 * (0.5 + 0.5 / 2.0)), ("unified", 0.0, 2.0, 0.3)])
+    def test_ascent_coefficient_is_the_methods_perturbation_over_the_gradient(self, method, lam, norm, expected):
+        # y = x + s g: SAM's rho g/||g|| is s = rho/||g||, Unified SAM's mix of both, USAM's rho
+        from samtheory.pep._methods import ascent_coefficient
+        from samtheory.pep._problem import make_spec
+        spec = make_spec(method, "smooth-convex", steps=1, metric="loss", initial="distance", smoothness=1.0,
+                         eta=1.0, rho=0.0 if method == "gd" else 0.3, lam=lam)
+        assert ascent_coefficient(spec, norm) == pytest.approx(expected, rel=1e-15)
+        # and the same coefficient as samtheory.methods applies to a gradient of that norm
+        if method != "gd" and norm > 0:
+            from samtheory.methods import METHODS
+            g = np.array([[norm, 0.0]])
+            perturbation = METHODS[method].perturbation
+            y = perturbation(g, 0.3, lam if lam is not None else 1.0, 0.0)
+            assert y[0, 0] == pytest.approx(expected * norm, rel=1e-12)
+
+    def test_fit_quadratic_recovers_a_known_hessian_and_rejects_a_perturbed_witness(self):
+        from types import SimpleNamespace
+
+        from samtheory.pep._instance import fit_quadratic
+        rng = np.random.default_rng(0)
+        H = np.diag([0.2, 0.7, 1.0])
+        xs = rng.normal(size=(4, 3))
+        names = ["x0", "y0", "x1", "y1"]
+        grads = {({"x": "g", "y": "h"}[n[0]] + n[1:]): H @ x for n, x in zip(names, xs)}
+        values = {f"f({n})": 0.5 * x @ H @ x for n, x in zip(names, xs)}
+        spec = {"function_class": "smooth-strongly-convex", "strong_convexity": 0.1, "smoothness": 1.0}
+        witness = SimpleNamespace(spec=spec, iterates=dict(zip(names, xs)), gradients=grads,
+                                  function_values=values, status="optimal")
+        fit = fit_quadratic(witness)
+        assert fit.is_quadratic and fit.residual < 1e-10
+        # the fitted matrix lives in the witness's coordinates: same spectrum as H
+        assert np.allclose(np.linalg.eigvalsh(fit.hessian), [0.2, 0.7, 1.0], rtol=0, atol=1e-10)
+        # a gradient 1 % off is not the data of any quadratic
+        grads["g1"] = 1.01 * grads["g1"]
+        assert not fit_quadratic(witness).is_quadratic
+
+    def test_pattern_search_finds_the_maximum_of_a_concave_function_in_the_box(self):
+        from samtheory.pep._sweep import REFINE_TOLERANCE, _pattern_search
+        peak = np.array([0.3, 0.8])
+        V = lambda c: -float(np.sum((np.asarray(c) - peak) ** 2))  # noqa: E731
+        c, best = _pattern_search(V, [0.5, 0.5], step=[0.5, 0.5], bounds=np.array([1.0, 1.0]))
+        assert np.allclose(c, peak, atol=10 * REFINE_TOLERANCE)
+        # a peak outside the box: the search stops at the box's edge
+        peak = np.array([0.3, 1.4])
+        c, _ = _pattern_search(V, [0.5, 0.5], step=[0.5, 0.5], bounds=np.array([1.0, 1.0]))
+        assert np.allclose(c, [0.3, 1.0], atol=10 * REFINE_TOLERANCE)
+
+
 # -- with the extra --------------------------------------------------------------------------------
 
 @pytest.fixture(autouse=True)
