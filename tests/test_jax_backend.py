@@ -12,6 +12,8 @@ Stochastic runs use different random streams (numpy's generator vs ``jax.random`
 compared in distribution, with 5-standard-error Monte-Carlo intervals (a false alarm has
 probability below 1e-6 per comparison).
 """
+import os
+
 import numpy as np
 import pytest
 
@@ -330,3 +332,39 @@ def test_members_of_one_family_share_one_compiled_program():
     run(dense, "jax")
     run(Quadratic.with_spectrum([1.0, 2.0, 3.0], seed=1), "jax")
     assert len(_jax_backend._cache) == 5
+
+
+# -- the persistent compilation cache ----------------------------------------------------------
+
+_CACHE_SCRIPT = """
+import os, sys, jax
+if len(sys.argv) > 1:
+    jax.config.update("jax_compilation_cache_dir", sys.argv[1])  # the user's own setting
+from samtheory import simulate
+from samtheory.functions import get_function
+simulate(get_function("cosine"), "sam", eta=0.1, rho=0.1, steps=50, trajectories=3, backend="jax")
+print(jax.config.jax_compilation_cache_dir)
+"""
+
+
+def _run_cache_script(tmp_path, env_value, *args):
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "SAMTHEORY_JAX_CACHE": env_value}
+    out = subprocess.run([sys.executable, "-c", _CACHE_SCRIPT, *args], env=env, capture_output=True, text=True,
+                         check=True, cwd=tmp_path)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def test_persistent_cache_stores_the_compiled_chunk_in_the_configured_folder(tmp_path):
+    folder = tmp_path / "cache"
+    assert _run_cache_script(tmp_path, str(folder)) == str(folder)
+    assert any(name.startswith("jit_chunk") for name in os.listdir(folder))
+
+
+def test_persistent_cache_can_be_turned_off_and_leaves_a_users_setting_alone(tmp_path):
+    assert _run_cache_script(tmp_path, "off") == "None"
+    mine = tmp_path / "mine"
+    assert _run_cache_script(tmp_path, str(tmp_path / "ours"), str(mine)) == str(mine)
+    assert not (tmp_path / "ours").exists()
