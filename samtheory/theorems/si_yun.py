@@ -103,6 +103,32 @@ def _d56_nonconvex_certificate(ctx, T, eta):
     return 4 * np.max(ctx.delta) / (eta * T) + additive + 2 * c * beta * eta * ctx.sigma ** 2, additive
 
 
+def _d56_pl_envelope(ctx, T, eta):
+    """:func:`_d56_pl_certificate` without its noise term (``Theorem.envelope``): the same curve
+    for any oracle, including sampled finite sums whose variance bound is not known."""
+    if eta > 1 / (4 * ctx.beta):
+        return None
+    additive = 3 * ctx.beta ** 2 * float(ctx.rho) ** 2 / (2 * ctx.mu)
+    return (1 - eta * ctx.mu / 2) ** T * np.max(ctx.delta) + additive, additive
+
+
+def _d56_nonconvex_envelope(ctx, T, eta):
+    """:func:`_d56_nonconvex_certificate` without its noise term: 4Δ/(ηT) + 3β²ρ²."""
+    if eta > 1 / (4 * ctx.beta):
+        return None
+    additive = 3 * ctx.beta ** 2 * float(ctx.rho) ** 2
+    return 4 * np.max(ctx.delta) / (eta * T) + additive, additive
+
+
+def _p7_envelope(ctx, T, eta):
+    """:func:`_p7_certificate` without its noise term: 4Δ/(ηT) + 4β²ρ²."""
+    base = _d56_nonconvex_envelope(ctx, T, eta)
+    if base is None:
+        return None
+    extra = (ctx.beta * float(ctx.rho)) ** 2
+    return base[0] + extra, base[1] + extra
+
+
 def _p7_certificate(ctx, T, eta):
     """(a − b)² ≤ a² + b² for a, b ≥ 0, then D5/D6: ≤ 4Δ/(ηT) + 4β²ρ² + 2cβησ²."""
     base = _d56_nonconvex_certificate(ctx, T, eta)
@@ -290,6 +316,7 @@ SH5 = (500, 1000, 2000, 4000, 8000, 16000)  # P5: 2 ln T/(mu T) <= 1/(4 beta) ne
     function_class=("strongly-convex", "globally-smooth"), methods=("sam",), setting="stochastic",
     measure_name="E f(x_T) - f*", measure=M.horizon(M.loss), rate=1.0, log_power=1.0, step_rule=_p5_step,
     certificate=_d56_pl_certificate, certificate_name="D5/D6 (PL form)", certificate_rate=(1.0, 1.0),
+    envelope=_d56_pl_envelope,
     statement=r"\mathbb Ef(x_T)-f^*\le\tilde{\mathcal O}\big(e^{-T}+\tfrac{[\sigma^2-\beta^2\rho^2]_+}{T}\big)+\frac{2\beta^2\rho^2}{\mu}",
     instances=(Instance("asymmetric-quadratic", rho=0.1, noise="rademacher", sigma=1.0, x0=[1.0],
                         trajectories=200, horizons=SH5, same_sample=False),
@@ -321,6 +348,7 @@ def p5(ctx):
     function_class=("convex", "globally-smooth"), methods=("sam",), setting="stochastic",
     measure_name="(1/T) sum_{t<T} E||grad f(x_t)||^2", measure=M.horizon(M.avg_gradsq), rate=0.5,
     step_rule=_sqrt_step, certificate=_d56_nonconvex_certificate, certificate_name="D5/D6", certificate_rate=(0.5, 0.0),
+    envelope=_d56_nonconvex_envelope,
     statement=r"\frac1T\sum_{t<T}\mathbb E\|\nabla f(x_t)\|^2\le\mathcal O\big(\tfrac1T+\tfrac{\sqrt{[\sigma^2-\beta^2\rho^2]_+}}{\sqrt T}\big)+4\beta^2\rho^2",
     instances=(Instance("logcosh", rho=0.1, noise="gaussian", sigma=1.0, x0=X3, trajectories=100, horizons=SH),
                Instance("huber", rho=0.1, noise="rademacher", sigma=0.5, x0=[2.0, -1.0], trajectories=100,
@@ -350,6 +378,7 @@ def p7_additive(beta, rho, factor=5.0):
     function_class=("globally-smooth", "lipschitz"), methods=("sam",), setting="stochastic",
     measure_name="(1/T) sum_{t<T} E(||grad f(x_t)|| - beta rho)^2", measure=M.horizon(M.avg_gap_sq), rate=0.5,
     step_rule=_sqrt_step, certificate=_p7_certificate, certificate_name="D5/D6 + beta^2 rho^2", certificate_rate=(0.5, 0.0),
+    envelope=_p7_envelope,
     statement=r"\frac1T\sum_{t<T}\mathbb E(\|\nabla f(x_t)\|-\beta\rho)^2\le\mathcal O(1/\sqrt T)+5\beta^2\rho^2",
     instances=(Instance("cosine", rho=0.1, noise="gaussian", sigma=0.01, x0=[0.9], trajectories=100, horizons=SH),
                Instance("cosine-unit", rho=0.5, noise="rademacher", sigma=0.5, x0=[2.0], trajectories=100,
