@@ -349,7 +349,7 @@ def _advance(run, state, t, eta, rho, lam, source, in_tail=None):
 
     loss, g_exact = state["loss"], state["grad"]
     diverged, diverged_at = state["diverged"], state["diverged_at"]
-    if xp is not np or not np.all(loss <= run.threshold):  # numpy: skip the bookkeeping when all are fine
+    if xp is not np or not (loss <= run.threshold).all():  # numpy: skip the bookkeeping when all are fine
         newly = ~(loss <= run.threshold) & ~diverged
         diverged_at = xp.where(newly, t, diverged_at)
         diverged = diverged | newly
@@ -398,10 +398,13 @@ def _drive_numpy(run, state, records, bar, rng):
     """The numpy reference loop: one :func:`_advance` per step."""
     from ._random import NumpyRandom
     source = NumpyRandom(rng)
+    tables = [run.tables[k] for k in ("eta", "rho", "lam")]
+    fixed = all(kind in ("scalar", "static") for _, kind in tables)
+    eta, rho, lam = (value for value, _ in tables)  # constant in time: looked up once
     with np.errstate(all="ignore"):
         for t in range(run.steps):
-            eta, rho, lam = (_expand(*run.tables[k], t, run.grid_shape, run.trajectories)
-                             for k in ("eta", "rho", "lam"))
+            if not fixed:
+                eta, rho, lam = (_expand(value, kind, t, run.grid_shape, run.trajectories) for value, kind in tables)
             x = state["x"]
             state, loss, gradsq = _advance(run, state, t, eta, rho, lam, source)
             records.store(t, loss, gradsq, x)

@@ -233,6 +233,10 @@ class Objective:
         return self.value(x)
 
     def _as_points(self, x):
+        if type(x) is np.ndarray and x.dtype == np.float64:  # the numpy loop's case, checked first
+            if x.ndim == 0 or x.shape[-1] != self.dim:
+                raise ValueError(f"points for {self.name} must have shape (..., {self.dim}); got {x.shape}")
+            return x
         if is_jax(x):  # traced by the JAX backend: shapes are static, values are not available
             if x.ndim == 0 or x.shape[-1] != self.dim:
                 raise ValueError(f"points for {self.name} must have shape (..., {self.dim}); got {x.shape}")
