@@ -23,7 +23,12 @@ the loop:
   Results equal the unblocked program's up to XLA's fusion choices (an FMA contracted or not:
   last-bit differences, measured 2e-15 relative), within the 1e-12 agreement with numpy.
 * **Precision.** Everything runs with 64-bit floats, inside ``jax.enable_x64(True)``, so the
-  user's global JAX configuration is left alone.
+  user's global JAX configuration is left alone. ``simulate(dtype="float32")`` runs the same
+  program inside ``jax.enable_x64(False)`` instead: JAX then makes every array and every constant
+  the objective holds single precision (and step counters 32-bit), with no float32 version of any
+  code; the divergence threshold is capped at :data:`FLOAT32_THRESHOLD`, below float32's overflow,
+  so that a loss that overflows to infinity still counts as diverged. The results come back as
+  float64 arrays holding the float32 values.
 * **Random stream.** Stochastic runs draw the samples of step :math:`t` with the key
   ``jax.random.fold_in(jax.random.key(s), t)``, where ``s`` is the first 32-bit word of the second
   child of ``numpy.random.SeedSequence(seed)`` (the child whose generator the numpy loop uses).
@@ -165,11 +170,21 @@ def _oracle_key(oracle):
     return id(oracle)
 
 
+#: float32 runs count f - f* above this as divergence (float32 overflows at 3.4e38, and a loss of
+#: inf would pass ``loss <= threshold`` for the default threshold 1e100, which is inf in float32)
+FLOAT32_THRESHOLD = 1e37
+
+
+def _x64(run) -> bool:
+    """Whether ``run`` is compiled in double precision (``simulate(dtype=...)``)."""
+    return getattr(run, "dtype", "float64") == "float64"
+
+
 def _key(run, k, m):
     kinds = tuple((name, kind, np.shape(value)) for name, (value, kind) in sorted(run.tables.items()))
     return (_objective_key(run.objective), _oracle_key(run.oracle), id(run.perturbation), run.eps,
             run.same_sample, run.steps, run.tail_start, run.threshold, run.grid_shape, run.trajectories,
-            run.n_total, run.history, run.measures, kinds, k, m)
+            run.n_total, run.history, run.measures, kinds, k, m, _x64(run))
 
 
 def _with_objective_parameters(run, parameters):
@@ -198,6 +213,9 @@ def _chunk_function(run, k, m):
 
     kinds = {name: kind for name, (_, kind) in run.tables.items()}
     template = run
+    if not _x64(run):
+        import dataclasses
+        template = run = dataclasses.replace(run, threshold=min(run.threshold, FLOAT32_THRESHOLD))
 
     def step(state, t, values, key, in_tail=None):
         eta, rho, lam = (_expand(values[name], kinds[name], t, run.grid_shape, run.trajectories)
@@ -306,10 +324,10 @@ def unsupported(run):
     from .simulate import _initial_state
     k, m, _ = chunking(run)
     try:
-        with jax.enable_x64(True):
+        with jax.enable_x64(_x64(run)):
             fn = compiled(run, k, m)
             state = _initial_state(run, np.zeros((run.n_total, run.dim)))
-            jax.eval_shape(fn, *_with_t0(*_arguments(run, state)))
+            jax.eval_shape(fn, *_with_t0(*_arguments(run, state), x64=_x64(run)))
     except Exception as exc:  # any tracing failure means: not expressible in jax.numpy
         _cache.pop(_key(run, k, m), None)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
@@ -317,9 +335,10 @@ def unsupported(run):
     return None
 
 
-def _with_t0(state, values, key, t0=0):
+def _with_t0(state, values, key, t0=0, x64=True):
     import jax.numpy as jnp
-    return state, jnp.asarray(t0, dtype=jnp.int64), values, key
+    # int64 under x64 (the default), int32 in a float32 run
+    return state, jnp.asarray(t0, dtype=jnp.int64 if x64 else jnp.int32), values, key
 
 
 def drive(run, state, records, bar):
@@ -327,12 +346,12 @@ def drive(run, state, records, bar):
     arrays and fills ``records``. Same contract as the numpy loop of :mod:`samtheory.simulate`."""
     import jax
     k, m, n_chunks = chunking(run)
-    with jax.enable_x64(True):
+    with jax.enable_x64(_x64(run)):
         fn = compiled(run, k, m)
         jstate, values, key = _arguments(run, state)
         for c in range(n_chunks):
             t0 = c * m * k
-            jstate, (loss, gradsq, xs) = fn(*_with_t0(jstate, values, key, t0))
+            jstate, (loss, gradsq, xs) = fn(*_with_t0(jstate, values, key, t0, x64=_x64(run)))
             if records.index:
                 loss, gradsq = np.asarray(loss), np.asarray(gradsq)
                 xs = None if xs is None else np.asarray(xs)
@@ -344,4 +363,14 @@ def drive(run, state, records, bar):
                 bar.update(min(m * k, run.steps - t0))
             if bool(jstate["diverged"].all()):
                 break
-        return {name: np.asarray(v) for name, v in jstate.items()}
+        return {name: _as_double(np.asarray(v)) for name, v in jstate.items()}
+
+
+def _as_double(array):
+    """A float32 run's state in the dtypes the numpy side expects (float64, int64); a no-op for
+    the float64 run."""
+    if array.dtype == np.float32:
+        return array.astype(np.float64)
+    if array.dtype == np.int32:
+        return array.astype(np.int64)
+    return array

@@ -294,6 +294,8 @@ def _configure_simulate(p):
                    help="0: zero perturbation where the gradient is 0 (default); > 0: divide by ||g|| + EPS")
     p.add_argument("--backend", choices=["auto", "numpy", "jax"], default="auto",
                    help="auto (default): JAX for long runs when it is installed, else numpy; see docs/backend.md")
+    p.add_argument("--dtype", choices=["float64", "float32"], default="float64",
+                   help="precision of the loop (default float64; float32 needs JAX and is about 7 digits)")
     p.add_argument("--json", action="store_true", help="print the result summary as JSON")
 
 
@@ -316,7 +318,8 @@ def cmd_simulate(args) -> int:
     result = simulate(objective, args.method, eta=args.eta, rho=args.rho, lam=args.lam, steps=args.steps,
                       trajectories=args.trajectories, x0=args.x0, oracle=oracle,
                       same_sample=not args.independent_samples, seed=args.seed, eps=args.eps,
-                      record_every=None, progress=sys.stderr.isatty(), backend=args.backend)
+                      record_every=None, progress=sys.stderr.isatty(), backend=args.backend,
+                      dtype=args.dtype)
     summary = result.summary()
     if args.json:
         _out(_dump_json(summary))

@@ -368,3 +368,42 @@ def test_persistent_cache_can_be_turned_off_and_leaves_a_users_setting_alone(tmp
     mine = tmp_path / "mine"
     assert _run_cache_script(tmp_path, str(tmp_path / "ours"), str(mine)) == str(mine)
     assert not (tmp_path / "ours").exists()
+
+
+# -- single precision ---------------------------------------------------------------------------
+
+def test_float32_run_is_single_precision_close_to_float64_and_returned_as_float64():
+    f = get_function("cosine")
+    kwargs = dict(eta=0.1, rho=0.1, steps=300, trajectories=64, seed=1, backend="jax")
+    double = simulate(f, "sam", **kwargs)
+    single = simulate(f, "sam", dtype="float32", **kwargs)
+    assert single.x.dtype == np.float64 and single.loss_history.dtype == np.float64
+    difference = np.max(np.abs(single.x - double.x))
+    # float32 rounding (6e-8 relative per operation) accumulated over 300 contracting steps: clearly
+    # not float64 (which agrees with itself to 0) and far below any scale of the problem
+    assert 1e-9 < difference < 1e-4
+    assert np.allclose(single.loss_mean, double.loss_mean, rtol=1e-3, atol=1e-9)
+
+
+def test_float32_counts_an_overflowing_loss_as_diverged():
+    f = Quadratic.diagonal([1.0])
+    run = simulate(f, "gd", eta=3.0, steps=400, x0=[1.0], backend="jax", dtype="float32")
+    assert run.status.tolist() == ["diverged"]
+    # f - f* = 2^(2t)/2 passes the float32 threshold 1e37 at t = 62 (float64's 1e100 at t = 167)
+    assert run.diverged_at.tolist() == [62]
+
+
+def test_float32_on_the_numpy_backend_is_refused_with_the_reason():
+    with pytest.raises(InvalidParameterError, match="dtype='float32' needs the JAX backend"):
+        simulate(get_function("cosine"), "sam", eta=0.1, rho=0.1, steps=5, backend="numpy", dtype="float32")
+    with pytest.raises(InvalidParameterError, match="dtype"):
+        simulate(get_function("cosine"), "sam", eta=0.1, rho=0.1, steps=5, dtype="float16")
+
+
+def test_float32_and_float64_programs_are_cached_apart():
+    from samtheory import _jax_backend
+    f = get_function("cosine")
+    simulate(f, "sam", eta=0.1, rho=0.1, steps=40, trajectories=3, backend="jax")
+    before = len(_jax_backend._cache)
+    simulate(f, "sam", eta=0.1, rho=0.1, steps=40, trajectories=3, backend="jax", dtype="float32")
+    assert len(_jax_backend._cache) == before + 1
