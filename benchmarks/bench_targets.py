@@ -149,6 +149,16 @@ def _numba_kernels():
     def make(parallel):
         loop = numba.prange if parallel else range
 
+        @numba.njit(inline="always")
+        def account(stats, fx, gsq, in_tail, threshold):
+            """The running summaries of one trajectory after step t: (min f, sum f, sum |g|^2,
+            tail sums of both, diverged), as the simulator keeps them."""
+            lmin, lsum, gsum, ltail, gtail, div = stats
+            if in_tail:
+                ltail += fx
+                gtail += gsq
+            return min(lmin, fx), lsum + fx, gsum + gsq, ltail, gtail, div or not fx <= threshold
+
         @numba.njit(parallel=parallel, fastmath=False, cache=False)
         def cosine(x0, beta, omega, eta, rho, steps, tail_start, threshold, out):
             for i in loop(x0.shape[0]):
@@ -156,22 +166,15 @@ def _numba_kernels():
                 c = beta / omega ** 2
                 fx = c * (1.0 - np.cos(omega * x))
                 gx = beta / omega * np.sin(omega * x)
-                lmin, lsum, gsum, ltail, gtail, div = np.inf, 0.0, 0.0, 0.0, 0.0, False
+                stats = (np.inf, 0.0, 0.0, 0.0, 0.0, False)
                 for t in range(steps):
                     a = abs(gx)
                     y = x + rho * gx / a if a > 0 else x
                     x = x - eta * (beta / omega * np.sin(omega * y))
-                    gsq = gx * gx
-                    lmin = min(lmin, fx)
-                    lsum += fx
-                    gsum += gsq
-                    if t >= tail_start:
-                        ltail += fx
-                        gtail += gsq
-                    if not fx <= threshold:
-                        div = True
+                    stats = account(stats, fx, gx * gx, t >= tail_start, threshold)
                     fx = c * (1.0 - np.cos(omega * x))
                     gx = beta / omega * np.sin(omega * x)
+                lmin, lsum, gsum, ltail, gtail, div = stats
                 lmin = min(lmin, fx)  # the minimum includes x_T
                 out[i, 0], out[i, 1], out[i, 2], out[i, 3], out[i, 4], out[i, 5] = (
                     x, lmin, lsum, gsum, ltail, gtail + 0.0 * div)
@@ -183,7 +186,7 @@ def _numba_kernels():
                 x = x0[i].copy()
                 g = h * x
                 fx = 0.5 * np.dot(x, g)
-                lmin, lsum, gsum, ltail, gtail, div = np.inf, 0.0, 0.0, 0.0, 0.0, False
+                stats = (np.inf, 0.0, 0.0, 0.0, 0.0, False)
                 for t in range(steps):
                     gsq = np.dot(g, g)
                     n = np.sqrt(gsq)
@@ -193,15 +196,9 @@ def _numba_kernels():
                         x[k] = x[k] - eta * h[k] * (x[k] + s * g[k])
                         g[k] = h[k] * x[k]
                         fnew += 0.5 * x[k] * g[k]
-                    lmin = min(lmin, fx)
-                    lsum += fx
-                    gsum += gsq
-                    if t >= tail_start:
-                        ltail += fx
-                        gtail += gsq
-                    if not fx <= threshold:
-                        div = True
+                    stats = account(stats, fx, gsq, t >= tail_start, threshold)
                     fx = fnew
+                lmin, lsum, gsum, ltail, gtail, div = stats
                 lmin = min(lmin, fx)  # the minimum includes x_T
                 xout[i] = x
                 out[i, 1], out[i, 2], out[i, 3], out[i, 4], out[i, 5] = (lmin, lsum, gsum, ltail,
