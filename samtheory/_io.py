@@ -333,9 +333,13 @@ def atomic_write_text(path, text: str, encoding: str = "utf-8") -> None:
 def to_jsonable(obj):
     """Recursively convert ``obj`` into values :mod:`json` accepts in strict mode.
 
-    numpy scalars become Python numbers, arrays and tuples become lists, and non-finite floats
-    (``nan``, ``inf``) become ``None`` (JSON ``null``).
+    numpy scalars become Python numbers, arrays and tuples become lists, non-finite floats
+    (``nan``, ``inf``) become ``None`` (JSON ``null``), and objects with a ``to_dict()`` method
+    (intervals, results) become their dictionaries. The one converter of the package: every JSON
+    samtheory writes goes through it, so a missing value reads the same everywhere.
     """
+    if hasattr(obj, "to_dict") and not isinstance(obj, (dict, np.ndarray)):
+        return to_jsonable(obj.to_dict())
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):

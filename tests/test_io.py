@@ -1,6 +1,7 @@
 """Output files (samtheory._io) and the CLI's exit statuses around them: symbolic links, FIFOs,
 stdout and devices; interrupts and killed writers; concurrent writers; closed stdout; Ctrl-C."""
 import json
+import numpy as np
 import os
 import signal
 import stat
@@ -323,3 +324,16 @@ def test_concurrent_figure_writers_into_one_folder_never_collide(tmp_path):
         assert p.returncode == 0, err.decode()
     assert sorted(os.listdir(tmp_path)) == ["fig.pdf", "fig.png"]
     assert (tmp_path / "fig.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_one_json_converter_writes_every_missing_value_as_null():
+    # counterexample reports used to write nan as the string "nan" and the CLI as null; there is
+    # now one converter (samtheory._io.to_jsonable) for every JSON the package writes
+    import math
+
+    from samtheory._io import to_jsonable
+    from samtheory.counterexamples._base import Interval
+    converted = to_jsonable({"a": float("nan"), "b": np.float64(np.inf), "i": Interval(0.0, math.inf)})
+    assert converted["a"] is None and converted["b"] is None
+    assert converted["i"]["high"] is None and converted["i"]["text"].endswith("inf)")
+    json.dumps(converted, allow_nan=False)  # strict JSON

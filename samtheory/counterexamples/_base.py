@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._validation import InvalidParameterError, as_float_array
+from .._io import to_jsonable
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,25 +89,6 @@ class Parameter:
 # Reports
 # ---------------------------------------------------------------------------------------------
 
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    if isinstance(value, (np.floating, float)):
-        v = float(value)
-        return v if math.isfinite(v) else repr(v)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, Interval):
-        return value.to_dict()
-    return value
-
-
 @dataclass
 class CheckReport:
     """Predicted against simulated for one construction.
@@ -148,7 +130,7 @@ class CheckReport:
         return self.passed and (self.baseline is None or self.baseline.passed)
 
     def to_dict(self):
-        return _jsonable({
+        return to_jsonable({
             "name": self.name, "passed": self.passed, "ok": self.ok, "quantity": self.quantity,
             "predicted": self.predicted, "measured": self.measured, "tolerance": self.tolerance,
             "params": self.params, "criteria": [{"criterion": c, "holds": h} for c, h in self.criteria],
@@ -314,7 +296,7 @@ class Counterexample:
         """JSON-ready description (used by ``samtheory counterexamples --json``)."""
         defaults = self.resolve()
         ranges = self.valid_ranges()
-        return _jsonable({
+        return to_jsonable({
             "name": self.name, "title": self.title, "setting": self.setting,
             "provenance": self.provenance, "methods": list(self.methods), "poster_row": self.poster_row,
             "prediction": (self.predict.__doc__ or "").strip().splitlines()[0] if self.predict.__doc__ else "",
@@ -390,4 +372,4 @@ def finish_floor_sweep(ce, rhos, predicted, measured, params, extra=None):
     }
     if extra:
         out.update(extra)
-    return _jsonable(out)
+    return to_jsonable(out)
