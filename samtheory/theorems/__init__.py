@@ -1,15 +1,34 @@
 """The theorem registry and the verification engine.
 
-* :data:`THEOREMS` — every entry by id; :func:`get_theorem`, :func:`register_theorem`.
+* :data:`THEOREMS` — every entry by id; :func:`get_theorem`, :func:`register_theorem`,
+  :func:`theorem` (the decorator), :func:`register_paper`.
 * :func:`check` — check one theorem on one :class:`Instance`, returning a :class:`Verdict`.
-* One module per source: :mod:`.si_yun`, :mod:`.unified_sam`, :mod:`.khanh`, :mod:`.literature`.
+* One module per source (:mod:`.si_yun`, :mod:`.unified_sam`, :mod:`.khanh`, :mod:`.literature`):
+  every public module of this package is imported by :func:`discover`, so a new source is one new
+  file here, with no index to edit.
 """
+import importlib
+import pkgutil
+
 from ._core import (CHECKS, KINDS, PAPERS, PROVENANCES, Context, Inconclusive, Instance, NotApplicable,
                     Rule, Terms, Theorem, Verdict, check, check_many, make_context)
-from .registry import THEOREMS, get_theorem, register_theorem, theorem
-from . import khanh, literature, si_yun, unified_sam  # noqa: F401,E402  (register their entries)
+from .registry import THEOREMS, get_theorem, register_paper, register_theorem, theorem
 
-__all__ = ["THEOREMS", "get_theorem", "register_theorem", "theorem", "check", "check_many", "Instance", "Terms",
-           "Rule", "Theorem",
-           "Verdict", "Context", "NotApplicable", "Inconclusive", "make_context", "PAPERS", "KINDS",
-           "CHECKS", "PROVENANCES"]
+
+def discover(package=None) -> list:
+    """Import every public module (no leading underscore) of ``package`` (default: this one), so
+    that the entries they define with ``@theorem`` are registered; returns the modules' names in
+    the order imported (alphabetical, so the registry's order does not depend on the file system).
+    Importing a module twice does nothing, so calling this again only picks up new files."""
+    package = package or importlib.import_module(__name__)
+    names = sorted(info.name for info in pkgutil.iter_modules(package.__path__) if not info.name.startswith("_"))
+    for name in names:
+        importlib.import_module(f"{package.__name__}.{name}")
+    return names
+
+
+discover()
+
+__all__ = ["THEOREMS", "get_theorem", "register_theorem", "register_paper", "theorem", "discover", "check",
+           "check_many", "Instance", "Terms", "Rule", "Theorem", "Verdict", "Context", "NotApplicable",
+           "Inconclusive", "make_context", "PAPERS", "KINDS", "CHECKS", "PROVENANCES"]

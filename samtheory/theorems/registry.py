@@ -4,9 +4,27 @@ from __future__ import annotations
 import inspect
 
 from .._validation import InvalidParameterError
-from ._core import Theorem
+from ._core import PAPERS, Theorem
 
 THEOREMS: dict = {}
+
+
+def register_paper(key: str, citation: str, overwrite=False) -> str:
+    """Add a paper that entries can cite as ``paper=key`` (``overwrite=True`` replaces one, e.g.
+    when a notebook cell is run again). Returns ``key``.
+
+    Example: ``register_paper("my-2026", "A. Author. A SAM bound. Venue 2026 (arXiv:...)")``, then
+    ``@theorem(..., paper="my-2026", ...)``.
+    """
+    if not isinstance(key, str) or not key.strip():
+        raise InvalidParameterError(f"paper key must be a non-empty string; got {key!r}")
+    if not isinstance(citation, str) or not citation.strip():
+        raise InvalidParameterError(f"citation must be a non-empty string; got {citation!r}")
+    if key in PAPERS and not overwrite and PAPERS[key] != citation:
+        raise InvalidParameterError(f"paper key {key!r} is already registered as {PAPERS[key]!r} "
+                                    "(pass overwrite=True to replace it)")
+    PAPERS[key] = citation
+    return key
 
 
 def register_theorem(theorem: Theorem, overwrite=False) -> Theorem:
@@ -17,15 +35,16 @@ def register_theorem(theorem: Theorem, overwrite=False) -> Theorem:
     return theorem
 
 
-def theorem(**fields):
+def theorem(overwrite=False, **fields):
     """Decorator: the decorated function is the bound, its docstring the entry's text.
 
     The function receives a :class:`~samtheory.theorems._core.Context`, states its preconditions
-    with ``ctx.require``/``ctx.need`` and returns the bound (see ``Theorem``).
+    with ``ctx.require``/``ctx.need`` and returns the bound (see ``Theorem``). ``overwrite=True``
+    replaces an entry of the same id (a notebook cell run again).
     """
     def wrap(bound):
         th = Theorem(bound=bound, doc=inspect.getdoc(bound) or "", **fields)
-        register_theorem(th)
+        register_theorem(th, overwrite=overwrite)
         bound.theorem = th
         return bound
     return wrap
