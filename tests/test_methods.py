@@ -1,0 +1,56 @@
+"""Every method of :mod:`samtheory.methods` on the same problems (optax-style shared list): a
+method registered in the package gets these tests without writing any."""
+import numpy as np
+import pytest
+
+from samtheory import simulate
+from samtheory.functions import Quadratic, get_function
+from samtheory.methods import METHODS, get_method
+from samtheory.oracles import AdditiveNoise
+
+PROBLEMS = {
+    "quadratic": lambda: Quadratic.diagonal([1.0, 3.0]),
+    "cosine": lambda: get_function("cosine"),
+    "logcosh": lambda: get_function("logcosh"),
+}
+NAMES = sorted(METHODS)
+
+
+def _run(name, f, rho, **kw):
+    method = get_method(name)
+    oracle = AdditiveNoise(f, 0.0) if method.stochastic_only else None  # sigma = 0: exact gradients
+    lam = 0.5 if method.uses_lam else None
+    x0 = np.full(f.dim, 0.3)
+    return simulate(f, name, eta=0.05, rho=rho, lam=lam, steps=60, x0=x0, oracle=oracle, **kw)
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+@pytest.mark.parametrize("name", NAMES)
+def test_with_radius_zero_every_method_is_gradient_descent(name, problem):
+    # every SAM-family perturbation vanishes at rho = 0 (the perturbation is rho times a direction)
+    f = PROBLEMS[problem]()
+    gd = _run("gd", f, 0.0)
+    run = _run(name, f, 0.0)
+    assert np.array_equal(run.x, gd.x)
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+@pytest.mark.parametrize("name", NAMES)
+def test_every_method_descends_from_the_same_start_and_stays_finite(name, problem):
+    f = PROBLEMS[problem]()
+    run = _run(name, f, 0.01)
+    assert run.status.tolist() == ["ok"]
+    assert np.all(np.isfinite(run.x))
+    # a small step and radius make progress from 0.3 on every problem of the list
+    assert float(run.loss[0]) < float(f.value(np.full((1, f.dim), 0.3))[0] - f.f_star)
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if METHODS[n].perturbation is not None])
+def test_every_perturbation_keeps_the_shape_and_scales_with_the_radius(name):
+    g = np.array([[3.0, -4.0], [0.0, 0.0], [1e-3, 2e-3]])
+    method = METHODS[name]
+    small = method.perturbation(g, 0.1, 0.5, 0.0)
+    large = method.perturbation(g, 0.2, 0.5, 0.0)
+    assert small.shape == g.shape
+    assert np.allclose(large, 2 * small, rtol=1e-14, atol=0)
+    assert np.array_equal(small[1], [0.0, 0.0])  # zero gradient: zero perturbation (the convention)
