@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
@@ -83,59 +84,44 @@ def _noise_constant(ctx):
     return 2.0 if ctx.instance.same_sample else 1.0
 
 
-def _d56_pl_certificate(ctx, T, eta):
-    """D5 (independent) / D6 (same sample), PL form, with mu = the strong-convexity constant."""
-    c = _noise_constant(ctx)
+def _d56_pl_bound(ctx, T, eta, *, noise=True):
+    """D5 (independent) / D6 (same sample), PL form, with mu = the strong-convexity constant:
+    E f(x_T) - f* <= (1 - eta mu/2)^T Delta + 3 beta^2 rho^2/(2 mu) + c beta eta sigma^2/mu.
+    ``noise=False`` drops the noise term (``Theorem.envelope``: the same curve for any oracle,
+    including sampled finite sums whose variance bound is not known)."""
+    c = _noise_constant(ctx) if noise else 0.0
     if c is None or eta > 1 / (4 * ctx.beta):
         return None
     beta, mu, rho = ctx.beta, ctx.mu, float(ctx.rho)
     additive = 3 * beta ** 2 * rho ** 2 / (2 * mu)
-    return ((1 - eta * mu / 2) ** T * np.max(ctx.delta) + additive + c * beta * eta * ctx.sigma ** 2 / mu), additive
+    noise_term = c * beta * eta * ctx.sigma ** 2 / mu if c else 0.0
+    return (1 - eta * mu / 2) ** T * np.max(ctx.delta) + additive + noise_term, additive
 
 
-def _d56_nonconvex_certificate(ctx, T, eta):
-    """D5/D6 nonconvex form: (1/T)Σ E||∇f||² ≤ 4Δ/(ηT) + 3β²ρ² + 2cβησ²."""
-    c = _noise_constant(ctx)
+def _d56_nonconvex_bound(ctx, T, eta, *, noise=True):
+    """D5/D6 nonconvex form: (1/T)Σ E||∇f||² ≤ 4Δ/(ηT) + 3β²ρ² + 2cβησ² (``noise`` as above)."""
+    c = _noise_constant(ctx) if noise else 0.0
     if c is None or eta > 1 / (4 * ctx.beta):
         return None
     beta, rho = ctx.beta, float(ctx.rho)
     additive = 3 * beta ** 2 * rho ** 2
-    return 4 * np.max(ctx.delta) / (eta * T) + additive + 2 * c * beta * eta * ctx.sigma ** 2, additive
+    noise_term = 2 * c * beta * eta * ctx.sigma ** 2 if c else 0.0
+    return 4 * np.max(ctx.delta) / (eta * T) + additive + noise_term, additive
 
 
-def _d56_pl_envelope(ctx, T, eta):
-    """:func:`_d56_pl_certificate` without its noise term (``Theorem.envelope``): the same curve
-    for any oracle, including sampled finite sums whose variance bound is not known."""
-    if eta > 1 / (4 * ctx.beta):
-        return None
-    additive = 3 * ctx.beta ** 2 * float(ctx.rho) ** 2 / (2 * ctx.mu)
-    return (1 - eta * ctx.mu / 2) ** T * np.max(ctx.delta) + additive, additive
-
-
-def _d56_nonconvex_envelope(ctx, T, eta):
-    """:func:`_d56_nonconvex_certificate` without its noise term: 4Δ/(ηT) + 3β²ρ²."""
-    if eta > 1 / (4 * ctx.beta):
-        return None
-    additive = 3 * ctx.beta ** 2 * float(ctx.rho) ** 2
-    return 4 * np.max(ctx.delta) / (eta * T) + additive, additive
-
-
-def _p7_envelope(ctx, T, eta):
-    """:func:`_p7_certificate` without its noise term: 4Δ/(ηT) + 4β²ρ²."""
-    base = _d56_nonconvex_envelope(ctx, T, eta)
+def _p7_bound(ctx, T, eta, *, noise=True):
+    """(a − b)² ≤ a² + b² for a, b ≥ 0, then D5/D6: ≤ 4Δ/(ηT) + 4β²ρ² + 2cβησ² (``noise`` as above)."""
+    base = _d56_nonconvex_bound(ctx, T, eta, noise=noise)
     if base is None:
         return None
     extra = (ctx.beta * float(ctx.rho)) ** 2
     return base[0] + extra, base[1] + extra
 
 
-def _p7_certificate(ctx, T, eta):
-    """(a − b)² ≤ a² + b² for a, b ≥ 0, then D5/D6: ≤ 4Δ/(ηT) + 4β²ρ² + 2cβησ²."""
-    base = _d56_nonconvex_certificate(ctx, T, eta)
-    if base is None:
-        return None
-    extra = (ctx.beta * float(ctx.rho)) ** 2
-    return base[0] + extra, base[1] + extra
+_d56_pl_certificate, _d56_pl_envelope = partial(_d56_pl_bound, noise=True), partial(_d56_pl_bound, noise=False)
+_d56_nonconvex_certificate = partial(_d56_nonconvex_bound, noise=True)
+_d56_nonconvex_envelope = partial(_d56_nonconvex_bound, noise=False)
+_p7_certificate, _p7_envelope = partial(_p7_bound, noise=True), partial(_p7_bound, noise=False)
 
 
 @theorem(
