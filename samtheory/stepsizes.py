@@ -23,7 +23,7 @@ re-derived in ``docs/proofs/unified-sam.md``, provenance CODE + derived):
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from dataclasses import dataclass
 
@@ -54,6 +54,12 @@ def rho_max(mu: float, L: float, A: float, B: float, lam: float) -> float:
     r""":math:`\rho_{\max}` (strict upper limit on :math:`\rho`)."""
     mu, L, A, B, lam = _check(mu, L, A, B, lam)
     return mu / (L * (mu + 2 * (B * mu + A) * (1 - lam) ** 2))
+
+
+@overload
+def gamma_max(rho: float, mu: float, L: float, A: float, B: float, lam: float) -> float: ...
+@overload
+def gamma_max(rho: np.ndarray, mu: float, L: float, A: float, B: float, lam: float) -> np.ndarray: ...
 
 
 def gamma_max(rho: float | np.ndarray, mu: float, L: float, A: float, B: float, lam: float) -> float | np.ndarray:
