@@ -22,11 +22,18 @@ Counterexamples and exploration
 Errors
     :class:`InvalidParameterError` — every bad argument, naming the parameter and its range.
 """
+from __future__ import annotations
+
+from typing import Any, TYPE_CHECKING
+
 from ._validation import InvalidParameterError
 from .functions import Objective, check_constants, get_function
 from .methods import Method, register_method
 from .oracles import AdditiveNoise
 from .simulate import SimulationResult, sam_step, simulate
+
+if TYPE_CHECKING:  # names used in annotations only
+    from .explorer import Explorer
 
 try:  # one source of the version: the package metadata (pyproject.toml)
     from importlib.metadata import PackageNotFoundError, version as _version
@@ -35,7 +42,7 @@ except PackageNotFoundError:  # pragma: no cover - imported from a source tree t
     __version__ = "0+unknown"
 
 
-def explore(target="cosine-stall", **initial):
+def explore(target: str | Objective = "cosine-stall", **initial: Any) -> Explorer:
     """Open the interactive explorer for a counterexample name or a 1-D/2-D Objective and return it
     (:class:`samtheory.explorer.Explorer`; matplotlib is imported only here)."""
     from .explorer import explore as _explore

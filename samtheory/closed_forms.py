@@ -13,13 +13,20 @@ eigenvector of curvature :math:`\lambda` of :math:`f(x)=\frac12x^\top Hx`, deter
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def two_cycle_amplitude(eta, rho, curvature):
+if TYPE_CHECKING:  # names used in annotations only
+    import numpy as np
+
+
+def two_cycle_amplitude(eta: float | np.ndarray, rho: float | np.ndarray,
+                        curvature: float | np.ndarray) -> float | np.ndarray:
     r"""Amplitude :math:`a=\eta\lambda\rho/(2-\eta\lambda)` of SAM's 2-cycle :math:`\pm a` along an
     eigenvector of curvature :math:`\lambda` (``curvature``) of a quadratic (module docstring)."""
     return eta * rho * curvature / (2 - eta * curvature)
 
 
-def two_cycle_loss(eta, rho, curvature):
+def two_cycle_loss(eta: float | np.ndarray, rho: float | np.ndarray,
+                   curvature: float | np.ndarray) -> float | np.ndarray:
     r""":math:`f-f^*=\frac\lambda2a^2` on the 2-cycle (module docstring): the floor SAM stalls at."""
     return 0.5 * curvature * two_cycle_amplitude(eta, rho, curvature) ** 2

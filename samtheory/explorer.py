@@ -33,6 +33,8 @@ non-interactive ones such as Agg). ``benchmarks/bench_explorer.py`` measures all
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import math
 import os
 import textwrap
@@ -43,6 +45,12 @@ from ._validation import InvalidParameterError
 from .counterexamples import COUNTEREXAMPLES, get_counterexample
 from .functions import Objective
 from .simulate import simulate
+
+if TYPE_CHECKING:  # names used in annotations only
+    from pathlib import Path
+
+    from .theorems._core import Instance
+    from .oracles import Oracle
 
 __all__ = ["Explorer", "explore", "names", "METHOD_LABELS", "PRESETS"]
 
@@ -98,7 +106,7 @@ def _int_label(value, position=None):
     return f"{value:.0f}" if abs(exponent - round(exponent)) <= 1e-9 else ""
 
 
-def names():
+def names() -> list[str]:
     """The examples that can be explored by name (the counterexample catalog)."""
     return list(COUNTEREXAMPLES)
 
@@ -352,7 +360,8 @@ class Explorer:
     lines : dict of name -> Line2D (the plotted data)
     """
 
-    def __init__(self, target="cosine-stall", *, figure=None, check_theorems=True, params=None, **initial):
+    def __init__(self, target: str | Objective = "cosine-stall", *, figure: Any = None, check_theorems: bool = True,
+                 params: Any = None, **initial: Any):
         if isinstance(target, Objective):
             if target.dim not in (1, 2):
                 raise InvalidParameterError(f"explore needs a 1-D or 2-D objective; {target.name} has dimension {target.dim}")
@@ -460,7 +469,7 @@ class Explorer:
                 out[key] = s[key]
         return out
 
-    def objective(self, state=None):
+    def objective(self, state: dict[str, Any] | None = None) -> Objective:
         """The objective of the current (or the given) state."""
         if self.ce is None:
             return self._objective
@@ -470,7 +479,7 @@ class Explorer:
             self._cache[key] = self.ce.objective(**params)
         return self._cache[key]
 
-    def oracle(self, objective, state=None):
+    def oracle(self, objective: Objective, state: dict[str, Any] | None = None) -> Oracle | None:
         """The stochastic oracle of the state (None if deterministic)."""
         s = self.state if state is None else state
         if not self.stochastic:
@@ -480,16 +489,16 @@ class Explorer:
         from .oracles import AdditiveNoise
         return AdditiveNoise(objective, s["sigma"], self.noise_kind)
 
-    def start(self, state=None):
+    def start(self, state: dict[str, Any] | None = None) -> Any:
         s = self.state if state is None else state
         return [float(s["x0"]), float(s["y0"])] if self.dim == 2 else [float(s["x0"])]
 
-    def method_name(self, state=None):
+    def method_name(self, state: dict[str, Any] | None = None) -> str:
         """The simulate() method of the state (GD with a stochastic oracle is SGD)."""
         m = (self.state if state is None else state)["method"]
         return "sgd" if (m == "gd" and self.stochastic) else m
 
-    def simulation_arguments(self, state=None):
+    def simulation_arguments(self, state: dict[str, Any] | None = None) -> Any:
         """``(objective, method, keyword arguments)`` of the simulate() call an update makes."""
         s = self.state if state is None else state
         f = self.objective(s)
@@ -635,7 +644,7 @@ class Explorer:
     # ------------------------------------------------------------------------------------------
     # controls
     # ------------------------------------------------------------------------------------------
-    def set(self, **changes):
+    def set(self, **changes: Any) -> None:
         """Change controls (as the widgets do), keep the widgets in step, and update."""
         for key, value in changes.items():
             if key == "T":
@@ -677,7 +686,7 @@ class Explorer:
             self.checks_box.set_active(0)
             self.checks_box.eventson = True
 
-    def reset(self):
+    def reset(self) -> None:
         """Every control back to its starting value, then one update."""
         self.state = dict(self.defaults)
         self._sync_widgets(list(self.state))
@@ -686,12 +695,12 @@ class Explorer:
     # ------------------------------------------------------------------------------------------
     # updating
     # ------------------------------------------------------------------------------------------
-    def simulate(self):
+    def simulate(self) -> dict[str, Any]:
         """The run the panels show: exactly ``simulate(*simulation_arguments())``."""
         f, method, kwargs = self.simulation_arguments()
         return simulate(f, method, **kwargs)
 
-    def update(self):
+    def update(self) -> None:
         """Re-run the simulation for the current controls and redraw (never raises for a bad state)."""
         import time
         begin = time.perf_counter()
@@ -741,7 +750,7 @@ class Explorer:
         self.figure.canvas.draw_idle()
 
     # -- prediction -----------------------------------------------------------------------------
-    def measure_kind(self):
+    def measure_kind(self) -> str:
         """'loss' (f - f*) or 'gradsq' (||grad f||^2): the construction's measure."""
         if self.prediction is not None:
             if "gradsq" in self.prediction:
@@ -750,7 +759,7 @@ class Explorer:
         f = self.objective()
         return "loss" if f.f_star is not None and math.isfinite(f.f_star) else "gradsq"
 
-    def predicted_floor(self):
+    def predicted_floor(self) -> Any:
         """``(value, label, second)``: the construction's floor of the plotted measure and an optional
         second line ``(value, label)`` (the finite-η model or the fluctuation allowance)."""
         p = self.prediction
@@ -775,7 +784,7 @@ class Explorer:
             return None, "", None
         return value, label, second
 
-    def predicted_points(self, lo=None, hi=None):
+    def predicted_points(self, lo: float | None = None, hi: float | None = None) -> list[Any]:
         """The predicted limit points (1-D: x values in [lo, hi], periodic copies included; 2-D: points)."""
         p = self.prediction or {}
         if self.dim == 2:
@@ -986,13 +995,13 @@ class Explorer:
             parts.append(f"{'same sample' if s['same_sample'] else 'independent samples'}, {self.chains} chains")
         return "  ".join(parts)
 
-    def observed_floor(self):
+    def observed_floor(self) -> float:
         """Mean over the chains of the tail mean (last 10 % of the steps) of the plotted measure."""
         r = self.result
         tail = r.loss_tail_mean if self.measure_kind() == "loss" else r.gradsq_tail_mean
         return float(np.mean(tail))
 
-    def settling_step(self, within=0.01):
+    def settling_step(self, within: float = 0.01) -> int | None:
         """First t from which the plotted measure stays within ``within`` (relative) of the observed floor
         (None if it does not by the end of the tail)."""
         curve = self._curve(self.measure_kind())
@@ -1062,7 +1071,7 @@ class Explorer:
         if self.result is not None and self.state["checks"]:
             self.check_theorems()
 
-    def instance(self):
+    def instance(self) -> Instance:
         """The :class:`~samtheory.theorems.Instance` of the current state (the run shown)."""
         from .theorems import Instance
         f, method, kw = self.simulation_arguments()
@@ -1072,7 +1081,7 @@ class Explorer:
                         noise=oracle.kind if oracle is not None else None,
                         sigma=oracle.sigma if oracle is not None else 0.0, same_sample=kw["same_sample"])
 
-    def check_theorems(self, draw=True):
+    def check_theorems(self, draw: bool = True) -> list[Any]:
         """Check every registry entry on the run shown (reusing it; entries that run simulations of
         their own or choose their own step sizes are left to ``samtheory verify``), draw the bounds
         of the applicable ones whose measure is the plotted one, and list the verdicts in the
@@ -1155,7 +1164,7 @@ class Explorer:
         return "\n".join(lines)
 
     # ------------------------------------------------------------------------------------------
-    def save(self, path, dpi=100):
+    def save(self, path: str | os.PathLike[str], dpi: int = 100) -> Path:
         """Render the figure to ``path`` (the format from its extension: png, pdf, svg, ...) and
         return the path. The file is written through :func:`samtheory._io.open_output`: replaced
         whole or not at all."""
@@ -1179,7 +1188,7 @@ def save_format(path) -> str:
     return ext
 
 
-def explore(target="cosine-stall", **initial) -> Explorer:
+def explore(target: str | Objective = "cosine-stall", **initial: Any) -> Explorer:
     """Open the explorer for a counterexample name or a 1-D/2-D Objective (see :class:`Explorer`).
 
     In a notebook use ``%matplotlib widget`` first; in a script call ``matplotlib.pyplot.show()``

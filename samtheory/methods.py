@@ -9,14 +9,14 @@ Every method takes the step
 where :math:`g_t` is the (stochastic) gradient at :math:`x_t` and :math:`h_t` the (stochastic)
 gradient at the perturbed point :math:`y_t`. The methods differ only in :math:`\epsilon`:
 
-========== ===================================================================== =====================
-name       perturbation :math:`\epsilon(g;\rho,\lambda)`                          reference
-========== ===================================================================== =====================
-``gd``     :math:`0` (with an oracle: ``sgd``)                                     —
-``sam``    :math:`\rho\, g/\|g\|` (normalized ascent)                              Foret et al. 2021
-``usam``   :math:`\rho\, g` (unnormalized ascent)                                  Andriushchenko & Flammarion 2022
+=========== ============================================================================ ================================
+name        perturbation :math:`\epsilon(g;\rho,\lambda)`                                reference
+=========== ============================================================================ ================================
+``gd``      :math:`0` (with an oracle: ``sgd``)                                          —
+``sam``     :math:`\rho\, g/\|g\|` (normalized ascent)                                   Foret et al. 2021
+``usam``    :math:`\rho\, g` (unnormalized ascent)                                       Andriushchenko & Flammarion 2022
 ``unified`` :math:`\rho\,\big(1-\lambda+\lambda/\|g\|\big)\, g`, :math:`\lambda\in[0,1]` Oikonomou & Loizou 2025
-========== ===================================================================== =====================
+=========== ============================================================================ ================================
 
 **Zero-gradient convention.** Where :math:`g=0` the normalized direction :math:`g/\|g\|` is taken
 to be :math:`0`, so an exact stationary point is a fixed point of SAM (si-yun.md §1.4). With
@@ -30,14 +30,19 @@ compiles the same code.
 """
 from __future__ import annotations
 
+from typing import Any, Callable, TYPE_CHECKING
+
 from dataclasses import dataclass
 
 
 from ._array import namespace
 from ._validation import InvalidParameterError
 
+if TYPE_CHECKING:  # names used in annotations only
+    import numpy as np
 
-def normalized(g, eps=0.0):
+
+def normalized(g: np.ndarray, eps: float = 0.0) -> np.ndarray:
     r""":math:`g/\|g\|` along the last axis, 0 where :math:`g=0` (or :math:`g/(\|g\|+\text{eps})`)."""
     xp = namespace(g)
     norm = xp.sqrt(xp.einsum("...i,...i->...", g, g))[..., None]
@@ -47,15 +52,15 @@ def normalized(g, eps=0.0):
     return g / xp.where(norm > 0, norm, 1.0)
 
 
-def sam_perturbation(g, rho, lam, eps):
+def sam_perturbation(g: np.ndarray, rho: float | np.ndarray, lam: float | np.ndarray | None, eps: float) -> np.ndarray:
     return rho * normalized(g, eps)
 
 
-def usam_perturbation(g, rho, lam, eps):
+def usam_perturbation(g: np.ndarray, rho: float | np.ndarray, lam: float | np.ndarray | None, eps: float) -> np.ndarray:
     return rho * g
 
 
-def unified_perturbation(g, rho, lam, eps):
+def unified_perturbation(g: np.ndarray, rho: float | np.ndarray, lam: float | np.ndarray, eps: float) -> np.ndarray:
     r""":math:`\rho\,[(1-\lambda)g + \lambda g/\|g\|]`."""
     return rho * ((1.0 - lam) * g + lam * normalized(g, eps))
 
@@ -97,7 +102,8 @@ METHODS = {
 }
 
 
-def register_method(name, perturbation, *, uses_lam=False, description="", overwrite=False):
+def register_method(name: str, perturbation: Callable[..., Any], *, uses_lam: bool = False, description: str = "",
+                    overwrite: bool = False) -> Method:
     """Add a SAM variant given by its ascent direction.
 
     Parameters
@@ -133,7 +139,7 @@ def register_method(name, perturbation, *, uses_lam=False, description="", overw
     return METHODS[name]
 
 
-def get_method(method) -> Method:
+def get_method(method: str | Method) -> Method:
     if isinstance(method, Method):
         return method
     if method not in METHODS:

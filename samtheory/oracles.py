@@ -21,10 +21,15 @@ smoothness of :math:`f`. Finite sums with sampling schemes live in :mod:`samtheo
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import numpy as np
 
 from ._random import as_source
 from ._validation import check_choice, check_nonnegative
+
+if TYPE_CHECKING:  # names used in annotations only
+    from .functions._base import Objective
 
 
 class Oracle:
@@ -39,17 +44,17 @@ class Oracle:
         :math:`\\sup_x \\mathbb E\\|\\nabla f(x;\\xi)-\\nabla f(x)\\|^2` when known exactly.
     """
 
-    objective = None
-    variance = None
+    objective: Objective | None = None
+    variance: float | None = None
 
-    def draw(self, rng, n):
+    def draw(self, rng: Any, n: int) -> Any:
         """Draw ``n`` independent samples (one per trajectory).
 
         ``rng`` is a random source of :mod:`samtheory._random` (a numpy ``Generator`` is accepted
         and wrapped); write the draw with its methods so that it also runs in the JAX backend."""
         raise NotImplementedError
 
-    def grad(self, x, sample):
+    def grad(self, x: np.ndarray, sample: Any) -> np.ndarray:
         """Stochastic gradients at ``x`` (shape ``(n, d)``) with the samples ``sample``."""
         raise NotImplementedError
 
@@ -69,14 +74,15 @@ class AdditiveNoise(Oracle):
     """
 
     KINDS = ("gaussian", "rademacher")
+    objective: Objective
 
-    def __init__(self, objective, sigma, kind="gaussian"):
+    def __init__(self, objective: Objective, sigma: float, kind: str = "gaussian"):
         self.objective = objective
         self.sigma = float(check_nonnegative("sigma", sigma))
         self.kind = check_choice("noise", kind, self.KINDS)
         self.variance = self.sigma ** 2
 
-    def draw(self, rng, n):
+    def draw(self, rng: Any, n: int) -> Any:
         source = as_source(rng)
         d = self.objective.dim
         scale = self.sigma / np.sqrt(d)
@@ -84,8 +90,8 @@ class AdditiveNoise(Oracle):
             return scale * source.normal((n, d))
         return scale * source.signs((n, d))
 
-    def grad(self, x, sample):
+    def grad(self, x: np.ndarray, sample: Any) -> np.ndarray:
         return self.objective.grad(x) + sample
 
-    def describe(self):
+    def describe(self) -> dict[str, Any]:
         return {"oracle": "additive-noise", "kind": self.kind, "sigma": self.sigma, "variance": self.variance}

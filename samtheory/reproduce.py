@@ -9,12 +9,17 @@ modules are imported only when an entry runs, so listing the registry stays chea
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import importlib
 import time
 from dataclasses import dataclass
 from typing import Callable
 
 from ._validation import InvalidParameterError
+
+if TYPE_CHECKING:  # names used in annotations only
+    import os
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class Entry:
 REGISTRY: dict = {}
 
 
-def register(name, run, description="", overwrite=False) -> Entry:
+def register(name: str, run: Callable[..., Any], description: str = "", overwrite: bool = False) -> Entry:
     """Add a figure script ``run(outdir, quick)`` under ``name``."""
     if name in REGISTRY and not overwrite:
         raise InvalidParameterError(f"reproduce: {name!r} is already registered")
@@ -41,14 +46,14 @@ def names() -> list:
     return list(REGISTRY)
 
 
-def get(name) -> Entry:
+def get(name: str) -> Entry:
     if name not in REGISTRY:
         from ._validation import unknown
         raise unknown("figure script", name, REGISTRY)
     return REGISTRY[name]
 
 
-def run(name, outdir="figures", quick=False) -> dict:
+def run(name: str, outdir: str | os.PathLike[str] = "figures", quick: bool = False) -> dict:
     """Run one entry; returns its JSON document (with ``runtime_seconds``)."""
     entry = get(name)
     start = time.perf_counter()

@@ -67,12 +67,17 @@ unbiased estimator of :math:`\nabla f`.
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import numpy as np
 
 from ._random import as_source
 from ._validation import InvalidParameterError, check_choice, check_positive_int
 from .functions.finite_sums import FiniteSum
 from .oracles import Oracle
+
+if TYPE_CHECKING:  # names used in annotations only
+    from .functions._base import Objective
 
 __all__ = ["FiniteSumSampling", "SCHEMES"]
 
@@ -107,9 +112,10 @@ class FiniteSumSampling(Oracle):
     unbiased : bool
     """
 
+    objective: FiniteSum
     variance = None  # E||grad f_v - grad f||^2 grows with ||x|| for finite sums: no uniform bound
 
-    def __init__(self, objective, scheme="uniform", batch_size=1, reweight=True):
+    def __init__(self, objective: Objective, scheme: str = "uniform", batch_size: int = 1, reweight: bool = True):
         if not isinstance(objective, FiniteSum):
             raise InvalidParameterError(
                 f"objective must be a FiniteSum (least squares, ridge, logistic regression, ...); "
@@ -151,7 +157,7 @@ class FiniteSumSampling(Oracle):
             self.sample_smoothness = objective.L_max
 
     # -- the Oracle interface ---------------------------------------------------------------------
-    def draw(self, rng, n):
+    def draw(self, rng: Any, n: int) -> Any:
         """``n`` independent samples ``(idx, weights)``, each of shape ``(n, batch_size)``."""
         source = as_source(rng)
         xp = source.xp
@@ -174,12 +180,12 @@ class FiniteSumSampling(Oracle):
             weights = xp.ones(idx.shape)
         return idx, weights
 
-    def grad(self, x, sample):
+    def grad(self, x: np.ndarray, sample: Any) -> np.ndarray:
         idx, weights = sample
         return self.objective.sampled_grad(x, idx, weights)
 
     # -- theory -----------------------------------------------------------------------------------
-    def expected_gradient(self, x):
+    def expected_gradient(self, x: np.ndarray) -> np.ndarray:
         r"""The exact mean :math:`\mathbb E\nabla f_v(x)` of the estimator, shape like ``x``.
 
         :math:`\nabla f` for the unbiased schemes; :math:`\sum_ip_i\nabla f_i(x)` for unweighted

@@ -5,25 +5,27 @@ array (constant in time; arrays form a grid) or a :class:`Schedule`, a function 
 counter :math:`t=0,1,\dots,T-1`. Schedule parameters may themselves be arrays: the grid is then
 the broadcast of those arrays.
 
-=============================== =================================================================
-schedule                        value at step :math:`t` (:math:`t` counts from 0)
-=============================== =================================================================
-:func:`constant`                :math:`v`
-:func:`power`                   :math:`v_0/(t+\text{offset})^{p}` (Khanh et al.: :math:`t_k=t_0/k^a`, :math:`k=t+1`)
-:func:`unified_radius`          :math:`\min\{\bar\rho, 1/(2t+1)\}` (Unified SAM decreasing radius)
-:func:`unified_step`            :math:`\min\{\bar\gamma, (2t+1)/((t+1)^2\mu)\}` (Unified SAM decreasing step)
-:func:`diminish1`               :math:`t_0/(e+1)`
-:func:`diminish2`               :math:`t_0` at :math:`e=0`, then :math:`t_0/e^{0.5001}`
-:func:`diminish3`               :math:`t_0` at :math:`e=0`, then :math:`t_0/(m\ln m)`, :math:`m=3+\lfloor(e-1)/5\rfloor`
-:func:`lam_one_over_t`          :math:`\lambda_t=1/(t+1)` (SAM → USAM)
+================================ =================================================================
+schedule                         value at step :math:`t` (:math:`t` counts from 0)
+================================ =================================================================
+:func:`constant`                 :math:`v`
+:func:`power`                    :math:`v_0/(t+\text{offset})^{p}` (Khanh et al.: :math:`t_k=t_0/k^a`, :math:`k=t+1`)
+:func:`unified_radius`           :math:`\min\{\bar\rho, 1/(2t+1)\}` (Unified SAM decreasing radius)
+:func:`unified_step`             :math:`\min\{\bar\gamma, (2t+1)/((t+1)^2\mu)\}` (Unified SAM decreasing step)
+:func:`diminish1`                :math:`t_0/(e+1)`
+:func:`diminish2`                :math:`t_0` at :math:`e=0`, then :math:`t_0/e^{0.5001}`
+:func:`diminish3`                :math:`t_0` at :math:`e=0`, then :math:`t_0/(m\ln m)`, :math:`m=3+\lfloor(e-1)/5\rfloor`
+:func:`lam_one_over_t`           :math:`\lambda_t=1/(t+1)` (SAM → USAM)
 :func:`lam_one_minus_one_over_t` :math:`\lambda_t=1-1/(t+1)` (USAM → SAM)
-=============================== =================================================================
+================================ =================================================================
 
 For the Diminish schedules of Khanh et al. (khanh.md §6.1) the epoch index is
 :math:`e=\lfloor t/\text{epoch\_length}\rfloor`; with the default ``epoch_length=1`` they are
 stepped every iteration, as fits analytic problems.
 """
 from __future__ import annotations
+
+from typing import Any, Callable
 
 import numpy as np
 
@@ -44,7 +46,7 @@ class Schedule:
         Broadcast shape of the schedule's parameters (the grid it spans).
     """
 
-    def __init__(self, formula, name, shape=(), **params):
+    def __init__(self, formula: Callable[..., Any], name: str, shape: tuple[int, ...] = (), **params: Any):
         self.formula = formula
         self.name = name
         self.shape = tuple(shape)
@@ -76,12 +78,12 @@ def _shape(*arrays):
     return np.broadcast_shapes(*(np.shape(a) for a in arrays))
 
 
-def constant(value) -> Schedule:
+def constant(value: float | np.ndarray) -> Schedule:
     v = as_float_array("value", value)
     return Schedule(lambda t: v + 0.0 * t, f"constant({value})", v.shape, kind="constant", value=v)
 
 
-def power(initial, exponent, offset=1.0) -> Schedule:
+def power(initial: float | np.ndarray, exponent: float | np.ndarray, offset: float | np.ndarray = 1.0) -> Schedule:
     r""":math:`v_t = \text{initial}/(t+\text{offset})^{\text{exponent}}`."""
     v0 = check_positive("initial", initial)
     p = as_float_array("exponent", exponent)
@@ -90,13 +92,13 @@ def power(initial, exponent, offset=1.0) -> Schedule:
                     _shape(v0, p, off), kind="power", initial=v0, exponent=p, offset=off)
 
 
-def unified_radius(rho_bar) -> Schedule:
+def unified_radius(rho_bar: float | np.ndarray) -> Schedule:
     r"""Unified SAM decreasing radius :math:`\rho_t=\min\{\bar\rho,1/(2t+1)\}` (unified-sam.md §3.2)."""
     rb = check_positive("rho_bar", rho_bar)
     return Schedule(lambda t: np.minimum(rb, 1.0 / (2 * t + 1)), f"unified_radius(rho_bar={rho_bar})", rb.shape)
 
 
-def unified_step(gamma_bar, mu) -> Schedule:
+def unified_step(gamma_bar: float | np.ndarray, mu: float | np.ndarray) -> Schedule:
     r"""Unified SAM decreasing step :math:`\gamma_t=\min\{\bar\gamma,(2t+1)/((t+1)^2\mu)\}`."""
     gb = check_positive("gamma_bar", gamma_bar)
     m = check_positive("mu", mu)
@@ -108,14 +110,14 @@ def _epoch(t, epoch_length):
     return t // epoch_length
 
 
-def diminish1(initial=0.1, epoch_length=1) -> Schedule:
+def diminish1(initial: float | np.ndarray = 0.1, epoch_length: int = 1) -> Schedule:
     r"""Khanh et al. "Diminish 1": :math:`t_e=t_0/(e+1)`."""
     v0 = check_positive("initial", initial)
     k = check_positive_int("epoch_length", epoch_length)
     return Schedule(lambda t: v0 / (_epoch(t, k) + 1.0), f"diminish1(initial={initial}, epoch_length={k})", v0.shape)
 
 
-def diminish2(initial=0.1, epoch_length=1) -> Schedule:
+def diminish2(initial: float | np.ndarray = 0.1, epoch_length: int = 1) -> Schedule:
     r"""Khanh et al. "Diminish 2": :math:`t_0` at :math:`e=0`, then :math:`t_0/e^{0.5001}`."""
     v0 = check_positive("initial", initial)
     k = check_positive_int("epoch_length", epoch_length)
@@ -127,7 +129,7 @@ def diminish2(initial=0.1, epoch_length=1) -> Schedule:
     return Schedule(formula, f"diminish2(initial={initial}, epoch_length={k})", v0.shape)
 
 
-def diminish3(initial=0.1, epoch_length=1) -> Schedule:
+def diminish3(initial: float | np.ndarray = 0.1, epoch_length: int = 1) -> Schedule:
     r"""Khanh et al. "Diminish 3": :math:`t_0` at :math:`e=0`, then :math:`t_0/(m\ln m)` with
     :math:`m=3+\lfloor(e-1)/5\rfloor`."""
     v0 = check_positive("initial", initial)
@@ -155,7 +157,7 @@ def lam_one_minus_one_over_t() -> Schedule:
 LAMBDA_SCHEDULES = {"1/t": lam_one_over_t, "1-1/t": lam_one_minus_one_over_t}
 
 
-def check_ranges(steps, *, eta, rho, lam=None):
+def check_ranges(steps: int, *, eta: Any, rho: Any, lam: Any = None) -> None:
     """Check the values of the schedules ``eta`` (> 0), ``rho`` (>= 0) and ``lam`` (in [0, 1];
     ``None``: not used) at every step; constant ones were checked when they were made."""
     from ._validation import InvalidParameterError
@@ -172,7 +174,7 @@ def check_ranges(steps, *, eta, rho, lam=None):
                                         f"{values[np.argwhere(wrong)[0][0]].ravel()[0]!r} at t={t}")
 
 
-def as_schedule(name: str, value, *, unit_interval=False, positive=False) -> Schedule:
+def as_schedule(name: str, value: Any, *, unit_interval: bool = False, positive: bool = False) -> Schedule:
     """Turn a number, array, schedule name (``lam`` only) or :class:`Schedule` into a Schedule."""
     if isinstance(value, Schedule):
         return value

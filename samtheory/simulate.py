@@ -36,6 +36,8 @@ trajectory whose iterate or perturbed point leaves the box gets status ``"left-r
 """
 from __future__ import annotations
 
+from typing import Any, Callable, Sequence, TYPE_CHECKING
+
 import copy
 import math
 from dataclasses import dataclass
@@ -51,6 +53,12 @@ from ._validation import (InvalidParameterError, as_float_array, check_choice, c
 from .functions._stack import StackedObjective
 from .methods import get_method
 from .schedules import Schedule, as_schedule, check_ranges
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
+    from .methods import Method
+    from .functions._base import Objective
+    from .oracles import Oracle
 
 
 class SimulationResult(dict):
@@ -77,7 +85,8 @@ class SimulationResult(dict):
         keys = ", ".join(self.keys())
         return f"SimulationResult(method={self.get('method')!r}, batch_shape={self.get('batch_shape')}, keys=[{keys}])"
 
-    def grid_point(self, index, axis=0, **parameters):
+    def grid_point(self, index: int | tuple[int, ...], axis: int | None = 0,
+                   **parameters: Sequence[str] | None) -> SimulationResult:
         """The result of one point along one axis of the hyperparameter grid, as if run alone.
 
         ``index`` picks the point along grid axis ``axis`` (the other grid axes stay). Arrays
@@ -110,7 +119,7 @@ class SimulationResult(dict):
         return out
 
     @property
-    def converged_mask(self):
+    def converged_mask(self) -> np.ndarray:
         return self["status"] == "ok"
 
     def summary(self) -> dict:
@@ -167,7 +176,9 @@ def _listed(value):
     return value.tolist() if isinstance(value, np.ndarray) else value
 
 
-def sam_step(x, eta, rho, lam, perturbation, ascent_grad, descent_grad, eps=0.0):
+def sam_step(x: np.ndarray, eta: ArrayLike, rho: ArrayLike, lam: ArrayLike | None, perturbation: Callable[..., Any],
+             ascent_grad: Callable[[np.ndarray], np.ndarray], descent_grad: Callable[[np.ndarray], np.ndarray],
+             eps: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     r"""One step of the SAM family; the only place where the update is written.
 
     .. math:: g=\texttt{ascent\_grad}(x),\quad y=x+\texttt{perturbation}(g,\rho,\lambda),\quad
@@ -475,10 +486,13 @@ def _choose_backend(backend, run):
     return "numpy", reason
 
 
-def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None, trajectories=1,
-             oracle=None, same_sample=True, seed=0, eps=0.0, record_every="auto", history=False,
-             tail=0.1, divergence_threshold=1e100, progress=False, start_scale=None,
-             backend="auto", measures=True, dtype="float64"):
+def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLike | Schedule,
+             rho: ArrayLike | Schedule = 0.0, lam: ArrayLike | Schedule | None = None, steps: int,
+             x0: ArrayLike | None = None, trajectories: int = 1, oracle: Oracle | None = None, same_sample: bool = True,
+             seed: int | None = 0, eps: float = 0.0, record_every: int | str | None = "auto", history: bool = False,
+             tail: float = 0.1, divergence_threshold: float = 1e100, progress: bool = False,
+             start_scale: float | None = None, backend: str = "auto", measures: bool = True,
+             dtype: str = "float64") -> SimulationResult:
     r"""Simulate a SAM-family method on many trajectories at once.
 
     Parameters

@@ -23,6 +23,8 @@ re-derived in ``docs/proofs/unified-sam.md``, provenance CODE + derived):
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, overload
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +32,9 @@ import numpy as np
 
 from ._validation import InvalidParameterError, check_nonnegative, check_positive, check_unit_interval
 from .schedules import unified_radius, unified_step
+
+if TYPE_CHECKING:  # names used in annotations only
+    from .schedules import Schedule
 
 
 def _check(mu, L, A, B, lam):
@@ -45,13 +50,19 @@ def _check(mu, L, A, B, lam):
     return float(mu), float(L), float(A), float(B), float(lam)
 
 
-def rho_max(mu, L, A, B, lam):
+def rho_max(mu: float, L: float, A: float, B: float, lam: float) -> float:
     r""":math:`\rho_{\max}` (strict upper limit on :math:`\rho`)."""
     mu, L, A, B, lam = _check(mu, L, A, B, lam)
     return mu / (L * (mu + 2 * (B * mu + A) * (1 - lam) ** 2))
 
 
-def gamma_max(rho, mu, L, A, B, lam):
+@overload
+def gamma_max(rho: float, mu: float, L: float, A: float, B: float, lam: float) -> float: ...
+@overload
+def gamma_max(rho: np.ndarray, mu: float, L: float, A: float, B: float, lam: float) -> np.ndarray: ...
+
+
+def gamma_max(rho: float | np.ndarray, mu: float, L: float, A: float, B: float, lam: float) -> float | np.ndarray:
     r""":math:`\gamma_{\max}(\rho)`; positive exactly when :math:`\rho<\rho_{\max}`. ``rho`` may be
     an array (a schedule's values): the result is then elementwise."""
     mu, L, A, B, lam = _check(mu, L, A, B, lam)
@@ -67,7 +78,7 @@ class StepSizes:
     rule: str
 
 
-def old_rule(mu, L, A, B, lam, rho_fraction=0.5) -> StepSizes:
+def old_rule(mu: float, L: float, A: float, B: float, lam: float, rho_fraction: float = 0.5) -> StepSizes:
     r""":math:`\rho=c\,\rho_{\max}` (default :math:`c=\tfrac12`), :math:`\gamma=\gamma_{\max}(\rho)`."""
     if not 0 < rho_fraction < 1:
         raise InvalidParameterError(f"rho_fraction must lie in (0, 1); got {rho_fraction!r}")
@@ -75,7 +86,7 @@ def old_rule(mu, L, A, B, lam, rho_fraction=0.5) -> StepSizes:
     return StepSizes(rho, gamma_max(rho, mu, L, A, B, lam), "old")
 
 
-def new_rule(mu, L, A, B, lam) -> StepSizes:
+def new_rule(mu: float, L: float, A: float, B: float, lam: float) -> StepSizes:
     r"""The simplified choice (see the module docstring)."""
     mu, L, A, B, lam = _check(mu, L, A, B, lam)
     k = B * mu + A
@@ -84,25 +95,27 @@ def new_rule(mu, L, A, B, lam) -> StepSizes:
     return StepSizes(rho, gamma, "new")
 
 
-def decreasing_rule(mu, L, A, B, lam, base="new"):
+def decreasing_rule(mu: float, L: float, A: float, B: float, lam: float,
+                    base: str = "new") -> tuple[Schedule, Schedule]:
     """Schedules ``(rho_t, gamma_t)`` starting from the constant choice of ``base`` ("new"/"old")."""
     const = new_rule(mu, L, A, B, lam) if base == "new" else old_rule(mu, L, A, B, lam)
     return unified_radius(const.rho), unified_step(const.gamma, mu)
 
 
-def satisfies_pl_conditions(rho, gamma, mu, L, A, B, lam, rtol=1e-12):
+def satisfies_pl_conditions(rho: float, gamma: float, mu: float, L: float, A: float, B: float, lam: float,
+                            rtol: float = 1e-12) -> bool:
     """Whether :math:`\\rho<\\rho_{\\max}` and :math:`\\gamma\\le\\gamma_{\\max}(\\rho)` (up to rounding)."""
     return bool(rho < rho_max(mu, L, A, B, lam) and gamma <= gamma_max(rho, mu, L, A, B, lam) * (1 + rtol))
 
 
-def pl_neighbourhood(rho, gamma, mu, L, C, lam):
+def pl_neighbourhood(rho: float, gamma: float, mu: float, L: float, C: float, lam: float) -> float:
     r"""The radius :math:`N/(\gamma\mu)` of the derived PL bound,
     :math:`\frac{L\rho}{\mu}[(1-\lambda)^2C+\lambda^2]+\frac{L\gamma}{\mu}[(1+2L^2\rho^2(1-\lambda)^2)C+2L^2\rho^2\lambda^2]`."""
     M = 1 + 2 * L ** 2 * rho ** 2 * (1 - lam) ** 2
     return (L * rho / mu) * ((1 - lam) ** 2 * C + lam ** 2) + (L * gamma / mu) * (M * C + 2 * L ** 2 * rho ** 2 * lam ** 2)
 
 
-def pl_one_step_noise(rho, gamma, L, C, lam):
+def pl_one_step_noise(rho: float, gamma: float, L: float, C: float, lam: float) -> float:
     r""":math:`N(\rho,\gamma,\lambda)` of the one-step inequality
     :math:`r_{t+1}\le(1-\gamma\mu)r_t+N`."""
     M = 1 + 2 * L ** 2 * rho ** 2 * (1 - lam) ** 2

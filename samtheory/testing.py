@@ -3,8 +3,8 @@
 Example (a complete pytest file)::
 
     import numpy as np
-    from samtheory.functions import Quadratic
-    from samtheory.testing import assert_bound_holds, assert_floor_at_least
+    from .functions import Quadratic
+    from .testing import assert_bound_holds, assert_floor_at_least
 
     def test_d1_on_my_quadratic():
         f = Quadratic.with_spectrum([0.5, 1.0, 4.0], seed=0)
@@ -37,15 +37,21 @@ then be the cause of the failure.
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 from ._validation import InvalidParameterError
 from .functions import CustomObjective
 from .functions import check_constants as _check_constants
 from .theorems import Instance, check, get_theorem
 
+if TYPE_CHECKING:  # names used in annotations only
+    from .functions._base import Objective
+    from .theorems._core import Verdict
+
 __all__ = ["assert_bound_holds", "assert_floor_at_least", "assert_not_applicable", "instance"]
 
 
-def instance(function, **params) -> Instance:
+def instance(function: str | Objective, **params: Any) -> Instance:
     """An :class:`~samtheory.theorems.Instance` from a function (catalog name or objective) and
     keyword parameters (``method``, ``eta``, ``rho``, ``lam``, ``steps``, ``trajectories``,
     ``noise``, ``sigma``, ``sampling``, ``same_sample``, ``x0``, ``seed``, ``horizons``)."""
@@ -111,7 +117,8 @@ def _run(theorem, function, params, expect_kind=None, check_constants=None):
     return check(th, inst), note
 
 
-def assert_bound_holds(theorem, function, *, check_constants=None, **params):
+def assert_bound_holds(theorem: str, function: str | Objective, *, check_constants: bool | None = None,
+                       **params: Any) -> Verdict:
     """Assert that an upper bound, exact prediction or asymptotic property holds on the instance.
 
     ``check_constants`` (keyword-only): ``None`` runs
@@ -128,7 +135,8 @@ def assert_bound_holds(theorem, function, *, check_constants=None, **params):
     return v
 
 
-def assert_floor_at_least(theorem, function, *, check_constants=None, **params):
+def assert_floor_at_least(theorem: str, function: str | Objective, *, check_constants: bool | None = None,
+                          **params: Any) -> Verdict:
     """Assert that a lower-bound theorem's floor is respected (the measure stays at or above it).
 
     ``check_constants`` as for :func:`assert_bound_holds`.
@@ -139,7 +147,7 @@ def assert_floor_at_least(theorem, function, *, check_constants=None, **params):
     return v
 
 
-def assert_not_applicable(theorem, function, **params):
+def assert_not_applicable(theorem: str, function: str | Objective, **params: Any) -> Verdict:
     """Assert that the theorem refuses the instance (outside its preconditions); returns the reason."""
     v, _ = _run(theorem, function, params, check_constants=False)
     if v.verdict != "not-applicable":

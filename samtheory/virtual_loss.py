@@ -50,12 +50,19 @@ kinks where :math:`v` jumps from negative to positive). Everything works for any
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import integrate, optimize, special
 
 from ._validation import InvalidParameterError, check_choice, check_nonnegative, check_positive
+
+if TYPE_CHECKING:  # names used in annotations only
+    from .oracles import AdditiveNoise
+    from numpy.typing import ArrayLike
+    from .functions._base import Objective
 
 __all__ = ["DiscreteNoise", "GaussianNoise", "noise_model", "virtual_gradient", "virtual_loss",
            "composition_loss", "quadratic_virtual_loss", "minimizers", "VirtualMinimizer",
@@ -74,7 +81,7 @@ class DiscreteNoise:
 
     exact = True
 
-    def __init__(self, values, probs, name="discrete"):
+    def __init__(self, values: ArrayLike, probs: ArrayLike, name: str = "discrete"):
         values = np.asarray(values, dtype=float).ravel()
         probs = np.asarray(probs, dtype=float).ravel()
         if values.shape != probs.shape or values.size == 0:
@@ -85,20 +92,20 @@ class DiscreteNoise:
             raise InvalidParameterError(f"the noise must have mean 0 (unbiased oracle); mean is {values @ probs:.3g}")
         self.values, self.probs, self.name = values, probs, name
 
-    def sign_probabilities(self, g):
+    def sign_probabilities(self, g: np.ndarray) -> tuple:
         """``(P+, P0, P-)`` of the sign of ``g + xi``, each of the shape of ``g``."""
         g = np.asarray(g, dtype=float)
         s = g[..., None] + self.values
         return ((s > 0) @ self.probs, (s == 0) @ self.probs, (s < 0) @ self.probs)
 
-    def levels(self):
+    def levels(self) -> np.ndarray:
         """Values of f' where the sign probabilities change: f'(x) = -xi_i."""
         return np.unique(-self.values)
 
-    def mean_term(self):
+    def mean_term(self) -> float:
         return float(self.values @ self.probs)
 
-    def describe(self):
+    def describe(self) -> dict[str, Any]:
         return {"noise": self.name, "values": self.values.tolist(), "probs": self.probs.tolist()}
 
 
@@ -107,26 +114,27 @@ class GaussianNoise:
 
     exact = False
 
-    def __init__(self, sigma):
+    def __init__(self, sigma: float):
         self.sigma = float(check_positive("sigma", sigma))
         self.name = "gaussian"
 
-    def sign_probabilities(self, g):
+    def sign_probabilities(self, g: np.ndarray) -> tuple:
         g = np.asarray(g, dtype=float)
         p_plus = special.ndtr(g / self.sigma)
         return p_plus, np.zeros_like(g), 1.0 - p_plus
 
-    def levels(self):
+    def levels(self) -> np.ndarray:
         return np.array([0.0])  # v is smooth away from the kinks of f'; 0 is a harmless extra node
 
-    def mean_term(self):
+    def mean_term(self) -> float:
         return 0.0
 
-    def describe(self):
+    def describe(self) -> dict[str, Any]:
         return {"noise": "gaussian", "sigma": self.sigma}
 
 
-def noise_model(noise=None, sigma=None):
+def noise_model(noise: str | DiscreteNoise | GaussianNoise | AdditiveNoise | None = None,
+                sigma: float | None = None) -> DiscreteNoise | GaussianNoise | None:
     """``None`` (deterministic), ``"rademacher"``/``"gaussian"`` with ``sigma``, an
     :class:`~samtheory.oracles.AdditiveNoise` of a 1-D objective, or a noise model instance."""
     if noise is None:
@@ -174,7 +182,7 @@ def _rho(rho):
     return float(check_nonnegative("rho", rho))
 
 
-def critical_points(objective, lo, hi, level=0.0, grid=4001):
+def critical_points(objective: Objective, lo: float, hi: float, level: float = 0.0, grid: int = 4001) -> np.ndarray:
     r"""Points of :math:`[lo, hi]` where :math:`f'(x)=\text{level}`, found as sign changes of
     :math:`f'-\text{level}` on a grid of ``grid`` points, refined with Brent's method. Touching
     zeros without a sign change are not reported (they do not change the sign of the ascent)."""
@@ -197,7 +205,9 @@ def _mode(mode):
 # The virtual gradient and loss
 # ---------------------------------------------------------------------------------------------
 
-def virtual_gradient(objective, x, rho, *, noise=None, sigma=None, mode="same_sample"):
+def virtual_gradient(objective: Objective, x: ArrayLike, rho: float, *,
+                     noise: str | DiscreteNoise | GaussianNoise | None = None, sigma: float | None = None,
+                     mode: str = "same_sample") -> np.ndarray:
     r"""The virtual gradient :math:`v(x)` (module docstring): SAM's update direction
     (deterministic) or its expectation (stochastic). Same shape as ``x``.
 
@@ -219,7 +229,7 @@ def virtual_gradient(objective, x, rho, *, noise=None, sigma=None, mode="same_sa
     return out
 
 
-def composition_loss(objective, x, rho):
+def composition_loss(objective: Objective, x: ArrayLike, rho: float) -> np.ndarray:
     r"""The composition form :math:`\tilde J_f(x)=f(x+\rho\,\mathrm{sign}f'(x))` (deterministic only)."""
     _check_objective(objective)
     rho = _rho(rho)
@@ -248,8 +258,10 @@ def _piece_integral_exact(objective, a, b, rho, model):
     return total + model.mean_term() * (b - a)
 
 
-def virtual_loss(objective, x, rho, *, form="integral", noise=None, sigma=None, mode="same_sample",
-                 x_ref=None, J_ref=None, method="auto"):
+def virtual_loss(objective: Objective, x: np.ndarray, rho: float, *, form: str = "integral",
+                 noise: str | DiscreteNoise | GaussianNoise | None = None, sigma: float | None = None,
+                 mode: str = "same_sample", x_ref: float | None = None, J_ref: float | None = None,
+                 method: str = "auto") -> np.ndarray | None:
     r"""The virtual loss at the points ``x`` (any shape).
 
     Parameters
@@ -318,7 +330,8 @@ def virtual_loss(objective, x, rho, *, form="integral", noise=None, sigma=None, 
 # Closed forms for quadratics
 # ---------------------------------------------------------------------------------------------
 
-def quadratic_virtual_loss(x, curvature, rho, *, noise=None, sigma=0.0):
+def quadratic_virtual_loss(x: ArrayLike, curvature: float, rho: float, *,
+                           noise: str | DiscreteNoise | GaussianNoise | None = None, sigma: float = 0.0) -> np.ndarray:
     r"""Closed-form virtual loss of :math:`f=\frac\lambda2x^2`, normalized by :math:`J(0)=0`.
 
     * deterministic: :math:`J(x)=\frac\lambda2x^2+\lambda\rho|x|` (a V-shaped kink at the minimum:
@@ -368,12 +381,13 @@ class VirtualMinimizer:
     stationary: bool
     J: float
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"x": self.x, "kind": self.kind, "grad": self.grad, "stationary": self.stationary, "J": self.J}
 
 
-def minimizers(objective, rho, interval, *, noise=None, sigma=None, mode="same_sample", grid=4001,
-               kinks=True):
+def minimizers(objective: Objective, rho: float, interval: tuple[float, float], *,
+               noise: str | DiscreteNoise | GaussianNoise | None = None, sigma: float | None = None,
+               mode: str = "same_sample", grid: int = 4001, kinks: bool = True) -> list[VirtualMinimizer]:
     r"""Local minimizers of the virtual loss in the open interval ``(lo, hi)``.
 
     A point is a local minimizer of :math:`J=\int v` where :math:`v` changes sign from negative to

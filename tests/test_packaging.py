@@ -38,3 +38,84 @@ def test_citation_names_the_version_and_the_three_papers():
 
 def test_changelog_has_the_current_version():
     assert f"## [{samtheory.__version__}]" in (ROOT / "CHANGELOG.md").read_text()
+
+
+# -- installation paths: extras, wheel and sdist ---------------------------------------------------
+
+def _requirement_name(requirement):
+    """``"jax[cpu]>=0.4"`` -> ``"jax[cpu]"``: the distribution and its extras, without a version."""
+    return re.split(r"[<>=!~;\s]", requirement, maxsplit=1)[0].lower()
+
+
+def test_all_extra_is_the_union_of_every_other_extra():
+    extras = _pyproject()["optional-dependencies"]
+    everything = {_requirement_name(r) for r in extras["all"]}
+    missing = {name: sorted({_requirement_name(r) for r in reqs} - everything)
+               for name, reqs in extras.items() if name != "all"}
+    assert not any(missing.values()), f"extras not pulled by samtheory[all]: {missing}"
+    assert {_requirement_name(r) for r in extras["test"]} <= everything
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory):
+    """The wheel and sdist of this checkout, built once by ``python -m build`` (extra ``packaging``)."""
+    pytest.importorskip("build")
+    out = tmp_path_factory.mktemp("dist")
+    built = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    wheels, sdists = list(out.glob("*.whl")), list(out.glob("*.tar.gz"))
+    assert len(wheels) == 1 and len(sdists) == 1, sorted(p.name for p in out.iterdir())
+    return wheels[0], sdists[0]
+
+
+def test_wheel_ships_the_package_and_py_typed_but_not_figures_or_docs(dist):
+    import zipfile
+    wheel, _ = dist
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "samtheory/py.typed" in names
+    assert "samtheory/__init__.py" in names and "samtheory/theorems/khanh.py" in names
+    top = {name.split("/")[0] for name in names}
+    assert top == {"samtheory", f"samtheory-{samtheory.__version__}.dist-info"}, top
+    assert not [n for n in names if n.endswith((".png", ".pdf", ".md", ".ipynb"))]
+
+
+def test_sdist_has_the_sources_and_licence(dist):
+    import tarfile
+    _, sdist = dist
+    names = {name.split("/", 1)[1] for name in tarfile.open(sdist).getnames() if "/" in name}
+    assert {"pyproject.toml", "README.md", "LICENSE", "samtheory/py.typed", "samtheory/cli.py"} <= names
+
+
+def _fresh_venv(path):
+    """A new virtual environment whose own site-packages comes first; the running environment's
+    site-packages are appended after it (a .pth file) so that numpy etc. need not be downloaded
+    while the samtheory that is imported is the one installed into the new environment."""
+    import site
+    import venv
+    venv.EnvBuilder(with_pip=True).create(path)
+    python = path / "bin" / "python"
+    own = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    (Path(own) / "_parent_env.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    return python
+
+
+@pytest.mark.parametrize("kind", ["wheel", "sdist"])
+def test_wheel_and_sdist_install_into_a_fresh_venv(dist, tmp_path, kind):
+    artifact = dist[0] if kind == "wheel" else dist[1]
+    python = _fresh_venv(tmp_path / "venv")
+    install = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--quiet", str(artifact)],
+                             capture_output=True, text=True)
+    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    probe = subprocess.run(
+        [str(python), "-c", "import pathlib, samtheory; p = pathlib.Path(samtheory.__file__).parent; "
+                            "print(p); print((p / 'py.typed').is_file()); print(samtheory.__version__)"],
+        capture_output=True, text=True, cwd=tmp_path)
+    assert probe.returncode == 0, probe.stderr
+    where, typed, version = probe.stdout.split()
+    assert Path(where).is_relative_to(tmp_path / "venv"), where
+    assert typed == "True" and version == samtheory.__version__
+    cli = subprocess.run([str(tmp_path / "venv" / "bin" / "samtheory"), "--version"], capture_output=True,
+                         text=True, cwd=tmp_path)
+    assert cli.stdout.strip() == f"samtheory {samtheory.__version__}", cli.stderr

@@ -16,7 +16,7 @@ COUNTEREXAMPLES = {ce.name: ce for ce in (QuadraticCycle(), CosineStall(), Hallu
                                           AsymmetricNoise(), CosineNoise(), Valley())}
 
 
-def get_counterexample(name) -> Counterexample:
+def get_counterexample(name: str) -> Counterexample:
     if isinstance(name, Counterexample):
         return name
     if name not in COUNTEREXAMPLES:

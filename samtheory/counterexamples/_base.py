@@ -25,6 +25,8 @@ constructions sit below.
 """
 from __future__ import annotations
 
+from typing import Any, Callable, TYPE_CHECKING
+
 import math
 from dataclasses import dataclass, field
 
@@ -32,6 +34,11 @@ import numpy as np
 
 from .._validation import InvalidParameterError, as_float_array
 from .._io import to_jsonable
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
+    from ..functions._base import Objective
+    from ..oracles import Oracle
 
 
 # ---------------------------------------------------------------------------------------------
@@ -60,7 +67,7 @@ class Interval:
             return f"{v:.6g}"
         return f"{'[' if self.low_closed else '('}{num(self.low)}, {num(self.high)}{']' if self.high_closed else ')'}"
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"low": self.low, "high": self.high, "low_closed": self.low_closed,
                 "high_closed": self.high_closed, "text": str(self)}
 
@@ -78,7 +85,7 @@ class Parameter:
     depend on the parameters declared before it) and ``why`` says where the range comes from."""
 
     name: str
-    default: float
+    default: float | Callable[[dict[str, Any]], float]
     description: str
     valid: object = None  # callable(params) -> Interval
     why: str = ""
@@ -125,11 +132,11 @@ class CheckReport:
     baseline: "CheckReport | None" = None
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         """Passed, including the baseline."""
         return self.passed and (self.baseline is None or self.baseline.passed)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return to_jsonable({
             "name": self.name, "passed": self.passed, "ok": self.ok, "quantity": self.quantity,
             "predicted": self.predicted, "measured": self.measured, "tolerance": self.tolerance,
@@ -212,23 +219,23 @@ class Counterexample:
     #: where it comes from (every construction here is a DERIVED substitute)
     provenance = ""
     #: methods simulated by :meth:`run` (the first is the one the prediction is about)
-    methods = ("sam",)
+    methods: tuple[str, ...] = ("sam",)
     #: the poster row whose additive term bounds the floor from above, or None
-    poster_row = None
+    poster_row: str | None = None
     #: the measured quantity plotted against rho
     floor_quantity = ""
     parameters: tuple = ()
 
     # -- parameters -----------------------------------------------------------------------------
-    def defaults(self):
+    def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}
 
-    def valid_ranges(self, **params):
+    def valid_ranges(self, **params: Any) -> dict[str, Interval | None]:
         """``{name: Interval}`` evaluated at ``params`` (ranges may depend on other parameters)."""
         full = self.resolve(**params)
         return {p.name: p.valid(full) if p.valid else None for p in self.parameters}
 
-    def resolve(self, **params):
+    def resolve(self, **params: Any) -> dict[str, Any]:
         """Fill defaults, reject unknown names, and check each value against its valid range.
 
         Raises :class:`~samtheory.InvalidParameterError` naming the parameter, the value, the
@@ -241,7 +248,7 @@ class Counterexample:
             raise InvalidParameterError(
                 f"{self.name}: unknown parameter {unknown[0]!r}{suggest(unknown[0], names)}; "
                 f"its parameters are: {', '.join(names)}")
-        full = {}
+        full: dict[str, Any] = {}
         for p in self.parameters:
             value = params.get(p.name, None)
             if value is None:
@@ -267,7 +274,7 @@ class Counterexample:
                         f"{self.name}: {p.name}={value:g} is outside its valid range {interval}{why}")
         return full
 
-    def validate(self, **params):
+    def validate(self, **params: Any) -> dict[str, Any]:
         """:meth:`resolve`, then refuse parameters the check cannot run with: more simulated
         steps than :data:`MAX_STEPS` (:meth:`steps_needed`), or a prediction that float64 cannot
         evaluate (overflow, division by zero). Returns the resolved parameters."""
@@ -288,7 +295,7 @@ class Counterexample:
                 "choose parameters nearer 1 in scale") from None
         return p
 
-    def steps_needed(self, **params):
+    def steps_needed(self, **params: Any) -> float | None:
         """Steps the check simulates at ``params`` (``None``: bounded by the construction)."""
         return None
 
@@ -306,7 +313,7 @@ class Counterexample:
         })
 
     # -- memoized simulations ---------------------------------------------------------------------
-    def cached(self, kind, func, params):
+    def cached(self, kind: str, func: Callable[..., Any], params: dict[str, Any]) -> Any:
         """``func(**params)`` memoized per instance on ``(kind, params)``.
 
         Every simulation is seeded, so the same parameters give the same numbers; the cache only
@@ -322,32 +329,32 @@ class Counterexample:
         return cache[key]
 
     # -- to implement -------------------------------------------------------------------------
-    def objective(self, **params):
+    def objective(self, **params: Any) -> Objective:
         raise NotImplementedError
 
-    def oracle(self, **params):
+    def oracle(self, **params: Any) -> Oracle | None:
         """The stochastic oracle, or ``None`` for deterministic constructions."""
         return None
 
-    def predict(self, **params) -> dict:
+    def predict(self, **params: Any) -> dict:
         raise NotImplementedError
 
-    def run(self, **params) -> dict:
+    def run(self, **params: Any) -> dict:
         raise NotImplementedError
 
-    def check(self, predicted=None, **params) -> CheckReport:
+    def check(self, predicted: float | None = None, **params: Any) -> CheckReport:
         """Compare :meth:`predict` with :meth:`run`. ``predicted`` replaces the headline predicted
         number (used to show that the check fails when the prediction is wrong)."""
         raise NotImplementedError
 
-    def baseline(self, **params) -> CheckReport:
+    def baseline(self, **params: Any) -> CheckReport:
         raise NotImplementedError
 
-    def poster_term(self, **params):
+    def poster_term(self, **params: Any) -> tuple[str, float] | None:
         """``(label, value)`` of the poster's additive upper-bound term for this setting, or None."""
         return None
 
-    def floor_vs_rho(self, rhos=None, quick=False, **params) -> dict:
+    def floor_vs_rho(self, rhos: ArrayLike | None = None, quick: bool = False, **params: Any) -> dict | None:
         """Measured floor for a decade of rho, the fitted log-log slope and the poster term."""
         raise NotImplementedError
 

@@ -40,6 +40,8 @@ with its standard error; then a weighted linear fit in :math:`\eta` whose interc
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import math
 
 import numpy as np
@@ -50,6 +52,10 @@ from ..oracles import AdditiveNoise
 from ..simulate import simulate
 from .. import virtual_loss as vl
 from ._base import POSITIVE, CheckReport, Counterexample, Interval, Parameter, finish_floor_sweep
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
+    from ..functions._base import Objective
 
 #: model tolerance on the eta -> 0 intercept, relative to the floor; see AsymmetricNoise.check
 MODEL_RTOL = 0.02
@@ -151,15 +157,15 @@ class AsymmetricNoise(Counterexample):
         Parameter("seed", 0, "random seed", lambda p: Interval(0, 2 ** 63, True, False), "seed >= 0", kind="int"),
     )
 
-    def objective(self, **params):
+    def objective(self, **params: Any) -> AsymmetricQuadratic:
         p = self.resolve(**params)
         return AsymmetricQuadratic(p["mu"], p["beta"])
 
-    def oracle(self, objective=None, **params):
+    def oracle(self, objective: Objective | None = None, **params: Any) -> AdditiveNoise:
         p = self.resolve(**params)
         return AdditiveNoise(objective or self.objective(**p), p["sigma"], "rademacher")
 
-    def predict(self, **params):
+    def predict(self, **params: Any) -> dict[str, Any]:
         r"""Floor :math:`\frac\mu2\rho^2((\beta-\mu)/(\beta+\mu))^2` at :math:`\bar x=-\rho(\beta-\mu)/(\beta+\mu)` as :math:`\eta\to0`."""
         p = self.resolve(**params)
         mu, beta, rho, sigma = p["mu"], p["beta"], p["rho"], p["sigma"]
@@ -186,7 +192,7 @@ class AsymmetricNoise(Counterexample):
         mean_x = r.x_history[tail].mean(axis=0)[..., 0]  # (rho, eta, chains): time average per chain
         return etas, r.loss_tail_mean, mean_x, steps
 
-    def run(self, **params):
+    def run(self, **params: Any) -> dict[str, Any]:
         """Monte-Carlo means and standard errors for both modes and for SGD, at eta, eta/2, eta/4."""
         p = self.resolve(**params)
         out = {}
@@ -204,7 +210,7 @@ class AsymmetricNoise(Counterexample):
         out["steps"] = steps
         return out
 
-    def check(self, predicted=None, **params):
+    def check(self, predicted: float | None = None, **params: Any) -> CheckReport:
         """For both SAM modes: the eta -> 0 intercept equals the floor, the approach is from above, and
         the chains' mean position is the virtual-loss minimizer x_bar; SGD's intercept is 0.
 
@@ -252,7 +258,7 @@ class AsymmetricNoise(Counterexample):
                      "poster_P5_term": 2 * p["beta"] ** 2 * p["rho"] ** 2 / p["mu"]},
             baseline=self.cached("baseline", self.baseline, p))
 
-    def baseline(self, **params):
+    def baseline(self, **params: Any) -> CheckReport:
         """Deterministic GD (rho = 0, no noise) converges: f - f* < 1e-20 at the end."""
         p = self.resolve(**params)
         f = self.objective(**p)
@@ -265,11 +271,11 @@ class AsymmetricNoise(Counterexample):
                            {"mu": p["mu"], "beta": p["beta"], "eta": p["eta"], "rho": 0.0},
                            [(f"max f - f* = {worst:.3g} < 1e-20", worst < 1e-20)], {"steps": steps})
 
-    def poster_term(self, **params):
+    def poster_term(self, **params: Any) -> tuple[str, float] | None:
         p = self.resolve(**params)
         return ("P5 (poster): 2 beta^2 rho^2 / mu", 2 * p["beta"] ** 2 * p["rho"] ** 2 / p["mu"])
 
-    def floor_vs_rho(self, rhos=None, quick=False, **params):
+    def floor_vs_rho(self, rhos: ArrayLike | None = None, quick: bool = False, **params: Any) -> dict[str, Any]:
         """eta -> 0 intercepts (same-sample SAM) for a decade of rho at a fixed sigma.
 
         sigma = 2 beta rho for each rho (the default; the floor does not depend on sigma as long as x_bar

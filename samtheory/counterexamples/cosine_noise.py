@@ -21,6 +21,8 @@ error; the prediction is the deterministic stall level, approached as :math:`\et
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import math
 
 import numpy as np
@@ -29,6 +31,11 @@ from ..oracles import AdditiveNoise
 from ..simulate import simulate
 from ._base import POSITIVE, CheckReport, Counterexample, Interval, Parameter, finish_floor_sweep, mean_and_se
 from .cosine_stall import CosineStall, stall_gradient
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
+    from ..functions.cosine import CosineFamily
+    from ..functions._base import Objective
 
 #: standard errors allowed, plus the O(eta sigma^2) fluctuation term below
 Z = 4.0
@@ -59,16 +66,16 @@ class CosineNoise(Counterexample):
     def _deterministic(self, p):
         return CosineStall(), {"beta": p["beta"], "rho": p["rho"], "eta": min(p["eta"], 1.0 / p["beta"])}
 
-    def objective(self, **params):
+    def objective(self, **params: Any) -> CosineFamily:
         p = self.resolve(**params)
         ce, q = self._deterministic(p)
         return ce.objective(**q)
 
-    def oracle(self, objective=None, **params):
+    def oracle(self, objective: Objective | None = None, **params: Any) -> AdditiveNoise:
         p = self.resolve(**params)
         return AdditiveNoise(objective or self.objective(**p), p["sigma"], "rademacher")
 
-    def predict(self, **params):
+    def predict(self, **params: Any) -> dict[str, Any]:
         r"""Floor :math:`(2\beta\rho/(3\pi))^2` of :math:`\mathbb E\|\nabla f\|^2` as :math:`\eta\to0`, plus at most :math:`\eta\beta\sigma^2` at finite η."""
         p = self.resolve(**params)
         g = stall_gradient(p["beta"], p["rho"], 1.5 * math.pi)
@@ -77,11 +84,11 @@ class CosineNoise(Counterexample):
         return {"gradsq": g ** 2, "fluctuation": p["eta"] * p["beta"] * p["sigma"] ** 2,
                 "stall_points": det["stall_points"], "period": det["period"]}
 
-    def steps_needed(self, **params):
+    def steps_needed(self, **params: Any) -> float | None:
         p = self.resolve(**params)
         return math.ceil(40 / (p["eta"] * p["beta"]))
 
-    def run(self, **params):
+    def run(self, **params: Any) -> dict[str, Any]:
         p = self.resolve(**params)
         f = self.objective(**p)
         period = 2 * math.pi * p["rho"] / (1.5 * math.pi)
@@ -92,7 +99,7 @@ class CosineNoise(Counterexample):
         mean, se = mean_and_se(r.gradsq_tail_mean)
         return {"mean": mean, "se": se, "steps": steps, "per_chain": r.gradsq_tail_mean.ravel()}
 
-    def check(self, predicted=None, **params):
+    def check(self, predicted: float | None = None, **params: Any) -> CheckReport:
         """The Monte-Carlo mean is within Z = 4 standard errors plus the fluctuation term eta beta sigma^2
         of the deterministic stall level (the noise moves the iterate around the stall point by
         O(sqrt(eta) sigma), changing ||grad f||^2 by at most that much in expectation)."""
@@ -110,7 +117,7 @@ class CosineNoise(Counterexample):
                            level, meas["mean"], f"{Z:g} standard errors + eta beta sigma^2", p, criteria,
                            {"se": meas["se"], "steps": meas["steps"]}, baseline=self.cached("baseline", self.baseline, p))
 
-    def baseline(self, **params):
+    def baseline(self, **params: Any) -> CheckReport:
         """Deterministic GD (rho = 0) on the same function converges."""
         p = self.resolve(**params)
         ce, q = self._deterministic(p)
@@ -118,11 +125,11 @@ class CosineNoise(Counterexample):
         report.name = self.name + " [GD]"
         return report
 
-    def poster_term(self, **params):
+    def poster_term(self, **params: Any) -> tuple[str, float] | None:
         p = self.resolve(**params)
         return ("P7 (poster): 5 beta^2 rho^2 (on (||grad f|| - beta rho)^2)", 5 * (p["beta"] * p["rho"]) ** 2)
 
-    def floor_vs_rho(self, rhos=None, quick=False, **params):
+    def floor_vs_rho(self, rhos: ArrayLike | None = None, quick: bool = False, **params: Any) -> dict[str, Any]:
         p = self.resolve(**params)
         rhos = np.geomspace(0.01, 0.1, 3 if quick else 5) if rhos is None else np.asarray(rhos, float)
         measured, predicted = [], []

@@ -29,6 +29,8 @@ that *every* initialization stalls at the predicted level (the worst case over i
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import math
 
 import numpy as np
@@ -39,6 +41,9 @@ from ..simulate import simulate
 from .. import virtual_loss as vl
 from ._base import (MAX_STEPS, POSITIVE, CheckReport, Counterexample, Interval, Parameter, contraction_rate,
                     finish_floor_sweep, relative_error)
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
 
 #: relative tolerance on the stall level; see :meth:`CosineStall.check`
 RTOL = 1e-8
@@ -105,11 +110,11 @@ class CosineStall(Counterexample):
                   "the stall point attracts iff 0 < eta*beta < 2"),
     )
 
-    def objective(self, **params):
+    def objective(self, **params: Any) -> CosineFamily:
         p = self.resolve(**params)
         return CosineFamily.stall_counterexample(p["beta"], p["rho"], p["theta"], name="cosine")
 
-    def predict(self, **params):
+    def predict(self, **params: Any) -> dict[str, Any]:
         r"""Stall level :math:`\|\nabla f\|^2=(\beta\rho\sin\theta/\theta)^2` at :math:`\hat x=\pm\rho+2\pi k/\omega`."""
         p = self.resolve(**params)
         beta, rho, theta = p["beta"], p["rho"], p["theta"]
@@ -119,11 +124,11 @@ class CosineStall(Counterexample):
                 "f_at_stall": beta / omega ** 2 * (1 - math.cos(theta)), "omega": omega,
                 "optimal_theta": optimal_theta(), "optimal_ratio": abs(math.sin(optimal_theta())) / optimal_theta()}
 
-    def steps_needed(self, **params):
+    def steps_needed(self, **params: Any) -> float | None:
         p = self.resolve(**params)
         return stall_steps(p["eta"], p["beta"])
 
-    def run(self, **params):
+    def run(self, **params: Any) -> dict[str, Any]:
         p = self.resolve(**params)
         pred = self.predict(**p)
         out = run_stall(self.objective(**p), p["eta"], p["rho"], p["beta"], pred["period"])
@@ -135,11 +140,11 @@ class CosineStall(Counterexample):
         P = pred["period"]
         return vl.minimizers(f, p["rho"], (-0.5 * P + 1e-9 * P, 0.5 * P + 1e-9 * P), grid=2001)
 
-    def check(self, predicted=None, **params):
+    def check(self, predicted: float | None = None, **params: Any) -> CheckReport:
         """Every initialization stalls at the predicted level, at a predicted stall point.
 
         Tolerance 1e-8 (relative on the level; times the period on the positions): the stall
-        point is a hyperbolic attractor with contraction |1 - eta*beta|, the step count leaves
+        point is a hyperbolic attractor with contraction ``|1 - eta*beta|``, the step count leaves
         less than 1e-14, and rounding does not accumulate in a contracting map.
         """
         p = self.resolve(**params)
@@ -171,7 +176,7 @@ class CosineStall(Counterexample):
                      "ratio_to_beta2rho2": meas["gradsq_min"] / (p["beta"] * p["rho"]) ** 2},
             baseline=self.cached("baseline", self.baseline, p))
 
-    def baseline(self, **params):
+    def baseline(self, **params: Any) -> CheckReport:
         """GD (rho = 0) from the same initializations reaches ||grad f||^2 < 1e-20."""
         p = self.resolve(**params)
         pred = self.predict(**p)
@@ -181,11 +186,11 @@ class CosineStall(Counterexample):
                            0.0, worst, "GD converges linearly to a minimizer: below 1e-20", {**p, "rho": 0.0},
                            [(f"max ||grad f||^2 = {worst:.3g} < 1e-20", worst < 1e-20)], {"steps": out["steps"]})
 
-    def poster_term(self, **params):
+    def poster_term(self, **params: Any) -> tuple[str, float] | None:
         p = self.resolve(**params)
         return ("P4 (poster): beta^2 rho^2", (p["beta"] * p["rho"]) ** 2)
 
-    def floor_vs_rho(self, rhos=None, quick=False, **params):
+    def floor_vs_rho(self, rhos: ArrayLike | None = None, quick: bool = False, **params: Any) -> dict[str, Any]:
         p = self.resolve(**params)
         rhos = np.geomspace(0.01, 0.1, 4 if quick else 7) if rhos is None else np.asarray(rhos, float)
         measured, predicted = [], []

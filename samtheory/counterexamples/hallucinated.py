@@ -30,6 +30,8 @@ floor-versus-:math:`\rho` sweep: :math:`\rho` is confined to :math:`(\pi,2\pi)` 
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import math
 
 import numpy as np
@@ -38,6 +40,10 @@ from ..functions import get_function
 from .. import virtual_loss as vl
 from ._base import CheckReport, Counterexample, Interval, Parameter, relative_error
 from .cosine_stall import _nearest_distance, run_stall
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
+    from ..functions._base import Objective
 
 RTOL = 1e-8
 
@@ -57,10 +63,10 @@ class HallucinatedMinimizer(Counterexample):
                   "the fixed point attracts iff 0 < eta f''(2 pi k) = eta < 2"),
     )
 
-    def objective(self, **params):
+    def objective(self, **params: Any) -> Objective:
         return get_function("cosine-unit")
 
-    def predict(self, **params):
+    def predict(self, **params: Any) -> dict[str, Any]:
         r"""Fixed points :math:`\hat x=\pm(2\pi-\rho)+2\pi k` with :math:`|f'(\hat x)|=|\sin\rho|`, :math:`f(\hat x)=1-\cos\rho`."""
         p = self.resolve(**params)
         rho = p["rho"]
@@ -69,14 +75,14 @@ class HallucinatedMinimizer(Counterexample):
                 "f_at_fixed_point": 1 - math.cos(rho), "period": 2 * math.pi,
                 "ascent_points": [xh - rho, -xh + rho]}
 
-    def run(self, **params):
+    def run(self, **params: Any) -> dict[str, Any]:
         p = self.resolve(**params)
         out = run_stall(self.objective(), p["eta"], p["rho"], 1.0, 2 * math.pi)
         out["gradsq_min"], out["gradsq_max"] = float(out["gradsq"].min()), float(out["gradsq"].max())
         return out
 
-    def check(self, predicted=None, **params):
-        """All initializations converge to +-(2 pi - rho) mod 2 pi with |f'| = |sin rho| (to 1e-8),
+    def check(self, predicted: float | None = None, **params: Any) -> CheckReport:
+        """All initializations converge to +-(2 pi - rho) mod 2 pi with ``|f'| = |sin rho|`` (to 1e-8),
         and these are the minimizers of the virtual loss on one period, none of them stationary.
         Same tolerance argument as :meth:`CosineStall.check` (hyperbolic attractor)."""
         p = self.resolve(**params)
@@ -106,8 +112,8 @@ class HallucinatedMinimizer(Counterexample):
                      "virtual_loss_minimizers": [m.to_dict() for m in mins], "steps": meas["steps"]},
             baseline=self.cached("baseline", self.baseline, p))
 
-    def baseline(self, **params):
-        """GD (rho = 0) converges to the true minimizers 2 pi k: |f'|^2 < 1e-20."""
+    def baseline(self, **params: Any) -> CheckReport:
+        """GD (rho = 0) converges to the true minimizers 2 pi k: ``|f'|^2 < 1e-20``."""
         p = self.resolve(**params)
         out = run_stall(self.objective(), p["eta"], 0.0, 1.0, 2 * math.pi, method="gd")
         worst = float(out["final_gradsq"].max())
@@ -115,6 +121,6 @@ class HallucinatedMinimizer(Counterexample):
                            0.0, worst, "GD converges linearly to a minimizer: below 1e-20", {**p, "rho": 0.0},
                            [(f"max |f'|^2 = {worst:.3g} < 1e-20", worst < 1e-20)], {"steps": out["steps"]})
 
-    def floor_vs_rho(self, rhos=None, quick=False, **params):
+    def floor_vs_rho(self, rhos: ArrayLike | None = None, quick: bool = False, **params: Any) -> None:
         """Not applicable: rho is confined to (pi, 2 pi) for this fixed f (returns None)."""
         return None

@@ -28,6 +28,8 @@ iterate (a lucky landing near 0 is possible for a finely tuned :math:`\eta` and 
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import math
 
 import numpy as np
@@ -37,6 +39,9 @@ from ..functions import Quadratic
 from ..simulate import simulate
 from ._base import (MAX_STEPS, POSITIVE, CheckReport, Counterexample, Interval, Parameter, contraction_rate,
                     finish_floor_sweep, relative_error)
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
 
 #: relative tolerance of the cycle-level comparison; see :meth:`QuadraticCycle.check`
 RTOL = 1e-8
@@ -68,11 +73,11 @@ class QuadraticCycle(Counterexample):
                   "the 2-cycle attracts for 0 < eta*lambda < 2; GD itself diverges beyond 2/lambda"),
     )
 
-    def objective(self, **params):
+    def objective(self, **params: Any) -> Quadratic:
         p = self.resolve(**params)
         return Quadratic.diagonal([p["lam"]], name="quadratic-1d")
 
-    def predict(self, **params):
+    def predict(self, **params: Any) -> dict[str, Any]:
         r"""Cycle amplitude :math:`c=\eta\lambda\rho/(2-\eta\lambda)` and floor :math:`\lambda^3\eta^2\rho^2/(2(2-\eta\lambda)^2)`."""
         p = self.resolve(**params)
         lam, eta, rho = p["lam"], p["eta"], p["rho"]
@@ -85,7 +90,7 @@ class QuadraticCycle(Counterexample):
         # spread over [-1, 1], avoiding 0 (a fixed point by the zero-gradient convention)
         return np.linspace(-1.0, 1.0, n)[:, None] + 0.0137
 
-    def steps_needed(self, **params):
+    def steps_needed(self, **params: Any) -> float:
         """Steps after which the transient is below 1e-13 of the cycle amplitude (at most
         :data:`~samtheory.counterexamples._base.MAX_STEPS`, which :meth:`validate` enforces)."""
         p = self.resolve(**params)
@@ -97,7 +102,7 @@ class QuadraticCycle(Counterexample):
             need = math.log((1.0 + 2 * p["rho"] + c) / (1e-13 * c)) / rate if rate > 0 and c > 0 else math.inf
         return int(math.ceil(1.2 * need) + 20) if math.isfinite(need) else math.inf
 
-    def run(self, **params):
+    def run(self, **params: Any) -> dict[str, Any]:
         """Simulate SAM from 12 initializations; per-initialization cycle levels (tail means)."""
         p = self.resolve(**params)
         f = self.objective(**p)
@@ -111,7 +116,7 @@ class QuadraticCycle(Counterexample):
                 "amplitude_min": float(amplitude.min()), "amplitude_max": float(amplitude.max()),
                 "steps": steps, "initializations": x0.ravel().tolist()}
 
-    def check(self, predicted=None, **params):
+    def check(self, predicted: float | None = None, **params: Any) -> CheckReport:
         """Every initialization's cycle level equals the closed form to 1e-8 (relative).
 
         Justification of the tolerance: the deviation from the cycle contracts geometrically and
@@ -143,7 +148,7 @@ class QuadraticCycle(Counterexample):
                      "amplitude_measured": [meas["amplitude_min"], meas["amplitude_max"]], "steps": meas["steps"]},
             baseline=self.cached("baseline", self.baseline, p))
 
-    def baseline(self, **params):
+    def baseline(self, **params: Any) -> CheckReport:
         """GD (rho = 0) from the same initializations converges: f - f* < 1e-20 at the end."""
         p = self.resolve(**params)
         f = self.objective(**p)
@@ -157,13 +162,13 @@ class QuadraticCycle(Counterexample):
                            {**p, "rho": 0.0}, [(f"max f - f* = {worst:.3g} < 1e-20", worst < 1e-20)],
                            {"steps": steps})
 
-    def poster_term(self, **params):
+    def poster_term(self, **params: Any) -> tuple[str, float] | None:
         p = self.resolve(**params)
         lam, eta, rho = p["lam"], p["eta"], p["rho"]
         # P1 has no additive rho^2 term; D1 (DERIVED) bounds f - f* by beta^4 eta^2 rho^2 / mu
         return ("D1 (DERIVED) beta^4 eta^2 rho^2/mu; poster P1 has no additive term", lam ** 3 * eta ** 2 * rho ** 2)
 
-    def floor_vs_rho(self, rhos=None, quick=False, **params):
+    def floor_vs_rho(self, rhos: ArrayLike | None = None, quick: bool = False, **params: Any) -> dict[str, Any]:
         p = self.resolve(**params)
         rhos = np.geomspace(0.01, 0.1, 4 if quick else 7) if rhos is None else np.asarray(rhos, float)
         measured, predicted = [], []
@@ -173,7 +178,8 @@ class QuadraticCycle(Counterexample):
             predicted.append(self.predict(**q)["floor"])
         return finish_floor_sweep(self, rhos, predicted, measured, p)
 
-    def rate_scaling(self, Ts=None, kappa=2.0, quick=False, **params):
+    def rate_scaling(self, Ts: ArrayLike | None = None, kappa: float = 2.0, quick: bool = False,
+                     **params: Any) -> dict[str, Any]:
         r"""The :math:`\tilde\Theta(1/T^2)` behaviour: for each horizon :math:`T`, run SAM for :math:`T`
         steps with :math:`\eta_T=\min\{1/(2\lambda),\kappa\ln T/(\lambda T)\}` and report
 

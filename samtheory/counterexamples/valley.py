@@ -31,6 +31,8 @@ a cycle level, not a last iterate) and the final position; GD and USAM from the 
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import math
 
 import numpy as np
@@ -39,6 +41,9 @@ from ..closed_forms import two_cycle_loss
 from ..functions import HyperbolaValley
 from ..simulate import simulate
 from ._base import CheckReport, Counterexample, Interval, Parameter, finish_floor_sweep
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
 
 
 def cycle_level(eta, rho, sharpness=4.0):
@@ -81,16 +86,16 @@ class Valley(Counterexample):
                   lambda p: Interval(1000, 10 ** 7, True, True), "enough steps to drift", kind="int"),
     )
 
-    def objective(self, **params):
+    def objective(self, **params: Any) -> HyperbolaValley:
         return HyperbolaValley()
 
-    def predict(self, **params):
+    def predict(self, **params: Any) -> dict[str, Any]:
         """SAM ends at (1, 1) (sharpness 4) with time-averaged f at :func:`oscillation_level`; GD and USAM reach f < 1e-20."""
         p = self.resolve(**params)
         return {"sam_limit": [1.0, 1.0], "sam_level": oscillation_level(p["eta"], p["rho"]),
                 "two_cycle_level": cycle_level(p["eta"], p["rho"]), "gd_level": 0.0}
 
-    def run(self, **params):
+    def run(self, **params: Any) -> dict[str, Any]:
         p = self.resolve(**params)
         f = self.objective()
         out = {}
@@ -101,7 +106,7 @@ class Valley(Counterexample):
                            "final_loss": float(r.loss[0]), "status": str(r.status[0])}
         return out
 
-    def check(self, predicted=None, **params):
+    def check(self, predicted: float | None = None, **params: Any) -> CheckReport:
         """SAM: tail-mean f within 20 % of :func:`oscillation_level` (the model's stated accuracy, module
         docstring) and the final point within 0.05 of (1, 1); USAM (and GD, the baseline): f < 1e-20."""
         p = self.resolve(**params)
@@ -124,7 +129,7 @@ class Valley(Counterexample):
                            {"runs": meas, "two_cycle_level": pred["two_cycle_level"]},
                            baseline=self.cached("baseline", self.baseline, p))
 
-    def baseline(self, **params):
+    def baseline(self, **params: Any) -> CheckReport:
         p = self.resolve(**params)
         r = simulate(self.objective(), "gd", eta=p["eta"], steps=p["steps"], x0=[p["x0"], p["y0"]], record_every=None)
         loss = float(r.loss[0])
@@ -132,7 +137,7 @@ class Valley(Counterexample):
                            "GD converges to a nearby minimizer: below 1e-20", {**p, "rho": 0.0},
                            [(f"final f = {loss:.3g} < 1e-20", loss < 1e-20)], {"final": r.x[0].tolist()})
 
-    def floor_vs_rho(self, rhos=None, quick=False, **params):
+    def floor_vs_rho(self, rhos: ArrayLike | None = None, quick: bool = False, **params: Any) -> dict[str, Any]:
         """Oscillation level for a decade of rho at eta = 0.01, started on the symmetry line at
         (1.05, 1.05): SAM keeps x = y there, so the drift is already complete and only the
         oscillation is measured (time average over the second half of 30000 steps)."""

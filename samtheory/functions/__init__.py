@@ -6,6 +6,8 @@ beta=2.0)``).
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .._validation import InvalidParameterError
@@ -69,7 +71,7 @@ CATALOG = {
 }
 
 
-def get_function(name, **overrides) -> Objective:
+def get_function(name: str | Objective, **overrides: Any) -> Objective:
     """Build the catalog instance ``name``; keyword arguments override its defaults."""
     if isinstance(name, Objective):
         return name
@@ -83,12 +85,12 @@ def get_function(name, **overrides) -> Objective:
         raise InvalidParameterError(f"function {name!r}: {exc}") from None
 
 
-def catalog():
+def catalog() -> list[Objective]:
     """Default instances of every catalog entry, in catalog order."""
     return [get_function(name) for name in CATALOG]
 
 
-def search_families() -> dict:
+def search_families() -> dict[str, Family]:
     """Every :class:`Family` declared by a subclass of :class:`Objective` (the package's and the
     user's, found by walking the subclasses), by family name; a subclass that inherits its parent's
     families does not list them twice."""

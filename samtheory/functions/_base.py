@@ -22,12 +22,17 @@ that region only.
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
 from .._array import is_jax
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
 
 CONSTANT_NAMES = ("smoothness", "strong_convexity", "pl", "lipschitz")
 
@@ -136,13 +141,13 @@ class Objective:
     #: The attributes through which ``value`` and ``grad`` read the numbers that differ between
     #: members of the class, each ``"scalar"`` or ``"coordinates"``: members can then be simulated
     #: as one batch (:func:`samtheory.functions.stack`). ``None``: not declared (one by one).
-    parameters = None
+    parameters: dict[str, str] | None = None
     #: The parameters that hold one row per point (set by :meth:`StackedObjective.rows`; empty
     #: for an ordinary objective): code that splits a batch of points must split these too.
     point_parameters = ()
 
-    def __init__(self, dim, constants, f_star, minimizer=None, *, name, region=None,
-                 sample_scale=3.0, description=""):
+    def __init__(self, dim: int, constants: dict[str, Constant], f_star: float, minimizer: ArrayLike | None = None, *,
+                 name: str, region: float | None = None, sample_scale: float = 3.0, description: str = ""):
         unknown = set(constants) - set(CONSTANT_NAMES)
         if unknown:
             raise ValueError(f"unknown constant names {sorted(unknown)}; allowed: {CONSTANT_NAMES}")
@@ -167,22 +172,22 @@ class Objective:
         return None if c is None else c.value
 
     @property
-    def smoothness(self):
+    def smoothness(self) -> float | None:
         """β, or ``None`` if the gradient is not (claimed) Lipschitz."""
         return self._constant_value("smoothness")
 
     @property
-    def strong_convexity(self):
+    def strong_convexity(self) -> float | None:
         """μ (0 for convex), or ``None`` if ``f`` is not convex."""
         return self._constant_value("strong_convexity")
 
     @property
-    def pl(self):
+    def pl(self) -> float | None:
         """The Polyak–Łojasiewicz constant, or ``None``."""
         return self._constant_value("pl")
 
     @property
-    def lipschitz(self):
+    def lipschitz(self) -> float | None:
         """The Lipschitz constant of ``f`` (a bound on ‖∇f‖), or ``None``."""
         return self._constant_value("lipschitz")
 
@@ -213,19 +218,19 @@ class Objective:
         return frozenset(tags)
 
     # -- evaluation -------------------------------------------------------------------------
-    def value(self, x):
+    def value(self, x: np.ndarray) -> np.ndarray:
         """:math:`f(x)` for ``x`` of shape ``(..., d)``; returns shape ``(...)``."""
         raise NotImplementedError
 
-    def grad(self, x):
+    def grad(self, x: np.ndarray) -> np.ndarray:
         r""":math:`\nabla f(x)` for ``x`` of shape ``(..., d)``; returns shape ``(..., d)``."""
         raise NotImplementedError
 
-    def hessian(self, x):
+    def hessian(self, x: np.ndarray) -> np.ndarray:
         r""":math:`\nabla^2 f(x)`, shape ``(..., d, d)``. Not every objective implements it."""
         raise NotImplementedError(f"{self.name} has no Hessian")
 
-    def hvp(self, x, v):
+    def hvp(self, x: np.ndarray, v: np.ndarray) -> np.ndarray:
         r"""Hessian-vector product :math:`\nabla^2 f(x)v` (default: through :meth:`hessian`)."""
         return np.einsum("...ij,...j->...i", self.hessian(x), v)
 
@@ -247,7 +252,7 @@ class Objective:
         return x
 
     # -- sampling for the self-checks ----------------------------------------------------------
-    def sample_points(self, rng, n):
+    def sample_points(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Random points where the constants are tested: Gaussian around ``x*`` (or 0) at three
         scales, clipped to the region when the constants are only local."""
         center = self.minimizer if self.minimizer is not None else np.zeros(self.dim)
@@ -318,7 +323,7 @@ class ConstantsReport:
     def passed(self) -> bool:
         return all(c.passed for c in self.checks)
 
-    def failures(self):
+    def failures(self) -> list[InequalityCheck]:
         return [c for c in self.checks if not c.passed]
 
     def __str__(self):
@@ -360,7 +365,8 @@ def sample_pairs(objective, rng, n):
     return x, y
 
 
-def check_constants(objective, rng=None, n=4000, constants=None):
+def check_constants(objective: Objective, rng: np.random.Generator | int | None = None, n: int = 4000,
+                    constants: dict[str, Any] | None = None) -> ConstantsReport:
     """Try to falsify every constant ``objective`` claims, on ``n`` random points and pairs.
 
     Tests ``f(x) >= f*``, the gradient against central finite differences, and for each claimed
@@ -462,7 +468,7 @@ def check_constants(objective, rng=None, n=4000, constants=None):
     return report
 
 
-def attained_value(objective, key):
+def attained_value(objective: Objective, key: str) -> float:
     """The value of the ratio that defines constant ``key`` at its witness.
 
     For a tight constant this reproduces the claimed value (to 1e-6 relative).

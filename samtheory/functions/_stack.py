@@ -27,11 +27,16 @@ reproduce its values and gradients exactly.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Sequence
+
 import copy
 
 import numpy as np
 
 from .._validation import InvalidParameterError
+
+if TYPE_CHECKING:  # names used in annotations only
+    from ..functions._base import Objective
 
 PARAMETER_KINDS = ("scalar", "coordinates")
 
@@ -61,7 +66,7 @@ class StackedObjective:
         dimension and parameter shapes.
     """
 
-    def __init__(self, members):
+    def __init__(self, members: Sequence[Objective]):
         members = tuple(members)
         if not members:
             raise InvalidParameterError("stack needs at least one member; got none")
@@ -91,7 +96,7 @@ class StackedObjective:
     def __repr__(self):
         return f"<StackedObjective {self.name!r} K={len(self)} d={self.dim}>"
 
-    def rows(self, member):
+    def rows(self, member: int) -> Objective:
         r"""The objective at a batch of points, point :math:`i` evaluated as member ``member[i]``.
 
         A copy of member 0 whose parameters are arrays with one row per point (``"scalar"``:
@@ -113,6 +118,6 @@ class StackedObjective:
         return out
 
 
-def stack(members) -> StackedObjective:
+def stack(members: Sequence[Objective]) -> StackedObjective:
     """Stack members of one family for one vectorized simulation (:class:`StackedObjective`)."""
     return StackedObjective(members)

@@ -20,7 +20,7 @@ from ._base import Constant, Family, Objective
 class AsymmetricQuadratic(Objective):
     parameters = {"mu": "scalar", "beta": "scalar"}
 
-    def __init__(self, mu=0.25, beta=1.0, *, name="asymmetric-quadratic"):
+    def __init__(self, mu: float = 0.25, beta: float = 1.0, *, name: str = "asymmetric-quadratic"):
         mu, beta = float(mu), float(beta)
         if not 0 < mu <= beta:
             raise ValueError(f"need 0 < mu <= beta; got mu={mu}, beta={beta}")
@@ -34,7 +34,7 @@ class AsymmetricQuadratic(Objective):
                          description=f"mu/2 x^2 (x<0), beta/2 x^2 (x>=0); mu={mu:g}, beta={beta:g}")
 
     @classmethod
-    def search_families(cls):
+    def search_families(cls) -> tuple:
         """Curvatures β and μ = β·``ratio``; ratios near 1 make the ρ² floor of D1 bite."""
         def build(p, dim, rho, rng):
             return cls(p["smoothness"] * p["ratio"], p["smoothness"])
@@ -44,14 +44,14 @@ class AsymmetricQuadratic(Objective):
     def _curvature(self, x):
         return namespace(x).where(x < 0, self.mu, self.beta)
 
-    def value(self, x):
+    def value(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         return (0.5 * self._curvature(x) * x ** 2)[..., 0]
 
-    def grad(self, x):
+    def grad(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         return self._curvature(x) * x
 
-    def hessian(self, x):
+    def hessian(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         return self._curvature(x)[..., None]

@@ -18,6 +18,8 @@ stalls with :math:`|f'|=2\beta\rho/(3\pi)` (si-yun.md E2). With :math:`\beta=\om
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .._array import namespace
@@ -28,7 +30,8 @@ class CosineFamily(Objective):
     analytic = True
     parameters = {"beta": "scalar", "omega": "scalar"}
 
-    def __init__(self, beta=1.0, omega=1.0, dim=1, *, name="cosine", description=""):
+    def __init__(self, beta: float = 1.0, omega: float = 1.0, dim: int = 1, *, name: str = "cosine",
+                 description: str = ""):
         beta, omega = float(beta), float(omega)
         if not (beta > 0 and omega > 0):
             raise ValueError(f"beta and omega must be > 0; got beta={beta}, omega={omega}")
@@ -45,7 +48,7 @@ class CosineFamily(Objective):
                          description=description or f"beta/omega^2 (1 - cos(omega x)), beta={beta:g}, omega={omega:.6g}")
 
     @classmethod
-    def search_families(cls):
+    def search_families(cls) -> tuple:
         """β and the angle θ = ωρ (ω = θ when ρ = 0): θ = 3π/2 is the stall counterexample, and
         θ → 0 puts the unstable fixed point π/ω − ρ where ‖∇f‖ → βρ (D4 attained)."""
         def build(p, dim, rho, rng):
@@ -54,14 +57,14 @@ class CosineFamily(Objective):
                        specials={"theta": (1.5 * np.pi,)}, starts=cls.sam_fixed_points),)
 
     @staticmethod
-    def sam_fixed_points(objective, rho, count=4):
+    def sam_fixed_points(objective: CosineFamily, rho: float, count: int = 4) -> list[np.ndarray]:
         r"""Fixed points of deterministic SAM along the first axis: the points x > 0 whose
         perturbed point :math:`x+\rho\,\mathrm{sign}f'(x)` is a stationary point
         :math:`k\pi/\omega` (k = 0, …, ``count``), i.e. :math:`x=k\pi/\omega-\rho` where
         :math:`\sin\omega x>0` and :math:`x=k\pi/\omega+\rho` where :math:`\sin\omega x<0`. Among
         them: the unstable point :math:`\pi/\omega-\rho` next to the maximum (D4 is attained there
         as :math:`\omega\rho\to0`) and the stall :math:`x=\rho` for :math:`\omega=3\pi/(2\rho)`."""
-        points = []
+        points: list[np.ndarray] = []
         if rho <= 0:
             return points
         for k in range(count + 1):
@@ -73,11 +76,12 @@ class CosineFamily(Objective):
         return sorted(points, key=lambda p: p[0])
 
     @classmethod
-    def stall_counterexample(cls, beta=1.0, rho=0.1, theta=1.5 * np.pi, **kw):
+    def stall_counterexample(cls, beta: float = 1.0, rho: float = 0.1, theta: float = 1.5 * np.pi,
+                             **kw: Any) -> CosineFamily:
         """The member with :math:`\\omega=\\theta/\\rho` (default :math:`\\theta=3\\pi/2`)."""
         return cls(beta, theta / rho, **kw)
 
-    def value(self, x):
+    def value(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         xp = namespace(x)
         # 1 - cos(z) = 2 sin^2(z/2): the same number, to a few ulps of itself near the minimum,
@@ -85,11 +89,11 @@ class CosineFamily(Objective):
         # rounding noise at the scale beta/omega^2 * 1e-16)
         return xp.sum((self.beta / self.omega ** 2) * (2.0 * xp.sin(0.5 * self.omega * x) ** 2), axis=-1)
 
-    def grad(self, x):
+    def grad(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         return (self.beta / self.omega) * namespace(x).sin(self.omega * x)
 
-    def hessian(self, x):
+    def hessian(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         diag = self.beta * np.cos(self.omega * x)
         return diag[..., :, None] * np.eye(self.dim)

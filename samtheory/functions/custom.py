@@ -3,7 +3,7 @@ r"""User-defined objectives from two callables and the constants you claim.
 Example::
 
     import numpy as np
-    from samtheory.functions import CustomObjective, check_constants
+    from ..functions import CustomObjective, check_constants
 
     f = CustomObjective(
         value=lambda x: np.sum(np.sqrt(1 + x**2), axis=-1) - x.shape[-1],
@@ -28,12 +28,17 @@ in the example, run on the numpy backend only.
 """
 from __future__ import annotations
 
+from typing import Any, Callable, TYPE_CHECKING
+
 import numpy as np
 
 from .._array import namespace
 from .._validation import (InvalidParameterError, as_float_array, check_nonnegative, check_positive,
                            check_positive_int, suggest)
 from ._base import CONSTANT_NAMES, Constant, Objective
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
 
 
 def _region(region):
@@ -48,8 +53,10 @@ def _region(region):
 
 
 class CustomObjective(Objective):
-    def __init__(self, value, grad, dim, f_star, minimizer=None, *, hessian=None, name="custom",
-                 region=None, sample_scale=3.0, **constants):
+    def __init__(self, value: Callable[..., Any], grad: Callable[..., Any], dim: int, f_star: float,
+                 minimizer: ArrayLike | None = None, *, hessian: Callable[..., Any] | None = None,
+                 name: str = "custom", region: float | dict[str, float] | None = None, sample_scale: float = 3.0,
+                 **constants: float | Constant | None):
         for key in constants:
             if key not in CONSTANT_NAMES:
                 raise InvalidParameterError(f"unknown constant {key!r}{suggest(key, CONSTANT_NAMES)}; "
@@ -102,15 +109,15 @@ class CustomObjective(Objective):
             if out.dtype.kind not in "biuf":
                 raise InvalidParameterError(f"{key}(x) must return real numbers; got dtype {out.dtype}")
 
-    def value(self, x):
+    def value(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         return namespace(x).asarray(self._value(x), dtype=float)
 
-    def grad(self, x):
+    def grad(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         return namespace(x).asarray(self._grad(x), dtype=float)
 
-    def hessian(self, x):
+    def hessian(self, x: np.ndarray) -> np.ndarray:
         if self._hessian is None:
             return super().hessian(x)
         return np.asarray(self._hessian(self._as_points(x)), dtype=float)

@@ -109,6 +109,8 @@ copied.
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import numpy as np
 from scipy.special import expit
 
@@ -116,6 +118,9 @@ from .._array import is_jax, namespace
 
 from .._validation import InvalidParameterError, check_nonnegative, check_positive_int
 from ._base import Constant, Family, Objective
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
 
 __all__ = ["FiniteSum", "LeastSquares", "Ridge", "LogisticRegression", "sq_matrix_with_given_cond",
            "haar_matrix_with_given_cond", "regression_targets"]
@@ -147,8 +152,8 @@ class FiniteSum(Objective):
         As for :class:`~samtheory.functions.Objective`.
     """
 
-    def __init__(self, dim, component_smoothness, component_lower_bounds, constants, f_star,
-                 minimizer=None, **kw):
+    def __init__(self, dim: int, component_smoothness: np.ndarray, component_lower_bounds: np.ndarray, constants: Any,
+                 f_star: float, minimizer: ArrayLike | None = None, **kw: Any):
         L = np.asarray(component_smoothness, dtype=float).reshape(-1)
         lower = np.asarray(component_lower_bounds, dtype=float).reshape(-1)
         if L.size == 0:
@@ -179,23 +184,23 @@ class FiniteSum(Objective):
         r""":math:`\Delta^{\inf}=f^*-\frac1n\sum_if_i^{\inf}\ge0`.
 
         It is nonnegative because :math:`f^*=\inf\frac1n\sum f_i\ge\frac1n\sum\inf f_i`; the clip at
-        0 only removes rounding noise (of order 1e-16·|f*|) in the interpolation case.
+        0 only removes rounding noise (of order :math:`10^{-16}|f^*|`) in the interpolation case.
         """
         return max(0.0, self.f_star - float(self.component_lower_bounds.mean()))
 
     # -- evaluation ------------------------------------------------------------------------------
-    def component_values(self, x):
+    def component_values(self, x: np.ndarray) -> np.ndarray:
         """:math:`(f_1(x),\\dots,f_n(x))` for ``x`` of shape ``(..., d)``; shape ``(..., n)``."""
         raise NotImplementedError
 
-    def component_grads(self, x):
+    def component_grads(self, x: np.ndarray) -> np.ndarray:
         r""":math:`(\nabla f_1(x),\dots,\nabla f_n(x))`; shape ``(..., n, d)``."""
         raise NotImplementedError
 
-    def value(self, x):
+    def value(self, x: np.ndarray) -> np.ndarray:
         return self.component_values(x).mean(axis=-1)
 
-    def grad(self, x):
+    def grad(self, x: np.ndarray) -> np.ndarray:
         return self.component_grads(x).mean(axis=-2)
 
     def _weighted_grad_sum(self, x, idx, weights):
@@ -203,7 +208,7 @@ class FiniteSum(Objective):
         ``weights`` (T, b). Returns shape (T, d)."""
         raise NotImplementedError
 
-    def sampled_grad(self, x, idx, weights):
+    def sampled_grad(self, x: np.ndarray, idx: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
         r"""Minibatch gradients, one minibatch per trajectory:
 
         .. math:: g_t=\frac1b\sum_{j=1}^b w_{tj}\,\nabla f_{i_{tj}}(x_t).
@@ -387,7 +392,8 @@ class LeastSquares(_LinearModelSum):
         Ridge weight :math:`\lambda\ge0`.
     """
 
-    def __init__(self, A, b, reg=0.0, *, name="least-squares", description="", sample_scale=3.0):
+    def __init__(self, A: np.ndarray, b: np.ndarray, reg: float = 0.0, *, name: str = "least-squares",
+                 description: str = "", sample_scale: float = 3.0):
         A = _check_design(A)
         n, d = A.shape
         b = _check_targets(b, n, "b")
@@ -444,7 +450,7 @@ class LeastSquares(_LinearModelSum):
             self.f_star = 0.0
 
     @property
-    def b(self):
+    def b(self) -> np.ndarray:
         """The responses :math:`b` (``targets``)."""
         return self.targets
 
@@ -458,15 +464,15 @@ class LeastSquares(_LinearModelSum):
     def _curvature(self, z, t):
         return np.ones_like(z)
 
-    def hessian(self, x):
+    def hessian(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         return np.broadcast_to(self.hessian_matrix, x.shape[:-1] + self.hessian_matrix.shape)
 
-    def hvp(self, x, v):
+    def hvp(self, x: np.ndarray, v: np.ndarray) -> np.ndarray:
         return np.asarray(v) @ self.hessian_matrix  # symmetric
 
     @classmethod
-    def search_families(cls):
+    def search_families(cls) -> tuple:
         """Random Gaussian designs with n between d + 2 and 30 components: interpolating least
         squares, and ridge (regularization ``reg``, inconsistent targets)."""
         def build(p, dim, rho, rng):
@@ -479,7 +485,8 @@ class LeastSquares(_LinearModelSum):
                 Family("ridge", build_ridge, {"reg": (1e-3, 1.0)}, dims=(1, 2, 3)))
 
     @classmethod
-    def random(cls, n, d, *, reg=0.0, consistent=True, seed=0, design="gaussian", cond=10.0, **kw):
+    def random(cls, n: int, d: int, *, reg: float = 0.0, consistent: bool = True, seed: int = 0,
+               design: str = "gaussian", cond: float = 10.0, **kw: Any) -> LeastSquares | Ridge:
         r"""A random instance.
 
         Parameters
@@ -519,7 +526,7 @@ class Ridge(LeastSquares):
     r""":class:`LeastSquares` with :math:`\lambda>0`: strongly convex, and
     :math:`f_i^{\inf}=\frac{\lambda b_i^2}{2(\|a_i\|^2+\lambda)}>0` where :math:`b_i\ne0`."""
 
-    def __init__(self, A, b, reg, *, name="ridge", **kw):
+    def __init__(self, A: np.ndarray, b: np.ndarray, reg: float, *, name: str = "ridge", **kw: Any):
         reg_value = float(check_nonnegative("reg", reg))
         if reg_value <= 0:
             raise InvalidParameterError(f"reg must be > 0 for Ridge (allowed range: (0, inf)); got {reg!r}; "
@@ -544,7 +551,8 @@ class LogisticRegression(_LinearModelSum):
         Ridge weight :math:`\lambda\ge0`.
     """
 
-    def __init__(self, A, y, reg=0.0, *, name="logistic", description="", sample_scale=3.0):
+    def __init__(self, A: np.ndarray, y: np.ndarray, reg: float = 0.0, *, name: str = "logistic", description: str = "",
+                 sample_scale: float = 3.0):
         A = _check_design(A)
         n, d = A.shape
         y = _check_targets(y, n, "y")
@@ -597,7 +605,7 @@ class LogisticRegression(_LinearModelSum):
                                                     " (f* numerical)")
 
     @property
-    def y(self):
+    def y(self) -> np.ndarray:
         """The labels :math:`y_i=\\pm1` (``targets``)."""
         return self.targets
 
@@ -692,14 +700,15 @@ class LogisticRegression(_LinearModelSum):
         return np.logaddexp(0.0, -s * row_sq) + 0.5 * reg * s ** 2 * row_sq
 
     @classmethod
-    def search_families(cls):
+    def search_families(cls) -> tuple:
         """Random Gaussian features and noisy labels, n between d + 2 and 30, regularization ``reg``."""
         def build(p, dim, rho, rng):
             return cls.random(int(rng.integers(dim + 2, 31)), dim, reg=p["reg"], seed=rng)
         return (Family("logistic", build, {"reg": (1e-3, 1.0)}, dims=(1, 2, 3)),)
 
     @classmethod
-    def random(cls, n, d, *, reg=0.05, seed=0, label_noise=1.0, **kw):
+    def random(cls, n: int, d: int, *, reg: float = 0.05, seed: int = 0, label_noise: float = 1.0,
+               **kw: Any) -> LogisticRegression:
         r"""Gaussian features :math:`a_i\sim\mathcal N(0,I_d)`, labels
         :math:`y_i=\mathrm{sign}(a_i^\top w+\epsilon_i)` with :math:`w\sim\mathcal N(0,I_d)` and
         :math:`\epsilon_i\sim\mathcal N(0,\texttt{label\_noise}^2)` (sign 0 counts as +1)."""
@@ -723,7 +732,7 @@ def _orthogonal_factor(rng, n):
     return q * np.sign(np.where(np.diag(r) == 0, 1.0, np.diag(r)))
 
 
-def sq_matrix_with_given_cond(n, cond, rng=None):
+def sq_matrix_with_given_cond(n: int, cond: float, rng: np.random.Generator | int | None = None) -> np.ndarray:
     r"""A symmetric positive definite :math:`n\times n` matrix with condition number ``cond``.
 
     Take :math:`s_j` log-spaced in :math:`[\mathrm{cond}^{-1/4},\mathrm{cond}^{1/4}]`, orthogonal
@@ -752,7 +761,8 @@ def sq_matrix_with_given_cond(n, cond, rng=None):
     return 0.5 * (out + out.T)  # exact symmetry despite rounding
 
 
-def haar_matrix_with_given_cond(d, cond, rng=None, smallest=1.0):
+def haar_matrix_with_given_cond(d: int, cond: float, rng: np.random.Generator | int | None = None,
+                                smallest: float = 1.0) -> np.ndarray:
     r""":math:`A=QDQ^\top` with :math:`Q` Haar-orthogonal and
     :math:`D=\mathrm{diag}(\mu_A,\ \mu_A\,\mathrm{cond},\ U[\mu_A,2\mu_A]^{d-2})`, :math:`\mu_A` =
     ``smallest`` (1 in the reference).
@@ -788,7 +798,8 @@ def haar_matrix_with_given_cond(d, cond, rng=None, smallest=1.0):
     return 0.5 * (out + out.T)
 
 
-def regression_targets(A, rng=None, consistent=True):
+def regression_targets(A: np.ndarray, rng: np.random.Generator | int | None = None,
+                       consistent: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     r"""Responses for a design ``A``: :math:`b=Ax_\star`, :math:`x_\star\sim\mathcal N(0,I_d)` when
     ``consistent`` (returns ``(b, x_star)``), else :math:`b\sim\mathcal N(0,I_n)` (returns
     ``(b, None)``)."""

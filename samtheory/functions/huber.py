@@ -10,16 +10,21 @@ r"""The Huber function :math:`f(x)=\sum_i h_\delta(x_i-c_i)`, :math:`h_\delta(z)
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .._array import namespace
 from ._base import Constant, Family, Objective
 
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
+
 
 class Huber(Objective):
     parameters = {"delta": "scalar", "c": "coordinates"}
 
-    def __init__(self, delta=1.0, dim=1, center=None, *, name="huber"):
+    def __init__(self, delta: float = 1.0, dim: int = 1, center: ArrayLike | None = None, *, name: str = "huber"):
         delta = float(delta)
         if delta <= 0:
             raise ValueError("delta must be > 0")
@@ -35,20 +40,20 @@ class Huber(Objective):
                          description=f"Huber, delta={delta:g}, d={dim}")
 
     @classmethod
-    def search_families(cls):
+    def search_families(cls) -> tuple:
         """Threshold δ (β = 1 always: the curvature inside the band), centre 0."""
         def build(p, dim, rho, rng):
             return cls(p["delta"], dim)
         return (Family("huber", build, {"delta": (0.05, 10.0)}, dims=(1, 2, 3)),)
 
-    def value(self, x):
+    def value(self, x: np.ndarray) -> np.ndarray:
         xp = namespace(x)
         z = xp.abs(self._as_points(x) - self.c)
         return xp.sum(xp.where(z <= self.delta, 0.5 * z ** 2, self.delta * (z - 0.5 * self.delta)), axis=-1)
 
-    def grad(self, x):
+    def grad(self, x: np.ndarray) -> np.ndarray:
         return namespace(x).clip(self._as_points(x) - self.c, -self.delta, self.delta)
 
-    def hessian(self, x):
+    def hessian(self, x: np.ndarray) -> np.ndarray:
         z = np.abs(self._as_points(x) - self.c)
         return (z <= self.delta).astype(float)[..., :, None] * np.eye(self.dim)

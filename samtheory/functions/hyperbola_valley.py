@@ -25,7 +25,7 @@ from ._base import Constant, Family, Objective
 class HyperbolaValley(Objective):
     analytic = True
 
-    def __init__(self, box_radius=3.0, *, name="hyperbola-valley"):
+    def __init__(self, box_radius: float = 3.0, *, name: str = "hyperbola-valley"):
         R = float(box_radius)
         if R <= 1:
             raise ValueError("box_radius must be > 1 so that the box contains minimizers")
@@ -41,21 +41,21 @@ class HyperbolaValley(Objective):
                          description=f"(xy - 1)^2, constants on the box |x|,|y| <= {R:g}")
 
     @classmethod
-    def search_families(cls):
-        """(xy − 1)² on the box |x|, |y| ≤ R: smooth only there (tag ``locally-smooth``)."""
+    def search_families(cls) -> tuple:
+        """(xy − 1)² on the box ``|x|, |y| ≤ R``: smooth only there (tag ``locally-smooth``)."""
         return (Family("hyperbola-valley", lambda p, dim, rho, rng: cls(p["box_radius"]),
                        {"box_radius": (1.5, 5.0)}, dims=(2,)),)
 
-    def value(self, x):
+    def value(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         return (x[..., 0] * x[..., 1] - 1.0) ** 2
 
-    def grad(self, x):
+    def grad(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         r = 2.0 * (x[..., 0] * x[..., 1] - 1.0)
         return r[..., None] * x[..., ::-1]
 
-    def hessian(self, x):
+    def hessian(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         a, b = x[..., 0], x[..., 1]
         off = 4 * a * b - 2

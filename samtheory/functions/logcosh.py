@@ -11,10 +11,15 @@ r"""Convex, smooth and Lipschitz: :math:`f(x)=\sum_i a_i\log\cosh(x_i-c_i)` with
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .._array import namespace
 from ._base import Constant, Family, Objective
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
 
 
 def _log_cosh(z):
@@ -35,7 +40,7 @@ class LogCosh(Objective):
     unique_minimizer = True  # strictly convex (sech^2 > 0)
     parameters = {"a": "coordinates", "c": "coordinates"}
 
-    def __init__(self, weights=(1.0,), center=None, *, name="logcosh"):
+    def __init__(self, weights: ArrayLike = (1.0,), center: ArrayLike | None = None, *, name: str = "logcosh"):
         a = np.asarray(weights, dtype=float).reshape(-1)
         if np.any(a <= 0):
             raise ValueError("weights must be > 0")
@@ -54,21 +59,21 @@ class LogCosh(Objective):
                          description=f"sum a_i log cosh(x_i - c_i), d={d}")
 
     @classmethod
-    def search_families(cls):
+    def search_families(cls) -> tuple:
         """Weights geometric from ``smoothness`` down to ``smoothness * conditioning``, centre 0."""
         def build(p, dim, rho, rng):
             return cls(p["smoothness"] * p["conditioning"] ** np.linspace(0.0, 1.0, dim))
         return (Family("logcosh", build, {"smoothness": (0.05, 20.0), "conditioning": (1e-2, 1.0)},
                        dims=(1, 2, 3), specials={"conditioning": (1.0,)}),)
 
-    def value(self, x):
+    def value(self, x: np.ndarray) -> np.ndarray:
         z = self._as_points(x) - self.c
         return namespace(z).sum(self.a * _log_cosh(z), axis=-1)
 
-    def grad(self, x):
+    def grad(self, x: np.ndarray) -> np.ndarray:
         z = self._as_points(x) - self.c
         return self.a * namespace(z).tanh(z)
 
-    def hessian(self, x):
+    def hessian(self, x: np.ndarray) -> np.ndarray:
         z = self._as_points(x) - self.c
         return (self.a / np.cosh(z) ** 2)[..., :, None] * np.eye(self.dim)

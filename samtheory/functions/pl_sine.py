@@ -50,7 +50,7 @@ class PLSine(Objective):
     analytic = True
     parameters = {}  # one function: every member is the same
 
-    def __init__(self, *, name="pl-sine"):
+    def __init__(self, *, name: str = "pl-sine"):
         pl, arg = pl_constant()
         constants = {
             "smoothness": Constant(8.0, True, "sup |f''| = sup |2 + 6 cos 2x| = 8 at x = 0", (np.array([-1e-7]), np.array([1e-7]))),
@@ -61,18 +61,18 @@ class PLSine(Objective):
                          description="x^2 + 3 sin^2 x (PL, nonconvex)")
 
     @classmethod
-    def search_families(cls):
+    def search_families(cls) -> tuple:
         """The single function x² + 3 sin² x (no parameters)."""
         return (Family("pl-sine", lambda p, dim, rho, rng: cls()),)
 
-    def value(self, x):
+    def value(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)[..., 0]
         return x ** 2 + 3 * namespace(x).sin(x) ** 2
 
-    def grad(self, x):
+    def grad(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         return 2 * x + 3 * namespace(x).sin(2 * x)
 
-    def hessian(self, x):
+    def hessian(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         return (2 + 6 * np.cos(2 * x))[..., None]

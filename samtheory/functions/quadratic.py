@@ -16,10 +16,15 @@ computed with ``numpy.linalg.eigh``):
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import numpy as np
 
 from .._array import namespace
 from ._base import Constant, Family, Objective
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
 
 
 class Quadratic(Objective):
@@ -29,7 +34,8 @@ class Quadratic(Objective):
     analytic = True
 
 
-    def __init__(self, hessian, center=None, *, name="quadratic", description=""):
+    def __init__(self, hessian: ArrayLike, center: ArrayLike | None = None, *, name: str = "quadratic",
+                 description: str = ""):
         H = np.atleast_2d(np.asarray(hessian, dtype=float))
         if H.shape[0] != H.shape[1]:
             raise ValueError(f"hessian must be square; got shape {H.shape}")
@@ -62,12 +68,12 @@ class Quadratic(Objective):
                          f"1/2 (x-c)^T H (x-c), spectrum in [{eig[0]:.4g}, {eig[-1]:.4g}], d={d}")
 
     @property
-    def parameters(self):
+    def parameters(self) -> dict[str, str] | None:  # type: ignore[override]
         """Diagonal quadratics stack (their diagonal and centre vary per member); dense ones do not."""
         return {"diagonal": "coordinates", "c": "coordinates"} if self.diagonal_only else None
 
     @classmethod
-    def search_families(cls):
+    def search_families(cls) -> tuple:
         """Diagonal quadratics (SAM commutes with rotations, so the spectrum is all that matters):
         eigenvalues geometric from ``smoothness`` down to ``smoothness * conditioning``; the
         ``-psd`` family sets the smallest one to 0 (convex, PL, not strongly convex)."""
@@ -87,15 +93,16 @@ class Quadratic(Objective):
                 Family("quadratic-psd", build_psd, space, dims=(2, 3), specials={"conditioning": (1.0,)}))
 
     @classmethod
-    def diagonal(cls, eigenvalues, center=None, **kw):
+    def diagonal(cls, eigenvalues: ArrayLike, center: ArrayLike | None = None, **kw: Any) -> Quadratic:
         return cls(np.diag(np.asarray(eigenvalues, dtype=float)), center, **kw)
 
     @classmethod
-    def dense(cls, hessian, center=None, **kw):
+    def dense(cls, hessian: ArrayLike, center: ArrayLike | None = None, **kw: Any) -> Quadratic:
         return cls(hessian, center, **kw)
 
     @classmethod
-    def with_spectrum(cls, eigenvalues, seed=0, center=None, **kw):
+    def with_spectrum(cls, eigenvalues: ArrayLike, seed: int = 0, center: ArrayLike | None = None,
+                      **kw: Any) -> Quadratic:
         """Haar-random rotation of ``diag(eigenvalues)`` (``scipy.stats.ortho_group``, seeded)."""
         from scipy.stats import ortho_group
         lam = np.asarray(eigenvalues, dtype=float)
@@ -103,22 +110,22 @@ class Quadratic(Objective):
         Q = ortho_group.rvs(d, random_state=seed) if d > 1 else np.ones((1, 1))
         return cls((Q * lam) @ Q.T, center, **kw)
 
-    def value(self, x):
+    def value(self, x: np.ndarray) -> np.ndarray:
         z = self._as_points(x) - self.c
         xp = namespace(z)
         if self.diagonal_only:
             return 0.5 * xp.einsum("...i,...i,...i->...", z, self.diagonal, z)
         return 0.5 * xp.einsum("...i,...i->...", z, z @ self.H)
 
-    def grad(self, x):
+    def grad(self, x: np.ndarray) -> np.ndarray:
         z = self._as_points(x) - self.c
         if self.diagonal_only:
             return z * self.diagonal
         return z @ self.H  # H is symmetric
 
-    def hessian(self, x):
+    def hessian(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         return np.broadcast_to(self.H, x.shape[:-1] + self.H.shape)
 
-    def hvp(self, x, v):
+    def hvp(self, x: np.ndarray, v: np.ndarray) -> np.ndarray:
         return np.asarray(v) @ self.H

@@ -13,16 +13,22 @@ The appendix function of Khanh et al. (khanh.md F2). With :math:`r=Ax-b`:
 """
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import numpy as np
 
 from .._array import namespace
 from ._base import Constant, Family, Objective
 
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
+
 
 class RobustRegression(Objective):
     analytic = True
 
-    def __init__(self, A, b=None, *, solution=None, f_star=None, name="robust-regression"):
+    def __init__(self, A: np.ndarray, b: np.ndarray | None = None, *, solution: ArrayLike | None = None,
+                 f_star: float | None = None, name: str = "robust-regression"):
         A = np.atleast_2d(np.asarray(A, dtype=float))
         m, d = A.shape
         if b is None:
@@ -51,7 +57,7 @@ class RobustRegression(Objective):
                          description=f"sum log(1 + (Ax-b)_i^2), A {m}x{d}, {'consistent' if consistent else 'inconsistent'}")
 
     @classmethod
-    def random(cls, m, d, seed=0, consistent=True, **kw):
+    def random(cls, m: int, d: int, seed: int = 0, consistent: bool = True, **kw: Any) -> RobustRegression:
         rng = np.random.default_rng(seed)
         A = rng.standard_normal((m, d)) / np.sqrt(m)
         return cls(A, solution=rng.standard_normal(d), **kw)
@@ -60,21 +66,21 @@ class RobustRegression(Objective):
         return self._as_points(x) @ self.A.T - self.b
 
     @classmethod
-    def search_families(cls):
+    def search_families(cls) -> tuple:
         """Random Gaussian designs (m between d + 1 and 30), consistent targets."""
         def build(p, dim, rho, rng):
             return cls.random(int(rng.integers(dim + 1, 31)), dim, seed=rng)
         return (Family("robust-regression", build, dims=(1, 2, 3)),)
 
-    def value(self, x):
+    def value(self, x: np.ndarray) -> np.ndarray:
         xp = namespace(x)
         return xp.sum(xp.log1p(self._residual(x) ** 2), axis=-1)
 
-    def grad(self, x):
+    def grad(self, x: np.ndarray) -> np.ndarray:
         r = self._residual(x)
         return (2 * r / (1 + r ** 2)) @ self.A
 
-    def hessian(self, x):
+    def hessian(self, x: np.ndarray) -> np.ndarray:
         r = self._residual(x)
         w = 2 * (1 - r ** 2) / (1 + r ** 2) ** 2
         return np.einsum("ki,...k,kj->...ij", self.A, w, self.A)

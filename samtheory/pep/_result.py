@@ -76,7 +76,7 @@ class WorstCase:
         """Whether the solver reported an accurate optimum."""
         return self.status == "optimal" and self.value is not None
 
-    def to_dict(self, *, witness=True) -> dict:
+    def to_dict(self, *, witness: bool = True) -> dict:
         """Plain data (for JSON via :func:`samtheory._io.to_jsonable`); ``witness=False`` leaves out
         the iterates, gradients, Gram matrix and multipliers."""
         out = {"value": self.value, "exact": self.exact, "status": self.status, "formulation": self.formulation,

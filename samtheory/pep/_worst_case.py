@@ -9,8 +9,9 @@ from ._problem import MAX_EXACT_SAM_STEPS, MODES, _pepit, make_spec, solve_pep
 from ._result import WorstCase
 
 
-def worst_case(method, function_class, *, steps, metric, initial, smoothness, strong_convexity=0.0,
-               eta, rho=0.0, lam=None, mode="auto") -> WorstCase:
+def worst_case(method: str, function_class: str, *, steps: int, metric: str, initial: str, smoothness: float,
+               strong_convexity: float = 0.0, eta: float, rho: float = 0.0, lam: float | None = None,
+               mode: str = "auto") -> WorstCase:
     r"""The worst case of ``steps`` steps of a SAM-family method over a whole function class.
 
     The method runs from :math:`x_0` with constant step size :math:`\eta` and radius :math:`\rho`:

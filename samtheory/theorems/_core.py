@@ -40,6 +40,8 @@ point, and the first violating :math:`t`.
 """
 from __future__ import annotations
 
+from typing import Any, Callable, Sequence, TYPE_CHECKING
+
 import math
 from dataclasses import dataclass, field, replace
 
@@ -51,6 +53,11 @@ from ..functions._stack import stack_signature
 from ..oracles import AdditiveNoise
 from ..schedules import Schedule, as_schedule
 from ..simulate import simulate
+
+if TYPE_CHECKING:  # names used in annotations only
+    from numpy.typing import ArrayLike
+    from ..oracles import Oracle
+    from ..simulate import SimulationResult
 
 #: Relative slack for explicit deterministic inequalities: float64 rounding over a few thousand
 #: steps accumulates to ~1e-13 relative; 1e-9 stays far below any error of a constant.
@@ -106,7 +113,7 @@ class Rule:
     when the context is built (after the function and the sampling constants are known).
     """
 
-    def __init__(self, choose, name):
+    def __init__(self, choose: Callable[..., Any], name: str):
         self.choose, self.name = choose, name
 
     def __repr__(self):
@@ -127,12 +134,12 @@ class Terms:
     Calling it gives the bound: the sum, or the maximum, of all its terms at t.
     """
 
-    def __init__(self, decaying=None, limit=None, combine="sum"):
+    def __init__(self, decaying: Callable[..., Any] | None = None, limit: float = None, combine: str = "sum"):
         if combine not in ("sum", "max"):
             raise ValueError(f"combine must be 'sum' or 'max'; got {combine!r}")
         self.decaying, self.limit, self.combine = dict(decaying or {}), dict(limit or {}), combine
 
-    def decay(self, t):
+    def decay(self, t: ArrayLike) -> Any:
         """The decaying part at t (the sum, or the maximum, of the decaying terms; 0 if none)."""
         parts = [np.asarray(term(t), dtype=float) for term in self.decaying.values()]
         if not parts:
@@ -253,7 +260,7 @@ class Instance:
             return self.function
         return get_function(self.function, **self.function_args)
 
-    def oracle(self, objective):
+    def oracle(self, objective: Objective) -> Oracle | None:
         if self.noise is not None:
             return AdditiveNoise(objective, self.sigma, self.noise)
         if self.sampling is not None:
@@ -261,7 +268,7 @@ class Instance:
             return FiniteSumSampling(objective, **self.sampling)
         return None
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         out = {"label": self.describe(), "function": self.function if isinstance(self.function, str)
                else self.function.name, "method": self.method, "eta": _jsonable(self.eta),
                "rho": _jsonable(self.rho), "lam": _jsonable(self.lam), "steps": self.steps,
@@ -322,13 +329,13 @@ class Context:
     #: the subset of ``unmet`` that is about the function lacking a constant or a class
     missing: list = field(default_factory=list)
 
-    def require(self, condition, reason):
+    def require(self, condition: bool, reason: str) -> None:
         """Record an unmet precondition (all of them are collected, not just the first)."""
         if not bool(condition):
             self.unmet.append(reason)
         return bool(condition)
 
-    def need(self, *names):
+    def need(self, *names: str) -> None:
         """The constants must exist; a missing one makes the theorem not applicable."""
         labels = {"beta": "smoothness", "mu": "strong convexity", "pl": "PL constant",
                   "lipschitz": "Lipschitz constant", "A": "expected-smoothness constant A"}
@@ -342,7 +349,7 @@ class Context:
         return ok
 
 
-def make_context(instance: Instance, objective=None) -> Context:
+def make_context(instance: Instance, objective: Objective = None) -> Context:
     obj = objective or instance.objective()
     oracle = instance.oracle(obj)
     ctx = Context(objective=obj, instance=instance, oracle=oracle, beta=obj.smoothness,
@@ -509,7 +516,7 @@ class Verdict:
     #: that the measure uses once the decaying part of the bound is paid (see ``_tail_ratio``)
     tail_ratio: float | None = None
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         from .._io import to_jsonable
         return to_jsonable({"theorem": self.theorem, "instance": self.instance, "verdict": self.verdict,
                             "reason": self.reason, "margin": self.margin, "ratio": self.ratio,
@@ -622,7 +629,7 @@ def _run(ctx: Context, theorem: Theorem, horizons=None):
                     history=theorem.needs_history)
 
 
-def check(theorem: Theorem, instance: Instance, result=None) -> Verdict:
+def check(theorem: Theorem, instance: Instance, result: SimulationResult | None = None) -> Verdict:
     """Check ``theorem`` on ``instance`` and return a :class:`Verdict`.
 
     ``result``, optional: a :class:`~samtheory.SimulationResult` of exactly this instance,
@@ -683,7 +690,7 @@ def check(theorem: Theorem, instance: Instance, result=None) -> Verdict:
     return _judge(theorem, run, bound, label, params)
 
 
-def check_many(theorem: Theorem, instances, *, share_streams=False) -> list:
+def check_many(theorem: Theorem, instances: Sequence[Instance], *, share_streams: bool = False) -> list:
     """:func:`check` for many instances, simulating together those that can share one run.
 
     Instances of one objective, or of members of one stackable family

@@ -15,6 +15,8 @@ and the asymptotic properties (1)–(5) for nonconvex analytic functions.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import sympy
 
@@ -83,7 +85,7 @@ def _lemma_c(run):
 
 
 _STEP = dict(paper=PAPER, provenance="derived", setting="deterministic", proof=PROOF, needs_history=True)
-SCHEDULED = dict(eta=power(0.5, 0.6), rho=power(0.3, 0.5))
+SCHEDULED: dict[str, Any] = dict(eta=power(0.5, 0.6), rho=power(0.3, 0.5))
 
 
 def _need_beta(ctx):

@@ -1,6 +1,8 @@
 """The theorem registry: every entry by its stable id, open to user additions."""
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import inspect
 
 from .._validation import InvalidParameterError
@@ -9,7 +11,7 @@ from ._core import PAPERS, Theorem
 THEOREMS: dict = {}
 
 
-def register_paper(key: str, citation: str, overwrite=False) -> str:
+def register_paper(key: str, citation: str, overwrite: bool = False) -> str:
     """Add a paper that entries can cite as ``paper=key`` (``overwrite=True`` replaces one, e.g.
     when a notebook cell is run again). Returns ``key``.
 
@@ -27,7 +29,7 @@ def register_paper(key: str, citation: str, overwrite=False) -> str:
     return key
 
 
-def register_theorem(theorem: Theorem, overwrite=False) -> Theorem:
+def register_theorem(theorem: Theorem, overwrite: bool = False) -> Theorem:
     """Add ``theorem`` to the registry (``overwrite=True`` to replace an id)."""
     if theorem.id in THEOREMS and not overwrite:
         raise InvalidParameterError(f"theorem id {theorem.id!r} is already registered")
@@ -35,7 +37,7 @@ def register_theorem(theorem: Theorem, overwrite=False) -> Theorem:
     return theorem
 
 
-def theorem(overwrite=False, **fields):
+def theorem(overwrite: bool = False, **fields: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator: the decorated function is the bound, its docstring the entry's text.
 
     The function receives a :class:`~samtheory.theorems._core.Context`, states its preconditions
@@ -50,7 +52,7 @@ def theorem(overwrite=False, **fields):
     return wrap
 
 
-def get_theorem(theorem_id) -> Theorem:
+def get_theorem(theorem_id: str) -> Theorem:
     if isinstance(theorem_id, Theorem):
         return theorem_id
     if theorem_id not in THEOREMS:

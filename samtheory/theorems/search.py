@@ -57,6 +57,7 @@ import json
 import math
 import time
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -631,7 +632,7 @@ class _SearchState:
         out = [(-math.inf, None)] * len(cands)
         if self.done():
             return out
-        admissible = []
+        admissible: list[Any] = []
         for index, cand in enumerate(cands):
             if self.evaluations + len(admissible) >= self.budget:
                 break
