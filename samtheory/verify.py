@@ -10,6 +10,8 @@ r"""Run the theorem registry: the default instances (``samtheory verify``) and r
 """
 from __future__ import annotations
 
+from typing import Any, Callable, Iterable
+
 import json
 import time
 import zlib
@@ -166,8 +168,9 @@ def _is_asymptotic(theorem_id):
     return theorem_id in THEOREMS and THEOREMS[theorem_id].check == "asymptotic"
 
 
-def verify_all(theorem_ids=None, *, selfchecks=True, progress=None, search_budget=0, search_seed=0,
-               search_seconds=SEARCH_SECONDS, workers=None, pep=False) -> Report:
+def verify_all(theorem_ids: Iterable[str] | None = None, *, selfchecks: bool = True,
+               progress: Callable[[int, int, str], Any] | None = None, search_budget: int = 0, search_seed: int = 0,
+               search_seconds: float = SEARCH_SECONDS, workers: int | None = None, pep: bool = False) -> Report:
     """Check every (or the selected) theorem on its default instances, then (``search_budget``
     > 0) search each upper-bound entry for its worst case with that many evaluations, at most
     ``search_seconds`` each (:func:`samtheory.theorems.search.search`).

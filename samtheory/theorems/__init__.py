@@ -9,13 +9,14 @@
 """
 import importlib
 import pkgutil
+from types import ModuleType
 
 from ._core import (CHECKS, KINDS, PAPERS, PROVENANCES, Context, Inconclusive, Instance, NotApplicable,
                     Rule, Terms, Theorem, Verdict, check, check_many, make_context)
 from .registry import THEOREMS, get_theorem, register_paper, register_theorem, theorem
 
 
-def discover(package=None) -> list:
+def discover(package: ModuleType | None = None) -> list[str]:
     """Import every public module (no leading underscore) of ``package`` (default: this one), so
     that the entries they define with ``@theorem`` are registered; returns the modules' names in
     the order imported (alphabetical, so the registry's order does not depend on the file system).

@@ -37,13 +37,15 @@ def register_theorem(theorem: Theorem, overwrite: bool = False) -> Theorem:
     return theorem
 
 
-def theorem(overwrite: bool = False, **fields: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def theorem(**fields: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator: the decorated function is the bound, its docstring the entry's text.
 
     The function receives a :class:`~samtheory.theorems._core.Context`, states its preconditions
     with ``ctx.require``/``ctx.need`` and returns the bound (see ``Theorem``). ``overwrite=True``
     replaces an entry of the same id (a notebook cell run again).
     """
+    overwrite = bool(fields.pop("overwrite", False))  # (a keyword of its own would clash with **fields for mypy)
+
     def wrap(bound):
         th = Theorem(bound=bound, doc=inspect.getdoc(bound) or "", **fields)
         register_theorem(th, overwrite=overwrite)

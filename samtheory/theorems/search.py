@@ -57,7 +57,7 @@ import json
 import math
 import time
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -65,7 +65,7 @@ from .._validation import InvalidParameterError
 from ..functions import search_families
 from ..functions._stack import stack_signature
 from ..methods import get_method
-from ._core import Instance, Rule, Verdict, admissible, check, check_many
+from ._core import Instance, Rule, Theorem, Verdict, admissible, check, check_many
 from .registry import get_theorem
 
 #: Share of the budget spent on random candidates before local refinement.
@@ -548,7 +548,8 @@ class _Space:
 # the search
 # ----------------------------------------------------------------------------------------------
 
-def search(theorem, budget=500, seed=0, *, time_limit=None, progress=None) -> SearchResult:
+def search(theorem: str | Theorem, budget: int = 500, seed: int = 0, *, time_limit: float | None = None,
+           progress: Callable[..., Any] | None = None) -> SearchResult:
     """Search the instances ``theorem`` admits for the one closest to violating it.
 
     Parameters
