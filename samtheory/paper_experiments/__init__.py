@@ -32,7 +32,7 @@ _MODULES = (unified_lambda_sweep, unified_importance, unified_decreasing, khanh_
 
 
 def _entry(module):
-    def run(outdir="figures", quick=False):
+    def run(outdir=None, quick=False):
         return module.run(outdir, quick=quick)
     run.__name__ = module.NAME.replace("-", "_")
     run.__doc__ = (module.__doc__ or "").strip().split("\n\n")[0]

@@ -36,8 +36,9 @@ def two_cycle(t, lam_max, rho):
     return two_cycle_amplitude(t, rho, lam_max), two_cycle_loss(t, rho, lam_max)
 
 
-def run(outdir="figures", quick=False, *, steps=None, trials=None, eigenvalues=(1.0, 10.0), step=0.05, rho=0.1,
+def run(outdir=None, quick=False, *, steps=None, trials=None, eigenvalues=(1.0, 10.0), step=0.05, rho=0.1,
         seed=C.REFERENCE_SEED, progress=None, plot=True) -> dict:
+    outdir = C.output_folder(outdir, quick)
     preset = QUICK if quick else FULL
     steps = C.check_int("steps", preset["steps"] if steps is None else steps)
     trials = C.check_int("trials", preset["trials"] if trials is None else trials)
@@ -81,7 +82,7 @@ def run(outdir="figures", quick=False, *, steps=None, trials=None, eigenvalues=(
             outdir = C.prepare_outdir(outdir)
             doc["files"] = _plot(doc, outdir, eigenvalues)
     if plot:
-        doc["files"].append(C.json_path(outdir, STEM))
+        doc["files"] = C.relative_files(doc["files"] + [C.json_path(outdir, STEM)], outdir)
         C.write_json(outdir, STEM, doc)
     return doc
 

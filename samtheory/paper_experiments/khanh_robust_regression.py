@@ -58,8 +58,9 @@ def radius_schedule(C_rho, p):
     return Schedule(lambda t: scale / (t + 1.0) ** expo, f"(0, {C_rho}, {C_rho}/k^{p})", (3,))
 
 
-def run(outdir="figures", quick=False, *, dims=(2, 20, 50, 100), steps=None, trials=None, C_rho=0.5, p=0.1,
+def run(outdir=None, quick=False, *, dims=(2, 20, 50, 100), steps=None, trials=None, C_rho=0.5, p=0.1,
         step_exponent=0.6, seed=C.REFERENCE_SEED, progress=None, plot=True) -> dict:
+    outdir = C.output_folder(outdir, quick)
     preset = QUICK if quick else FULL
     steps = C.check_int("steps", preset["steps"] if steps is None else steps)
     trials = C.check_int("trials", preset["trials"] if trials is None else trials)

@@ -103,8 +103,9 @@ def measures(grad_norm, loss, x, k_eval):
             "cauchy_tail": tail[k_eval]}
 
 
-def run(outdir="figures", quick=False, *, steps=None, trials=None, radius_exponent=0.0, seed=C.REFERENCE_SEED,
+def run(outdir=None, quick=False, *, steps=None, trials=None, radius_exponent=0.0, seed=C.REFERENCE_SEED,
         progress=None, plot=True) -> dict:
+    outdir = C.output_folder(outdir, quick)
     preset = QUICK if quick else FULL
     steps = C.check_int("steps", preset["steps"] if steps is None else steps, minimum=10)
     trials = C.check_int("trials", preset["trials"] if trials is None else trials)
@@ -157,7 +158,7 @@ def run(outdir="figures", quick=False, *, steps=None, trials=None, radius_expone
             for prob in out:
                 doc["files"] += _plot(doc, prob, outdir)
     if plot:
-        doc["files"].append(C.json_path(outdir, STEM))
+        doc["files"] = C.relative_files(doc["files"] + [C.json_path(outdir, STEM)], outdir)
         C.write_json(outdir, STEM, doc)
     return doc
 

@@ -26,7 +26,7 @@ from ..counterexamples import COUNTEREXAMPLES
 from ..functions import HyperbolaValley
 from ..oracles import AdditiveNoise
 from ..simulate import simulate
-from ._common import PALETTE, new_figure, prepare_outdir, save_figure, save_outputs
+from ._common import PALETTE, new_figure, output_folder, prepare_outdir, save_figure, save_outputs
 
 YELLOW = "#E6B800"
 
@@ -35,9 +35,9 @@ def _finish(doc, fig, outdir, stem):
     return save_outputs(doc, outdir, stem, lambda doc, outdir: save_figure(fig, outdir, stem))
 
 
-def fig1_valley(outdir="figures", quick=False, progress=None):
+def fig1_valley(outdir=None, quick=False, progress=None):
     """GD, USAM and SAM trajectories on (xy - 1)^2 over its contour plot, with xy = 1."""
-    outdir = prepare_outdir(outdir)
+    outdir = prepare_outdir(output_folder(outdir, quick))
     f = HyperbolaValley()
     eta, rho, steps = 0.02, 0.1, 20000 if quick else 200000
     start = [2.0, 0.25]
@@ -80,9 +80,9 @@ def fig1_valley(outdir="figures", quick=False, progress=None):
     return _finish(doc, fig, outdir, "siyun_fig1_valley")
 
 
-def fig2_virtual_loss(outdir="figures", quick=False, progress=None):
+def fig2_virtual_loss(outdir=None, quick=False, progress=None):
     """Deterministic and stochastic virtual loss plots with the SAM limit points."""
-    outdir = prepare_outdir(outdir)
+    outdir = prepare_outdir(output_folder(outdir, quick))
     cs, an = COUNTEREXAMPLES["cosine-stall"], COUNTEREXAMPLES["asymmetric-noise"]
     pc = cs.resolve()
     fc = cs.objective()
@@ -133,9 +133,9 @@ def fig2_virtual_loss(outdir="figures", quick=False, progress=None):
     return _finish(doc, fig, outdir, "siyun_fig2_virtual_loss")
 
 
-def fig6_examples(outdir="figures", quick=False, progress=None):
+def fig6_examples(outdir=None, quick=False, progress=None):
     """SAM on each 1-D example: trajectory (yellow) over f, and the measure against t with the floor."""
-    outdir = prepare_outdir(outdir)
+    outdir = prepare_outdir(output_folder(outdir, quick))
     rows = []
     specs = (("quadratic-cycle", "f - f*", "loss"), ("cosine-stall", "||grad f||^2", "gradsq"),
              ("hallucinated-minimizer", "||grad f||^2", "gradsq"), ("asymmetric-noise", "E f - f*", "loss"),
@@ -189,9 +189,9 @@ def fig6_examples(outdir="figures", quick=False, progress=None):
     return _finish({"name": "siyun-fig6-examples", "examples": rows}, fig, outdir, "siyun_fig6_examples")
 
 
-def floor_vs_rho(outdir="figures", quick=False, progress=None):
+def floor_vs_rho(outdir=None, quick=False, progress=None):
     """Measured floor against rho (log-log) per counterexample, with the fitted slope and the poster term."""
-    outdir = prepare_outdir(outdir)
+    outdir = prepare_outdir(output_folder(outdir, quick))
     names = ("quadratic-cycle", "cosine-stall", "asymmetric-noise", "cosine-noise", "valley")
     fig, axes = new_figure(2, 3, size=(13.0, 8.0))
     axes[1][2].axis("off")

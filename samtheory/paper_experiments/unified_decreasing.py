@@ -78,10 +78,11 @@ def schedules(rho_bar, gamma_bar, mu):
     return rho, eta
 
 
-def run(outdir="figures", quick=False, *, n=None, steps=None, trials=None, lambdas=(0.0, 0.5, 1.0), cond=10.0,
+def run(outdir=None, quick=False, *, n=None, steps=None, trials=None, lambdas=(0.0, 0.5, 1.0), cond=10.0,
         reg=None, batch_size=1, seed=C.REFERENCE_SEED, progress=None, plot=True) -> dict:
     """Run experiment 3; write ``unified_exp3_decreasing.{png,pdf,json}`` to ``outdir``; return the
     JSON document. ``batch_size`` > 1 uses ``b``-nice sampling and its constants."""
+    outdir = C.output_folder(outdir, quick)
     preset = QUICK if quick else FULL
     n = C.check_int("n", preset["n"] if n is None else n, minimum=2)
     steps = C.check_int("steps", preset["steps"] if steps is None else steps)

@@ -88,10 +88,11 @@ def biased_fixed_point(f, p):
     return np.linalg.solve(H, (A.T * p) @ b)
 
 
-def run(outdir="figures", quick=False, *, n=None, steps=None, trials=None, lambdas=(0.5, 1.0), cond=10.0,
+def run(outdir=None, quick=False, *, n=None, steps=None, trials=None, lambdas=(0.5, 1.0), cond=10.0,
         reg=None, rule="old", batch_size=1, seed=C.REFERENCE_SEED, progress=None, plot=True) -> dict:
     """Run experiment 2; write ``unified_exp2_importance.{png,pdf,json}`` to ``outdir``; return the
     JSON document. ``reg`` defaults to ``reg_times_n / n`` of the preset (module docstring)."""
+    outdir = C.output_folder(outdir, quick)
     preset = QUICK if quick else FULL
     n = C.check_int("n", preset["n"] if n is None else n, minimum=2)
     steps = C.check_int("steps", preset["steps"] if steps is None else steps)

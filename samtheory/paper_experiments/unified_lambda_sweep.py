@@ -60,7 +60,7 @@ def step_sizes(rule, mu, L, A, B, lam):
     raise InvalidParameterError(f"rule must be 'new' or 'old'; got {rule!r}")
 
 
-def run(outdir="figures", quick=False, *, n=None, steps=None, lambdas=DEFAULT_LAMBDAS, cond=10.0, rule="new",
+def run(outdir=None, quick=False, *, n=None, steps=None, lambdas=DEFAULT_LAMBDAS, cond=10.0, rule="new",
         batch_size=None, trials=None, seed=C.REFERENCE_SEED, progress=None, plot=True) -> dict:
     """Run experiment 1, write ``unified_exp1_lambda_sweep.{png,pdf,json}`` to ``outdir`` and return
     the JSON document (a dict).
@@ -69,6 +69,7 @@ def run(outdir="figures", quick=False, *, n=None, steps=None, lambdas=DEFAULT_LA
     stochastic with ``b``-nice sampling and its constants :math:`A,B` (the reference's ``run_exp``);
     ``trials`` (default 1 for the full batch, 5 otherwise) independent runs are then averaged.
     """
+    outdir = C.output_folder(outdir, quick)
     preset = QUICK if quick else FULL
     n = C.check_int("n", preset["n"] if n is None else n, minimum=2)
     steps = C.check_int("steps", preset["steps"] if steps is None else steps)
