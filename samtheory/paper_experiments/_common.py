@@ -183,6 +183,29 @@ def plot_band(ax, x, stats, *, label, color, linestyle="-", marker=None, markeve
         ax.fill_between(x, stats["lower"], stats["upper"], color=color, alpha=alpha, lw=0)
 
 
+def plot_relative_bound(ax, t, bound, *, color, label, lw=1.2):
+    r"""Draw a bound on the *relative* suboptimality :math:`(f(x_t)-f^*)/(f(x_0)-f^*)` where it is
+    below 1, i.e. where it says more than "no worse than the start". Where it is at or above 1 it is
+    vacuous on this axis and is not drawn; returns the first such t (None if the bound stays
+    below 1) as text ("t = 1.2e+05" or "every t > 0"), for the caller to say so in the panel."""
+    t = np.asarray(t, dtype=float)
+    bound = np.asarray(bound, dtype=float)
+    vacuous = bound >= 1.0
+    vacuous[0] = False  # the bound starts at f(x_0) - f* itself: that point is not a claim
+    ax.plot(t, np.where(vacuous, np.nan, bound), color=color, ls="--", lw=lw, label=label)
+    if not vacuous.any():
+        return None
+    first = int(np.argmax(vacuous))
+    return "every t > 0" if first == 1 else f"t = {t[first]:.3g}"
+
+
+def vacuous_note(ax, items, *, y=0.98):
+    """Write in the panel which bounds were left out as vacuous (:func:`plot_relative_bound`)."""
+    if items:
+        ax.text(0.98, y, "\n".join(items), transform=ax.transAxes, ha="right", va="top", fontsize=8,
+                bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.9})
+
+
 def log_indices(n, count=160):
     """About ``count`` distinct, roughly log-spaced indices in ``[1, n-1]`` (plus 0)."""
     if n <= 1:

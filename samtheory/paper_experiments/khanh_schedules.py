@@ -26,8 +26,10 @@ Diminish 1 crawl; :math:`t_0=1/L` is the largest step the theory allows througho
 points, ±1 std band):
 
 * (1) :math:`\min_{i\le k}\|\nabla f(x^i)\|` (:math:`\liminf\|\nabla f(x^k)\|=0`);
+* (2) :math:`\min_{k/2\le i\le k}\|\nabla f(x^i)\|` (every accumulation point is stationary; the
+  measure of the registry entry ``khanh.property-2``);
 * (3) :math:`\max_{k/2\le i\le k}\|\nabla f(x^i)\|` (:math:`\lim\|\nabla f(x^k)\|=0`; with
-  boundedness it gives (2), every accumulation point stationary);
+  boundedness it implies (2));
 * (4) :math:`f(x^k)-f^*`: here every diminishing run ends at a global minimizer (checked: final
   gradient and value are recorded in the JSON), so :math:`f(x^k)\to f(\bar x)=f^*` is property (4);
 * (5) the Cauchy tail :math:`r_k=\max_{k\le i\le K}\|x^i-x^K\|`, within a factor 2 of the tail
@@ -63,6 +65,7 @@ QUICK = {"steps": 10_000, "trials": 3}
 SCHEDULES = ("Constant", "Diminish 1", "Diminish 2", "Diminish 3")
 PROPERTIES = (
     ("min_grad", r"(1) $\min_{i\leq k}\|\nabla f(x^i)\|$"),
+    ("min_grad_half", r"(2) $\min_{k/2\leq i\leq k}\|\nabla f(x^i)\|$"),
     ("max_grad_half", r"(3) $\max_{k/2\leq i\leq k}\|\nabla f(x^i)\|$"),
     ("loss", r"(4) $f(x^k)-f^*$"),
     ("cauchy_tail", r"(5) $\max_{k\leq i\leq K}\|x^i-x^K\|$"),
@@ -91,15 +94,19 @@ def problems(rng, trials):
 
 
 def measures(grad_norm, loss, x, k_eval):
-    """The four property measures at the steps ``k_eval`` (0-based indices) for one trajectory
-    set: ``grad_norm`` and ``loss`` of shape (K+1, trials), ``x`` of shape (K+1, trials, d)."""
+    """The five property measures at the steps ``k_eval`` (0-based indices) for one trajectory
+    set: ``grad_norm`` and ``loss`` of shape (K+1, trials), ``x`` of shape (K+1, trials, d).
+    (2) is measured as in the registry entry ``khanh.property-2``: every accumulation point is a
+    limit of iterates near some k, so :math:`\min_{k/2\le i\le k}\|\nabla f(x^i)\|\to0` says those
+    iterates become stationary."""
     K = loss.shape[0] - 1
     running_min = np.minimum.accumulate(grad_norm, axis=0)
+    half_min = np.stack([grad_norm[k // 2:k + 1].min(axis=0) for k in k_eval])
     half_max = np.stack([grad_norm[k // 2:k + 1].max(axis=0) for k in k_eval])
     dist = np.linalg.norm(x - x[-1], axis=-1)  # ||x^i - x^K||
     tail = np.maximum.accumulate(dist[::-1], axis=0)[::-1]  # max_{i >= k}
     del K
-    return {"min_grad": running_min[k_eval], "max_grad_half": half_max, "loss": loss[k_eval],
+    return {"min_grad": running_min[k_eval], "min_grad_half": half_min, "max_grad_half": half_max, "loss": loss[k_eval],
             "cauchy_tail": tail[k_eval]}
 
 
@@ -149,7 +156,7 @@ def run(outdir=None, quick=False, *, steps=None, trials=None, radius_exponent=0.
             "radius": "constant rho" if radius_exponent == 0 else f"rho / k^{radius_exponent}",
             "steps": steps, "trials": trials, "seed": seed, "seeding": C.SEED_NOTE,
             "notes": ["cauchy_tail is r_k = max_{k<=i<=K} ||x^i - x^K||, within a factor 2 of the tail diameter; plotted for k <= K/2.",
-                      "Property (2) follows from (3) on bounded runs; it is not plotted separately."],
+                      "min_grad_half is property (2), min over k/2 <= i <= k of ||grad f(x^i)|| (as khanh.property-2)."],
             "problems": out,
         })
         if plot:
@@ -164,7 +171,7 @@ def run(outdir=None, quick=False, *, steps=None, trials=None, radius_exponent=0.
 
 
 def _plot(doc, prob, outdir):
-    fig, axes = C.new_figure(2, 2, size=(11.0, 8.0))
+    fig, axes = C.new_figure(2, 3, size=(15.0, 8.0))
     K = doc["steps"]
     for ax, (key, title) in zip(axes.ravel(), PROPERTIES):
         for j, c in enumerate(prob["curves"]):
@@ -180,7 +187,16 @@ def _plot(doc, prob, outdir):
         ax.set_title(title, fontsize=11)
         ax.set_xlabel("iteration k")
         ax.grid(True, which="major", alpha=0.3)
-    axes[0][0].legend(fontsize=9, loc="lower left")
+    # the sixth panel holds the legend and what each measure checks, off the data
+    key_ax = axes[1][2]
+    key_ax.axis("off")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    key_ax.legend(handles, labels, loc="upper left", fontsize=10, title="step-size schedule", frameon=False)
+    key_ax.text(0.0, 0.52, "properties (Khanh et al., NeurIPS 2024):\n"
+                "(1) liminf ‖∇f(xᵏ)‖ = 0\n(2) accumulation points are stationary\n(3) lim ‖∇f(xᵏ)‖ = 0\n"
+                "(4) f(xᵏ) converges (here to f*)\n(5) xᵏ converges (Cauchy tail, k ≤ K/2)\n\n"
+                "each measure must go to 0; bands ± 1 std",
+                transform=key_ax.transAxes, va="top", fontsize=9.5)
     radius = f"ρ = {prob['rho']:g}" if doc["radius"] == "constant rho" else f"ρ_k = {prob['rho']:g}/k^p"
     fig.suptitle(f"SAM on {prob['label']}, t₀ = {prob['t0']:.3g}, {radius}, mean ± std over {doc['trials']} starting points\n"
                  "Constant steps: SAM ends on a 2-cycle, the measures stay bounded away from 0; "

@@ -162,12 +162,17 @@ def _plot(doc, outdir):
     colors = {"constant": C.PALETTE[0], "decreasing": C.PALETTE[1]}
     markevery = max(1, len(t) // 6)
     for ax, lam in zip(axes[0], lams):
+        vacuous = []
         for c in (c for c in doc["curves"] if c["lam"] == lam):
             stats = {k: np.asarray(c[k]) for k in ("mean", "lower", "upper")}
             C.plot_band(ax, t, stats, color=colors[c["kind"]], marker="o" if c["kind"] == "constant" else "s",
                         markevery=markevery, label=f"{c['kind']} step sizes (measured)")
             if c["bound"] is not None:
-                ax.plot(t, c["bound"], color=colors[c["kind"]], ls="--", lw=1.2, label=f"{c['kind']}: derived PL bound")
+                since = C.plot_relative_bound(ax, t, c["bound"], color=colors[c["kind"]],
+                                              label=f"{c['kind']}: derived PL bound")
+                if since is not None:
+                    vacuous.append(f"{c['kind']} PL bound ≥ f(x₀) − f*\nat {since}: vacuous, not drawn")
+        C.vacuous_note(ax, vacuous, y=0.85)
         c0 = next(c for c in doc["curves"] if c["lam"] == lam)
         ax.set_title(f"λ = {lam:g}:  ρ̄ = {c0['rho_bar']:.3g}, γ̄ = {c0['gamma_bar']:.3g}", fontsize=10)
         ax.set_yscale("log")
@@ -177,9 +182,9 @@ def _plot(doc, outdir):
     axes[0][0].set_ylabel(r"$(\mathbb{E}f(x_t)-f^*)\,/\,(f(x_0)-f^*)$")
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=4, fontsize=9)
-    fig.suptitle(f"Unified SAM on ridge regression (n = d = {pr['n']}, cond(A) = {pr['cond_A']:g}, consistent b, "
-                 f"reg = {pr['reg']:g}; μ = {pr['mu']:.3g}, L_max = {pr['L_max']:.3g}), one uniform sample per step, "
-                 f"mean ± std over {doc['trials']} trials\n"
-                 "constant (ρ̄, γ̄) from the \"new\" rule stop at a neighbourhood; ρ_t = min(ρ̄, 1/(2t+1)), "
-                 "γ_t = min(γ̄, (2t+1)/((t+1)²μ)) keep decreasing", fontsize=10)
+    fig.suptitle("Unified SAM on ridge regression: constant step sizes stop at a neighbourhood, "
+                 "decreasing ones keep going down\n"
+                 f"n = d = {pr['n']}, cond(A) = {pr['cond_A']:g}, consistent b, reg = {pr['reg']:g}: μ = {pr['mu']:.3g}, "
+                 f"L_max = {pr['L_max']:.3g};  one uniform sample per step;  mean ± std over {doc['trials']} trials;  "
+                 "decreasing: ρ_t = min(ρ̄, 1/(2t+1)), γ_t = min(γ̄, (2t+1)/((t+1)²μ))", fontsize=10.5)
     return C.save_figure(fig, outdir, STEM)
