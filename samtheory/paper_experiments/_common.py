@@ -31,7 +31,7 @@ from ..oracles import Oracle
 from ..reproduce import output_folder  # noqa: F401  (re-exported: the experiments resolve their outdir with it)
 from .. import stepsizes as S
 
-#: The seed of the reference notebook (unified-sam.md §4.1), used with ``default_rng``.
+#: The seed of the notebook of the official Unified SAM code (``dimitris-oik/unifiedsam``), used with ``default_rng``.
 REFERENCE_SEED = 3107
 
 SEED_NOTE = ("numpy Generator(PCG64) seeded with 3107 (np.random.default_rng(3107)) and simulate(seed=3107); "
@@ -219,7 +219,7 @@ def stats_json(t, stats, keys=("mean", "std", "lower", "upper")):
 
 
 # ---------------------------------------------------------------------------------------------
-# the derived Unified SAM PL bound (unified-sam.md §3.1, theorem unifiedsam.pl.constant-step)
+# the derived Unified SAM PL bound (docs/proofs/unified-sam.md §2, theorem unifiedsam.pl.constant-step)
 # ---------------------------------------------------------------------------------------------
 
 def pl_bound_constant(delta, t, *, rho, gamma, mu, L, C, lam):

@@ -1,9 +1,9 @@
 r"""Khanh et al., appendix-figure analogue: GD vs SAM with a constant radius vs SAM with an
-"almost constant" radius on nonconvex robust regression (khanh.md §5.7, §6.2, Remark 3.6).
+"almost constant" radius on nonconvex robust regression (Khanh et al., NeurIPS 2024, Remark 3.6 and its appendix figure).
 
 **Problem.** :math:`f(x)=\sum_{i=1}^m\log\big(1+(Ax-b)_i^2\big)` with :math:`m=n` and
 :math:`n\in\{2,20,50,100\}`; :math:`A` and :math:`b` have i.i.d. :math:`\mathcal N(0,1)` entries,
-:math:`x^1=0` (the defaults khanh.md §6.2 suggests; the paper's own parameters are unknown).
+:math:`x^1=0` (our choice; the paper's own parameters are unknown to this project).
 Because :math:`A` is square and (almost surely) invertible, :math:`\bar x=A^{-1}b` makes every
 residual zero, so :math:`f^*=0` is known exactly and :math:`f(x^k)`, what the paper plots, is also
 the suboptimality :math:`f(x^k)-f^*`. The function is nonconvex (:math:`\phi''<0` for residuals
@@ -15,7 +15,7 @@ above 1) with :math:`L=2\|A\|_2^2`.
 * GD (SAM with :math:`\rho=0`);
 * SAM with constant :math:`\rho=C=0.5`;
 * SAM with :math:`\rho_k=C/k^{p}`, :math:`p=0.1`: then :math:`\sum t_k\rho_k^2<\infty` and
-  :math:`\sum t_k\rho_k<\infty` (:math:`0.6+0.1\le1` fails the latter; khanh.md §4.4 lists
+  :math:`\sum t_k\rho_k<\infty` (:math:`0.6+0.1\le1` fails the latter; ``docs/proofs/khanh.md`` §6 uses
   :math:`a+p>1` for it, so only the weaker (N-a) conditions hold here), yet numerically it behaves
   like the constant radius, the point of Remark 3.6.
 
@@ -147,7 +147,7 @@ def run(outdir=None, quick=False, *, dims=(2, 20, 50, 100), steps=None, trials=N
             "x1": "0", "step_size": f"t_k = 1/(L k^{step_exponent}), L = 2 ||A||_2^2", "C": C_rho, "p": p,
             "steps": steps, "trials": trials, "trials_are": "independent data sets (A, b)",
             "seed": seed, "seeding": "child seeds of numpy SeedSequence(3107), one per dimension and data set",
-            "notes": ["The paper's C, p, m, step sizes and data are unknown (khanh.md §5.7); these are the defaults khanh.md §6.2 suggests.",
+            "notes": ["The paper's C, p, m, step sizes and data are unknown to this project (UNCONFIRMED); these are our choices.",
                       "With m = n the data are consistent, so f(x_k) = f(x_k) - f*."],
             "panels": panels,
         })

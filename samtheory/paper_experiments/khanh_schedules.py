@@ -1,6 +1,6 @@
-r"""Khanh et al.'s step-size schedules Constant, Diminish 1, 2, 3 (khanh.md §6.1) for SAM on
+r"""Khanh et al.'s step-size schedules Constant, Diminish 1, 2, 3 (NeurIPS 2024; their official code) for SAM on
 analytic nonconvex functions, and the fundamental convergence properties (1)–(5) measured along the
-runs (khanh.md Table 1 and §8, check 6).
+runs (proofs of the sufficient conditions in ``docs/proofs/khanh.md`` §5).
 
 **Schedules** (:mod:`samtheory.schedules`, stepped every iteration, :math:`e=k-1`):
 Constant :math:`t_k=t_0`; Diminish 1 :math:`t_0/(e+1)`; Diminish 2 :math:`t_0/e^{0.5001}`;
@@ -37,11 +37,11 @@ points, ±1 std band):
   :math:`k\le K/2` (near :math:`K` it is 0 by construction).
 
 **What to expect.** With the Constant schedule SAM ends on a 2-cycle around the minimizer
-(amplitude about :math:`t\rho/(2-t\lambda)` along the top curvature direction, khanh.md §5.2): the
+(amplitude about :math:`t\rho/(2-t\lambda)` along the top curvature direction, ``docs/proofs/literature.md`` §1): the
 gradient norm, :math:`f-f^*` and the Cauchy tail stay bounded away from 0, so (3)–(5) fail (and
 (1) with them). The Diminish schedules make :math:`t_k\to0` with :math:`\sum t_k=\infty`; near the
 minimizer the functions are locally strongly convex, where this suffices with a constant radius
-(the convex theorem's regime, khanh.md §5.3), and all measured quantities decrease to 0, slowly
+(the regime of the convex Theorem 3.2 of Khanh et al.), and all measured quantities decrease to 0, slowly
 (Diminish 3 the slowest, :math:`\sum_{k\le K}t_k\sim\ln\ln K`). The nonconvex theorem itself asks
 for :math:`\sum t_k\rho_k^2<\infty`, which a constant radius does not satisfy.
 

@@ -9,7 +9,8 @@ r"""Si & Yun (NeurIPS 2023) figure reproductions, built on :mod:`samtheory.count
 * ``siyun-floor-vs-rho`` — per counterexample, the measured floor against ρ on log–log axes with
   the fitted slope and the poster's upper-bound additive term.
 
-The constructions are DERIVED substitutes (si-yun.md §4.2), not the paper's own examples, whose
+The constructions are DERIVED substitutes (``docs/proofs/si-yun-lower-bounds.md``), not the paper's
+own examples, whose
 formulas are not available; every title says so. Each ``run(outdir, quick)`` writes PNG, PDF and a
 JSON of the plotted numbers and returns the JSON document.
 """

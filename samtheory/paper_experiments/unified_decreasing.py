@@ -1,5 +1,5 @@
 r"""Unified SAM, experiment 3: constant vs decreasing step sizes on ridge regression
-(unified-sam.md §4.4).
+(Oikonomou & Loizou, ICLR 2025; experiment 3 of the official code ``dimitris-oik/unifiedsam``).
 
 **Problem.** Averaged ridge :math:`f=\frac1{2n}\|Ax-b\|^2+\frac r2\|x\|^2` with :math:`A` from
 :func:`~samtheory.functions.sq_matrix_with_given_cond` (:math:`n=d=100`, cond(A) = 10, so the
@@ -135,7 +135,7 @@ def run(outdir=None, quick=False, *, n=None, steps=None, trials=None, lambdas=(0
                     "measured_over_bound": C.bound_ratios(stats["mean"][1:], bound[1:]) if ok else None,
                 })
         doc.update({
-            "title": "Unified SAM, constant vs decreasing step sizes on ridge regression (unified-sam.md §4.4)",
+            "title": "Unified SAM, constant vs decreasing step sizes on ridge regression (Oikonomou & Loizou, ICLR 2025, experiment 3)",
             "problem": {"function": "ridge, averaged: (1/2n)||Ax-b||^2 + reg/2 ||x||^2", "n": n, "d": n,
                         "generator": "sq_matrix_with_given_cond", "cond_A": cond, "consistent": True, "reg": reg,
                         "mu": mu, "L": f.smoothness, "L_bar": f.L_bar, "L_max": f.L_max, "f_star": f.f_star,

@@ -1,5 +1,5 @@
 r"""Unified SAM, experiment 2: uniform vs importance sampling on ridge regression
-(unified-sam.md §4.3).
+(Oikonomou & Loizou, ICLR 2025; experiment 2 of the official code ``dimitris-oik/unifiedsam``).
 
 **Problem.** Per-sample ridge :math:`f_i(x)=\tfrac12(a_i^\top x-b_i)^2+\tfrac{r}{2}\|x\|^2`,
 :math:`f=\frac1n\sum_if_i`, with :math:`A=QDQ^\top` from
@@ -162,7 +162,7 @@ def run(outdir=None, quick=False, *, n=None, steps=None, trials=None, lambdas=(0
                 curves.append(entry)
 
         doc.update({
-            "title": "Unified SAM, uniform vs importance sampling on ridge regression (unified-sam.md §4.3)",
+            "title": "Unified SAM, uniform vs importance sampling on ridge regression (Oikonomou & Loizou, ICLR 2025, experiment 2)",
             "problem": {"function": "ridge, averaged: (1/2n)||Ax-b||^2 + reg/2 ||x||^2", "n": n, "d": n,
                         "generator": "haar_matrix_with_given_cond", "mu_A": 1.0, "L_A": cond, "reg": reg,
                         "consistent": False, "mu": mu, "L": f.smoothness, "L_bar": L_bar, "L_max": L_max,

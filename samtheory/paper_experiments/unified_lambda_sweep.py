@@ -1,4 +1,5 @@
-r"""Unified SAM, experiment 1: the deterministic λ sweep on least squares (unified-sam.md §4.2).
+r"""Unified SAM, experiment 1: the deterministic λ sweep on least squares (Oikonomou & Loizou, ICLR 2025;
+experiment 1 of the official code ``dimitris-oik/unifiedsam``).
 
 **Problem.** :math:`f(x)=\tfrac12\|Ax-b\|^2` (the reference's *sum* form, no :math:`1/n`) with
 :math:`A` from :func:`~samtheory.functions.sq_matrix_with_given_cond` (:math:`n=d=100`,
@@ -117,7 +118,7 @@ def run(outdir=None, quick=False, *, n=None, steps=None, lambdas=DEFAULT_LAMBDAS
                 "measured_over_bound": C.bound_ratios(rel[1:, j], bound[1:]) if ok else None,
             })
         doc.update({
-            "title": "Unified SAM, deterministic lambda sweep on least squares (unified-sam.md §4.2)",
+            "title": "Unified SAM, deterministic lambda sweep on least squares (Oikonomou & Loizou, ICLR 2025, experiment 1)",
             "problem": {"function": "1/2 ||Ax - b||^2 (sum form)", "n": n, "d": n, "cond_A": cond,
                         "consistent": True, "reg": 0.0, "mu": mu, "L": L, "f_star": f.f_star, "delta": delta},
             "method": "unified SAM, full batch" if b == n else f"unified SAM, {b}-nice sampling",
