@@ -100,7 +100,7 @@ def _plot(doc, outdir, eigenvalues):
     ax.set_xlabel("iteration k")
     ax.set_ylabel(r"$f(x^k)-f^*$")
     ax.set_title(f"mean ± std over {doc['trials']} starting points")
-    ax.legend(fontsize=9, loc="center right")
+    ax.legend(fontsize=9, loc="lower left")  # below the GD descent: no curve there
     ax.grid(True, alpha=0.3)
     last = doc["sam_top_coordinate_last_12"]
     k = np.asarray(last["k"])
