@@ -94,7 +94,7 @@ def problems(rng, trials):
 
 
 def measures(grad_norm, loss, x, k_eval):
-    """The five property measures at the steps ``k_eval`` (0-based indices) for one trajectory
+    r"""The five property measures at the steps ``k_eval`` (0-based indices) for one trajectory
     set: ``grad_norm`` and ``loss`` of shape (K+1, trials), ``x`` of shape (K+1, trials, d).
     (2) is measured as in the registry entry ``khanh.property-2``: every accumulation point is a
     limit of iterates near some k, so :math:`\min_{k/2\le i\le k}\|\nabla f(x^i)\|\to0` says those
