@@ -1,6 +1,7 @@
 """User-visible text cites the papers and the project's own docs/proofs/, never the reference
 documents the project was built from (si-yun.md, khanh.md, unified-sam.md, poster-table.md,
 literature.md), which are not part of it."""
+import json
 import re
 from pathlib import Path
 
@@ -40,3 +41,16 @@ def test_cited_proof_documents_exist():
             if not (ROOT / name).is_file():
                 missing.add(name)
     assert missing == set()
+
+
+def test_no_reference_document_is_cited_in_the_committed_figure_jsons():
+    """The figure JSONs carry the experiments' titles and notes: the same rule applies."""
+    hits = []
+    figures = ROOT / "figures"
+    for path in sorted(figures.rglob("*.json")):
+        if "quick" in path.relative_to(figures).parts:  # git-ignored quick runs
+            continue
+        text = json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False)
+        if REFERENCE_DOC.search(OWN_PROOFS.sub("", text)):
+            hits.append(path.name)
+    assert hits == []
