@@ -2,17 +2,15 @@
 
 Usage: python experiments/siyun_fig2_virtual_loss.py [--quick] [--outdir DIR]
 """
-import argparse
+import os
 import sys
 from pathlib import Path
 
 from samtheory import reproduce
+from samtheory.paper_experiments._common import script_arguments
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=reproduce.get("siyun-fig2-virtual-loss").description)
-    parser.add_argument("--quick", action="store_true", help="the same code at a reduced size")
-    parser.add_argument("--outdir", default=str(Path(__file__).resolve().parent.parent / "figures"))
-    args = parser.parse_args()
+    args = script_arguments(reproduce.get("siyun-fig2-virtual-loss").description, Path(__file__).resolve().parent.parent / "figures")
     doc = reproduce.run("siyun-fig2-virtual-loss", args.outdir, quick=args.quick)
-    print("\n".join(doc["files"]))
+    print("\n".join(os.path.join(args.outdir, path) for path in doc["files"]))
     sys.exit(0)

@@ -668,9 +668,11 @@ def cmd_theorems(args) -> int:
 def _configure_reproduce(p):
     p.add_argument("names", nargs="*", metavar="NAME", help="figure scripts to run (see --list)")
     p.add_argument("--all", action="store_true", help="run every registered figure script")
-    p.add_argument("--quick", action="store_true", help="the same code at reduced size (seconds each)")
-    p.add_argument("--outdir", default="figures", metavar="DIR",
-                   help="directory for the PNG, PDF and JSON files (default: figures)")
+    p.add_argument("--quick", action="store_true",
+                   help="the same code at reduced size (seconds each); written to figures/quick unless --outdir is given")
+    p.add_argument("--outdir", default=None, metavar="DIR",
+                   help="directory for the PNG, PDF and JSON files (default: figures, or figures/quick with --quick, "
+                        "so a quick run never overwrites the full-size figures)")
     p.add_argument("--list", action="store_true", help="list the figure scripts and exit")
 
 
@@ -685,15 +687,16 @@ def cmd_reproduce(args) -> int:
     for name in names:
         reproduce.get(name)  # unknown names are usage errors before anything runs
     from ._io import check_output_dir
-    check_output_dir(args.outdir, "--outdir")  # a bad folder is a usage error before any run
+    outdir = reproduce.output_folder(args.outdir, args.quick)
+    check_output_dir(outdir, "--outdir")  # a bad folder is a usage error before any run
     total = 0.0
     for name in names:
-        doc = reproduce.run(name, args.outdir, quick=args.quick)
+        doc = reproduce.run(name, outdir, quick=args.quick)
         seconds = float(doc.get("runtime_seconds", 0.0)) if isinstance(doc, dict) else 0.0
         total += seconds
         _out(f"{name}: {seconds:.1f} s")
-        for path in (doc.get("files", []) if isinstance(doc, dict) else []):
-            _out(f"  {path}")
+        for path in (doc.get("files", []) if isinstance(doc, dict) else []):  # relative to the folder
+            _out(f"  {os.path.join(outdir, path)}")
     if len(names) > 1:
         _out(f"{len(names)} figure scripts, {total:.1f} s")
     return EXIT_OK

@@ -3,7 +3,7 @@ r"""Closed forms of SAM on simple functions, each written once.
 The theorems, counterexamples, self-checks and paper experiments that state one of these import it
 from here, so that a formula corrected once is corrected everywhere.
 
-**The 2-cycle on a quadratic** (Bartlett, Long & Bousquet 2023; literature.md §2.1). Along an
+**The 2-cycle on a quadratic** (Bartlett, Long & Bousquet, JMLR 2023; derived in ``docs/proofs/literature.md`` §1). Along an
 eigenvector of curvature :math:`\lambda` of :math:`f(x)=\frac12x^\top Hx`, deterministic SAM with
 :math:`0<\eta\lambda<2` maps :math:`x>0` to :math:`x-\eta\lambda(x+\rho)`. The symmetric 2-cycle
 :math:`\pm a` solves :math:`-a=a-\eta\lambda(a+\rho)`, so

@@ -68,10 +68,17 @@ PRESETS = {
     "quadratic-cycle": {"x0": 1.0, "steps": 60, "x0_range": (-2.0, 2.0)},
     "cosine-stall": {"x0": 0.062, "steps": 60, "x0_range": (-0.25, 0.25)},
     "hallucinated-minimizer": {"x0": 1.0, "steps": 60, "x0_range": (-math.pi, math.pi)},
-    "asymmetric-noise": {"x0": -0.06, "steps": 250, "x0_range": (-0.3, 0.3)},
+    # starts at f = 0.005, 11 times the floor: the chains cross the minimizer, dip below the floor
+    # and climb back onto it on the flat side (time scale 1/(eta mu) = 1000 steps)
+    "asymmetric-noise": {"x0": 0.1, "steps": 3000, "x0_range": (-0.3, 0.3)},
     "cosine-noise": {"x0": 0.05, "steps": 150, "x0_range": (-0.25, 0.25)},
-    "valley": {"steps": 300, "steps_max": 20000},
+    # the drift from (2, 0.25) to (1, 1) takes about 1.1/(eta rho^2) steps: 550 at eta = 0.05,
+    # rho = 0.2 (5500 at the construction's eta = 0.02, rho = 0.1, too slow for a slider)
+    "valley": {"eta": 0.05, "rho": 0.2, "steps": 1000, "steps_max": 30000},
 }
+
+#: characters of a readout line (monospace 9.5 pt in the right 46 % of a 12.5-inch figure)
+READOUT_WIDTH = 70
 
 #: verdict lines that fit in the readout
 MAX_VERDICT_LINES = 8
@@ -96,6 +103,23 @@ def _power_label(value, position=None):
     if abs(exponent - round(exponent)) > 1e-9:
         return ""
     return "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
+
+
+def _wrap_line(line, width=None, indent=16, breaks=" "):
+    """``line`` wrapped to the readout's width: continuation lines are indented by ``indent``
+    spaces and broken after one of ``breaks`` (a space, or a dot inside a theorem id)."""
+    width = READOUT_WIDTH if width is None else width
+    if "\n" in line:  # a block: each of its lines on its own (lines that fit are kept as they are)
+        return "\n".join(_wrap_line(part, width, indent, breaks) for part in line.split("\n"))
+    out = []
+    while len(line) > width:
+        cut = max(line.rfind(b, indent + 1, width) for b in breaks)
+        if cut <= indent:
+            cut = width - 1
+        out.append(line[:cut + 1].rstrip())
+        line = " " * indent + line[cut + 1:].lstrip()
+    out.append(line)
+    return "\n".join(out)
 
 
 def _int_label(value, position=None):
@@ -398,6 +422,8 @@ class Explorer:
     # ------------------------------------------------------------------------------------------
     def _initial_state(self, initial):
         preset = PRESETS.get(self.name, {}) if self.ce is not None else {}
+        # a preset's eta and rho act as if given by the caller (who may still override them)
+        initial = {**{k: preset[k] for k in ("eta", "rho") if k in preset}, **initial}
         if self.ce is not None:
             names = set(self.ce.resolve(**self.construction))
             overrides = {k: v for k, v in initial.items() if k in names and k in ("eta", "rho", "sigma", "x0", "y0")}
@@ -961,13 +987,20 @@ class Explorer:
                 top = max(top, min(b.min() * 3, top * 1e3))
                 bottom = min(bottom, max(b.max() / 3, bottom * 1e-3))
         bottom = max(bottom, top * 1e-18)
+        # headroom for the legend (upper right), so that it never covers a curve: each entry takes
+        # about 6 % of the axes' height
+        entries = sum(self.lines[k].get_visible() for k in ("measure", "average", "floor", "floor2"))
+        entries += sum(line.get_visible() for line in self.bound_lines.values())
+        free = min(0.6, 0.06 * entries + 0.05)
+        low, high = math.log10(bottom), math.log10(top)
+        high = low + (high - low) / (1.0 - free)
         # whole decades: at least two labelled ticks, and limits that stay put during a drag
-        self.ax_t.set_ylim(10.0 ** math.floor(math.log10(bottom)), 10.0 ** math.ceil(math.log10(top)))
+        self.ax_t.set_ylim(10.0 ** math.floor(low), 10.0 ** math.ceil(high))
 
     def _legend_right(self):
         keys = [k for k in ("measure", "average", "floor", "floor2") if self.lines[k].get_visible()]
         keys += [f"bound:{tid}" for tid, line in self.bound_lines.items() if line.get_visible()]
-        self._legend(self.ax_t, keys, loc="best")
+        self._legend(self.ax_t, keys, loc="upper right")  # in the headroom _rescale_right leaves
 
     def _legend(self, ax, keys, loc, **kwargs):
         artists = [self.lines[k] if not k.startswith("bound:") else self.bound_lines[k[6:]] for k in keys]
@@ -1032,15 +1065,17 @@ class Explorer:
             if second is not None:
                 lines.append(f"{second[1]:<15} {second[0]:10.4g}")
             if self.prediction is not None and "sam_limit" in self.prediction:
-                steps = self.ce.resolve(**self._construction_params()).get("steps")
-                lines.append(f"                (at the limit (1, 1), reached after ~{steps} steps)")
+                s = self.state  # the drift time measured in the valley's docstring
+                drift = 1.1 / (s["eta"] * s["rho"] ** 2) if s["rho"] > 0 else math.inf
+                reached = "reached" if s["steps"] >= drift else "not reached yet: raise T"
+                lines.append(f"                (at the limit (1, 1), after ~{drift:.0f} steps: {reached})")
             if self.state["method"] != "sam":
                 lines.append("                (the prediction is about SAM)")
         lines.append("")
         if checks_text is None:
             checks_text = "theorem checks: off" if not self.state["checks"] else "theorem checks: pending..."
         lines.append(checks_text)
-        self.readout.set_text("\n".join(lines))
+        self.readout.set_text("\n".join(_wrap_line(line) for line in lines))
 
     # ------------------------------------------------------------------------------------------
     # theorem checks (lazy)
@@ -1150,17 +1185,28 @@ class Explorer:
         n_total = len(self.verdicts) + len(self.not_applicable)
         if not self.verdicts:
             common = max(set(self.not_applicable), key=self.not_applicable.count) if self.not_applicable else ""
-            return "theorem checks: no registry entry applies\n  e.g. " + textwrap.shorten(common, 60)
+            return "theorem checks: no registry entry applies\n" + "\n".join(
+                textwrap.wrap("e.g. " + common, READOUT_WIDTH, initial_indent="  ", subsequent_indent="  "))
+        from .theorems import THEOREMS
         lines = [f"theorem checks: {len(self.verdicts)} of {n_total} entries apply (verdict, measure/bound)"]
         shown = self.verdicts if len(self.verdicts) <= MAX_VERDICT_LINES else self.verdicts[:MAX_VERDICT_LINES - 1]
+        below_zero = []
         for v in shown:
             ratio = f"{v.ratio:.2g}" if v.ratio is not None and math.isfinite(v.ratio) else ""
-            lines.append(f" {v.verdict:<12}{ratio:>6}  {v.theorem}")
+            if v.ratio is not None and v.ratio < 0 and THEOREMS[v.theorem].kind == "upper":
+                # a negative measure under a positive upper bound: the ratio's size means nothing
+                # (D4 on a 2-cycle: ||grad f|| - ||x_{t+1} - x_t||/eta is exactly -beta rho)
+                ratio = "<0 *"
+                below_zero.append(v)
+            lines.append(_wrap_line(f" {v.verdict:<12}{ratio:>6}  {v.theorem}", indent=21, breaks="."))
         if len(shown) < len(self.verdicts):
             rest = self.verdicts[len(shown):]
             counts = ", ".join(f"{n} {k}" for k, n in sorted(
                 {k: sum(v.verdict == k for v in rest) for k in {v.verdict for v in rest}}.items()))
             lines.append(f" ... and {len(rest)} more ({counts}; Explorer.verdicts has all)")
+        for v in below_zero[:1]:
+            lines.append(_wrap_line(f" * the measure {THEOREMS[v.theorem].measure_name} is below 0 here: "
+                                    "the bound holds with room to spare", indent=3))
         return "\n".join(lines)
 
     # ------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ name        perturbation :math:`\epsilon(g;\rho,\lambda)`                       
 =========== ============================================================================ ================================
 
 **Zero-gradient convention.** Where :math:`g=0` the normalized direction :math:`g/\|g\|` is taken
-to be :math:`0`, so an exact stationary point is a fixed point of SAM (si-yun.md §1.4). With
+to be :math:`0`, so an exact stationary point is a fixed point of SAM (samtheory's convention; the paper's is not known). With
 ``eps > 0`` the direction is :math:`g/(\|g\|+\text{eps})` instead, as in PyTorch implementations
 (``1e-12``).
 

@@ -13,7 +13,7 @@ This module holds the interface and additive noise with exactly known variance,
 
 * ``gaussian``: :math:`\xi\sim\mathcal N(0,\tfrac{\sigma^2}{d}I_d)`.
 * ``rademacher``: :math:`\xi=\tfrac{\sigma}{\sqrt d}(s_1,\dots,s_d)` with independent signs
-  :math:`s_i=\pm1`; in 1-D this is the :math:`\pm\sigma` noise of si-yun.md E3. Here
+  :math:`s_i=\pm1`; in 1-D this is the :math:`\pm\sigma` noise of the asymmetric quadratic (``docs/proofs/si-yun-lower-bounds.md`` §3). Here
   :math:`\|\xi\|=\sigma` exactly.
 
 With additive noise every component :math:`f(\cdot;\xi)=f+\langle\xi,\cdot\rangle` has the

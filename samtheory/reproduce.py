@@ -6,12 +6,18 @@ PDF) and a JSON file of the plotted numbers to ``outdir`` and returns that JSON 
 
 The built-in entries are the paper experiments of :mod:`samtheory.paper_experiments`; their
 modules are imported only when an entry runs, so listing the registry stays cheap.
+
+**Where the files go.** Without an explicit ``outdir``, a full-size run writes to ``figures/`` (the
+committed figures) and a quick run to ``figures/quick/`` (git-ignored), so a quick run, which the
+tests use, never overwrites a committed full-size figure. The JSON written next to the figures
+names its files relative to the output folder, so it holds no path of the machine that made it.
 """
 from __future__ import annotations
 
 from typing import Any, TYPE_CHECKING
 
 import importlib
+import os
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -30,6 +36,19 @@ class Entry:
 
 
 REGISTRY: dict = {}
+
+#: Default output folder of full-size runs (the committed figures).
+FIGURES_DIR = "figures"
+#: Default output folder of ``quick`` runs: separate (and git-ignored), so a quick run never
+#: overwrites a committed full-size figure.
+QUICK_DIR = os.path.join(FIGURES_DIR, "quick")
+
+
+def output_folder(outdir: str | os.PathLike[str] | None = None, quick: bool = False) -> str | os.PathLike[str]:
+    """``outdir`` if given, else :data:`QUICK_DIR` for a quick run and :data:`FIGURES_DIR` otherwise."""
+    if outdir is not None:
+        return outdir
+    return QUICK_DIR if quick else FIGURES_DIR
 
 
 def register(name: str, run: Callable[..., Any], description: str = "", overwrite: bool = False) -> Entry:
@@ -53,9 +72,11 @@ def get(name: str) -> Entry:
     return REGISTRY[name]
 
 
-def run(name: str, outdir: str | os.PathLike[str] = "figures", quick: bool = False) -> dict:
-    """Run one entry; returns its JSON document (with ``runtime_seconds``)."""
+def run(name: str, outdir: str | os.PathLike[str] | None = None, quick: bool = False) -> dict:
+    """Run one entry into ``outdir`` (default :func:`output_folder`); returns its JSON document (with
+    ``runtime_seconds``), whose ``files`` are relative to ``outdir``."""
     entry = get(name)
+    outdir = output_folder(outdir, quick)
     start = time.perf_counter()
     doc = entry.run(outdir, quick)
     if isinstance(doc, dict):
@@ -64,7 +85,7 @@ def run(name: str, outdir: str | os.PathLike[str] = "figures", quick: bool = Fal
 
 
 def _paper_experiment(module):
-    def run_module(outdir="figures", quick=False):
+    def run_module(outdir=None, quick=False):
         mod = importlib.import_module(f"samtheory.paper_experiments.{module}")
         return mod.run(outdir, quick=quick)
     return run_module
@@ -87,7 +108,7 @@ for _name, _module, _description in (
 
 
 def _siyun_figure(name):
-    def run_figure(outdir="figures", quick=False):
+    def run_figure(outdir=None, quick=False):
         from .paper_experiments.siyun_figures import FIGURES
         return FIGURES[name][0](outdir, quick=quick)
     return run_figure
@@ -100,7 +121,7 @@ for _name, _description in (("siyun-fig1-valley", "Si & Yun Fig. 1: GD, USAM and
     register(_name, _siyun_figure(_name), _description)
 
 
-def _pep_figure(outdir="figures", quick=False):
+def _pep_figure(outdir=None, quick=False):
     from .pep._problem import _pepit
     try:
         _pepit()  # the extra "pep" (PEPit, cvxpy, Clarabel)

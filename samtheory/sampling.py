@@ -2,7 +2,7 @@ r"""Stochastic gradients of finite sums by sampling components (arbitrary sampli
 
 For :math:`f(x)=\frac1n\sum_{i=1}^nf_i(x)` (a :class:`~samtheory.functions.FiniteSum`) a sampling
 scheme draws a random vector :math:`v\in\mathbb R^n_{\ge0}` and the stochastic gradient is that of
-:math:`f_v=\frac1n\sum_iv_if_i` (unified-sam.md §1.3). The scheme is unbiased when
+:math:`f_v=\frac1n\sum_iv_if_i` (arbitrary sampling, Gower et al. 2019, as used by Oikonomou & Loizou, ICLR 2025). The scheme is unbiased when
 :math:`\mathbb E[v_i]=1` for every :math:`i`: then :math:`\mathbb E\nabla f_v=\nabla f`.
 
 ======================== ========================================== ================================
@@ -21,7 +21,7 @@ shape ``(trajectories, b)``; the gradient is
 :math:`\frac1b\sum_jw_j\nabla f_{i_j}` (:meth:`~samtheory.functions.FiniteSum.sampled_grad`).
 
 **The biased importance variant.** With ``reweight=False`` the index is drawn with
-:math:`p_i\propto L_i` but not reweighted, as in the Unified SAM reference code (unified-sam.md §5.2,
+:math:`p_i\propto L_i` but not reweighted, as in the Unified SAM official code (``dimitris-oik/unifiedsam``;
 Q2). Its mean is :math:`\sum_ip_i\nabla f_i=\nabla\big(\sum_ip_if_i\big)`, the gradient of a
 *different* function, whose minimizer is not :math:`x^*`: the method then converges to a biased
 point. It is offered for parity only.
@@ -33,7 +33,7 @@ satisfies, for all :math:`x`,
 
     \mathbb E\|\nabla f_v(x)\|^2\le 2A\,(f(x)-f^*)+B\,\|\nabla f(x)\|^2+C,\qquad C=2A\Delta^{\inf},
 
-with :math:`\Delta^{\inf}=f^*-\frac1n\sum_if_i^{\inf}` (unified-sam.md §2.3, Khaled & Richtárik
+with :math:`\Delta^{\inf}=f^*-\frac1n\sum_if_i^{\inf}` (Khaled & Richtárik
 2020). Two facts give all of them:
 
 1. an :math:`L_i`-smooth :math:`f_i\ge f_i^{\inf}` has :math:`\|\nabla f_i(x)\|^2\le2L_i(f_i(x)-f_i^{\inf})`
@@ -59,7 +59,7 @@ The same dictionary gives ``L``, a smoothness constant of *every* realization :m
 :math:`L_{\max}` for averages of components (uniform, nice, replacement), :math:`\bar L` for
 reweighted importance sampling (:math:`\frac{\bar L}{L_i}f_i` is :math:`\bar L`-smooth), and the
 smoothness of :math:`f` itself for the full batch (:math:`f_v=f`). The reference code's table
-(unified-sam.md §2.3) uses the same :math:`A,B`; it keeps :math:`L_{\max}` for importance sampling,
+(Oikonomou & Loizou, ICLR 2025) uses the same :math:`A,B`; it keeps :math:`L_{\max}` for importance sampling,
 which is also valid but larger.
 
 For the biased variant no constants are returned: the ABC inequality is a statement about an

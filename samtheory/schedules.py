@@ -19,7 +19,8 @@ schedule                         value at step :math:`t` (:math:`t` counts from 
 :func:`lam_one_minus_one_over_t` :math:`\lambda_t=1-1/(t+1)` (USAM → SAM)
 ================================ =================================================================
 
-For the Diminish schedules of Khanh et al. (khanh.md §6.1) the epoch index is
+For the Diminish schedules of Khanh et al. (NeurIPS 2024; their official code
+``lhchau/fundamental-sam``) the epoch index is
 :math:`e=\lfloor t/\text{epoch\_length}\rfloor`; with the default ``epoch_length=1`` they are
 stepped every iteration, as fits analytic problems.
 """
@@ -93,7 +94,7 @@ def power(initial: float | np.ndarray, exponent: float | np.ndarray, offset: flo
 
 
 def unified_radius(rho_bar: float | np.ndarray) -> Schedule:
-    r"""Unified SAM decreasing radius :math:`\rho_t=\min\{\bar\rho,1/(2t+1)\}` (unified-sam.md §3.2)."""
+    r"""Unified SAM decreasing radius :math:`\rho_t=\min\{\bar\rho,1/(2t+1)\}` (Oikonomou & Loizou, ICLR 2025, Theorem 3.5)."""
     rb = check_positive("rho_bar", rho_bar)
     return Schedule(lambda t: np.minimum(rb, 1.0 / (2 * t + 1)), f"unified_radius(rho_bar={rho_bar})", rb.shape)
 

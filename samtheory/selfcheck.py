@@ -199,7 +199,7 @@ def check_two_cycle(amplitude=two_cycle_amplitude):
     q = Quadratic.diagonal([1.0, 3.0, 10.0])
     worst = 0.0
     for eta, rho in ((0.1, 0.05), (0.15, 0.2), (0.05, 0.5)):
-        # the transverse directions contract by |q_i| <= 0.9 per step (literature.md §2.1), and the
+        # the transverse directions contract by |q_i| <= 0.9 per step (docs/proofs/literature.md §2), and the
         # deviation along u1 by |1 - eta*lambda1| <= 0.5: 2000 steps leave < 1e-90 of the start
         r = simulate(q, "sam", eta=eta, rho=rho, steps=2000, trajectories=4, seed=9)
         observed = np.abs(r.x[..., 2])

@@ -2,7 +2,8 @@ r"""The virtual loss :math:`J_f` of a one-dimensional objective: SAM on :math:`f
 
 Provenance: the name "virtual loss" and the notation :math:`J_f` for a continuous 1-D :math:`f` are
 on Si & Yun's poster (CONFIRMED (poster)); the paper's defining formula is not available. The
-definitions below are the DERIVED ones of ``si-yun.md`` §5, not the paper's text.
+definitions below are DERIVED in this project, not the paper's text (Si & Yun, NeurIPS 2023, plot
+the virtual loss in their Fig. 2; its definition there is not available to this project).
 
 Deterministic SAM
 -----------------
@@ -335,7 +336,7 @@ def quadratic_virtual_loss(x: ArrayLike, curvature: float, rho: float, *,
     r"""Closed-form virtual loss of :math:`f=\frac\lambda2x^2`, normalized by :math:`J(0)=0`.
 
     * deterministic: :math:`J(x)=\frac\lambda2x^2+\lambda\rho|x|` (a V-shaped kink at the minimum:
-      hence the 2-cycle of SAM, si-yun.md E1);
+      hence the 2-cycle of SAM, ``docs/proofs/si-yun-lower-bounds.md`` §1);
     * Rademacher :math:`\pm\sigma`: :math:`\frac\lambda2x^2` where :math:`\lambda|x|<\sigma` (the ascent
       sign is a fair coin and the :math:`\pm\rho` shifts cancel), and
       :math:`\frac\lambda2x^2+\lambda\rho(|x|-\sigma/\lambda)` beyond;

@@ -61,7 +61,7 @@ def test_constant_steps_fail_the_properties(schedules_run):
     for prob in schedules_run["problems"]:
         const = next(c for c in prob["curves"] if c["schedule"] == "Constant")
         # the gradient norm, f - f* and the Cauchy tail stop decreasing (a 2-cycle)
-        for key in ("min_grad", "max_grad_half", "loss", "cauchy_tail"):
+        for key in ("min_grad", "min_grad_half", "max_grad_half", "loss", "cauchy_tail"):
             assert const["decay_K20_to_K2"][key] > 0.9, (prob["function"], key)
         assert min(const["final_grad_norm"]) > 1e-2, prob["function"]
 
@@ -71,7 +71,7 @@ def test_diminishing_steps_show_the_properties(schedules_run):
         for c in prob["curves"]:
             if c["schedule"] == "Constant":
                 continue
-            for key in ("min_grad", "max_grad_half", "loss", "cauchy_tail"):
+            for key in ("min_grad", "min_grad_half", "max_grad_half", "loss", "cauchy_tail"):
                 assert c["decay_K20_to_K2"][key] < 0.5, (prob["function"], c["schedule"], key)
             assert max(c["final_grad_norm"]) < 1e-2, (prob["function"], c["schedule"])
             assert max(c["final_loss"]) < 1e-5, (prob["function"], c["schedule"])
@@ -88,4 +88,9 @@ def test_schedules_measures_on_a_known_sequence():
     m = khanh_schedules.measures(grad, loss, x, idx)
     assert np.allclose(m["min_grad"][:, 0], 1 / k[idx])
     assert np.allclose(m["max_grad_half"][:, 0], 1 / k[idx // 2])
+    assert np.allclose(m["min_grad_half"][:, 0], 1 / k[idx])  # property (2): min over k/2 <= i <= k
+    bumpy = grad.copy()
+    bumpy[5] = 0.0  # a stationary iterate at i = 5 counts for (2) only while 5 is in [k/2, k]
+    m2 = khanh_schedules.measures(bumpy, loss, x, idx)
+    assert m2["min_grad_half"][1, 0] == 0.0 and m2["min_grad_half"][2, 0] == 1 / k[49]
     assert np.allclose(m["cauchy_tail"][:, 0], 1 / k[idx] - 1 / k[-1])

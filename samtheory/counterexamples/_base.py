@@ -11,14 +11,15 @@ A :class:`Counterexample` bundles one non-convergence construction:
 * :meth:`~Counterexample.run`: a simulation that measures the same quantity robustly (cycle
   levels, time averages over a tail, worst cases over many initializations, Monte-Carlo means with
   confidence intervals), **never a single last iterate**, which can land near the optimum by luck
-  (the "lucky-landing" caveat of si-yun.md, E1);
+  (the "lucky-landing" caveat of the 2-cycle, ``docs/proofs/si-yun-lower-bounds.md`` §1);
 * :meth:`~Counterexample.check`: predicted against measured with a stated, justified tolerance, plus
   :meth:`~Counterexample.baseline`, the same function under GD (:math:`\rho=0`), which converges;
 * :meth:`~Counterexample.floor_vs_rho`: the measured floor over a decade of :math:`\rho` with the
   fitted log–log slope and the poster's upper-bound additive term for the same setting.
 
-Provenance: every construction here is a DERIVED substitute (si-yun.md §4.2, literature.md §2.6–2.7,
-khanh.md §5.9), not the paper's own example, whose formulas are not available. The poster's
+Provenance: every construction here is a DERIVED substitute (``docs/proofs/si-yun-lower-bounds.md``,
+arXiv 2509.21818 for the hallucinated minimizer), not the paper's own example, whose formulas are not
+available. The poster's
 additive terms (:math:`\beta^2\rho^2`, :math:`2\beta^2\rho^2/\mu`, :math:`4\beta^2\rho^2`,
 :math:`5\beta^2\rho^2`) are CONFIRMED (poster) and drawn as the upper bounds that the
 constructions sit below.

@@ -1,6 +1,6 @@
 r"""E3: stochastic SAM on a strongly convex function keeps an :math:`\Omega(\rho^2)` floor as :math:`\eta\to0`.
 
-**Provenance.** DERIVED substitute (si-yun.md §4.2 E3 and §5), not the paper's own example, whose
+**Provenance.** DERIVED substitute (``docs/proofs/si-yun-lower-bounds.md`` §3), not the paper's own example, whose
 formula is not available.
 
 **Construction.** The asymmetric quadratic (catalog ``"asymmetric-quadratic"``)
@@ -132,7 +132,7 @@ class AsymmetricNoise(Counterexample):
     name = "asymmetric-noise"
     title = "stochastic SAM floor on the asymmetric quadratic with +-sigma noise"
     setting = "stochastic, beta-smooth and mu-strongly convex"
-    provenance = "DERIVED substitute (si-yun.md E3), not the paper's own example"
+    provenance = "DERIVED substitute (docs/proofs/si-yun-lower-bounds.md §3), not the paper's own example"
     methods = ("sam (same sample)", "sam (independent samples)", "sgd (rho = 0)")
     poster_row = "P5"
     floor_quantity = "E f(x_t) - f* as eta -> 0 (intercept of the fit in eta)"

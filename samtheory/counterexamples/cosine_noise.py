@@ -1,6 +1,6 @@
 r"""E4: stochastic SAM on the cosine counterexample with bounded noise still stalls.
 
-**Provenance.** DERIVED substitute (si-yun.md §4.2 E4, argued there and simulated here), not the
+**Provenance.** DERIVED substitute (``docs/proofs/si-yun-lower-bounds.md`` §5, argued there and simulated here), not the
 paper's own example.
 
 **Construction.** The cosine family with :math:`\omega=\theta/\rho` (:mod:`.cosine_stall`) and
@@ -45,7 +45,7 @@ class CosineNoise(Counterexample):
     name = "cosine-noise"
     title = "stochastic SAM stalls on the cosine counterexample with bounded +-sigma noise"
     setting = "stochastic, beta-smooth, L-Lipschitz, nonconvex"
-    provenance = "DERIVED substitute (si-yun.md E4), not the paper's own example"
+    provenance = "DERIVED substitute (docs/proofs/si-yun-lower-bounds.md §5), not the paper's own example"
     methods = ("sam (independent samples)",)
     poster_row = "P7"
     floor_quantity = "E ||grad f||^2 (time average over the second half), Monte-Carlo mean"

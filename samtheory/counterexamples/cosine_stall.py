@@ -1,6 +1,6 @@
 r"""E2: deterministic SAM on a smooth Lipschitz nonconvex function stalls where :math:`|f'|=\Theta(\beta\rho)`.
 
-**Provenance.** DERIVED substitute (si-yun.md §4.2 E2; literature.md §2.6 (1) is the same function
+**Provenance.** DERIVED substitute (``docs/proofs/si-yun-lower-bounds.md`` §2; the SAM literature uses the same function
 up to a shift). It is *not* the paper's own example, whose formula is not available.
 
 **Construction.** The cosine family of the catalog with :math:`\omega=\theta/\rho`,
@@ -96,7 +96,7 @@ class CosineStall(Counterexample):
     name = "cosine-stall"
     title = "SAM stalls on beta/omega^2 (1 - cos omega x), omega = theta/rho"
     setting = "deterministic, beta-smooth, L-Lipschitz, nonconvex"
-    provenance = "DERIVED substitute (si-yun.md E2), not the paper's own example"
+    provenance = "DERIVED substitute (docs/proofs/si-yun-lower-bounds.md §2), not the paper's own example"
     methods = ("sam",)
     poster_row = "P4"
     floor_quantity = "||grad f||^2 (tail mean), min over initializations"

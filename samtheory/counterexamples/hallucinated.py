@@ -1,6 +1,8 @@
 r"""Hallucinated minimizers: SAM on :math:`1-\cos x` converges to non-stationary points for :math:`\rho\in(\pi,2\pi)`.
 
-**Provenance.** DERIVED (khanh.md §5.9 with :math:`-\cos x`; literature.md §2.7 with :math:`\cos x`;
+**Provenance.** DERIVED (with :math:`-\cos x` as a necessity example in the spirit of Khanh et al.,
+NeurIPS 2024; with :math:`\cos x` in "Sharpness-Aware Minimization Can Hallucinate Minimizers",
+arXiv 2509.21818;
 the phenomenon is the one named by "SAM can hallucinate minimizers", arXiv 2509.21818). Not the
 paper's own construction.
 
@@ -18,8 +20,8 @@ point of :math:`f`; it attracts iff that point is a *minimum* (there the map is 
 * in :math:`(-\pi,\pi)` the two fixed points are :math:`\hat x=\pm(2\pi-\rho)`, with
   :math:`|f'(\hat x)|=|\sin\rho|` and :math:`f(\hat x)=1-\cos\rho`.
 
-This agrees with khanh.md (:math:`-\cos x` has the same gradient, so :math:`\hat x=-\rho` is
-:math:`2\pi-\rho` shifted by :math:`-2\pi`) and with literature.md (:math:`\cos x` is :math:`1-\cos x`
+This agrees with the :math:`-\cos x` form (:math:`-\cos x` has the same gradient, so :math:`\hat x=-\rho` is
+:math:`2\pi-\rho` shifted by :math:`-2\pi`) and with the :math:`\cos x` form (:math:`\cos x` is :math:`1-\cos x`
 shifted by :math:`\pi`, and :math:`\pi-\rho` is :math:`-\rho` shifted by :math:`\pi`). It is also the
 cosine-stall construction with :math:`\beta=\omega=1`, :math:`\theta=\rho`.
 
@@ -52,7 +54,7 @@ class HallucinatedMinimizer(Counterexample):
     name = "hallucinated-minimizer"
     title = "SAM converges to non-stationary points of 1 - cos x (rho in (pi, 2pi))"
     setting = "deterministic, smooth, Lipschitz, nonconvex (analytic)"
-    provenance = "DERIVED (khanh.md 5.9, literature.md 2.7), not the paper's own example"
+    provenance = "DERIVED (after arXiv 2509.21818, Hallucinate Minimizers), not the paper's own example"
     methods = ("sam",)
     poster_row = None
     floor_quantity = ""

@@ -1,7 +1,7 @@
 r"""E1: deterministic SAM on a strongly convex quadratic ends in a 2-cycle with an :math:`\eta^2\rho^2` floor.
 
-**Provenance.** DERIVED substitute (si-yun.md §4.2 E1; the cycle is the one of Bartlett, Long &
-Bousquet 2023, literature.md §2.1). It is *not* the paper's own lower-bound example, whose formula
+**Provenance.** DERIVED substitute (``docs/proofs/si-yun-lower-bounds.md`` §1; the cycle is the one of Bartlett, Long &
+Bousquet, JMLR 2023, ``docs/proofs/literature.md`` §1). It is *not* the paper's own lower-bound example, whose formula
 is not available.
 
 **Construction.** :math:`f(x)=\frac\lambda2x^2` in 1-D (:math:`\beta=\mu=\lambda`), SAM with constant
@@ -61,7 +61,7 @@ class QuadraticCycle(Counterexample):
     name = "quadratic-cycle"
     title = "SAM 2-cycle on lambda/2 x^2"
     setting = "deterministic, beta-smooth and mu-strongly convex (beta = mu = lambda)"
-    provenance = "DERIVED substitute (si-yun.md E1; Bartlett-Long-Bousquet 2-cycle), not the paper's own example"
+    provenance = "DERIVED substitute (docs/proofs/si-yun-lower-bounds.md §1; Bartlett-Long-Bousquet 2-cycle), not the paper's own example"
     methods = ("sam",)
     poster_row = "P1/P2"
     floor_quantity = "cycle level f - f* (tail mean)"

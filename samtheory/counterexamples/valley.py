@@ -1,7 +1,7 @@
 r"""E5: on :math:`f(x,y)=(xy-1)^2` SAM drifts to the flattest minimizer and keeps oscillating.
 
 **Provenance.** The function is CONFIRMED as the one of Si & Yun's Figure 1; the parameters here
-are samtheory's (si-yun.md §4.2 E5), not the paper's.
+are samtheory's, not the paper's.
 
 **Prediction.** The minimizers form the hyperbola :math:`xy=1`, with sharpness
 :math:`\lambda_{\max}=2(x^2+y^2)`, smallest (4) at :math:`(1,1)`. GD and USAM converge to a nearby
@@ -70,7 +70,7 @@ class Valley(Counterexample):
     name = "valley"
     title = "(xy - 1)^2: SAM drifts to the flattest minimizer (1, 1) and keeps oscillating; GD and USAM converge"
     setting = "deterministic, not globally smooth, nonconvex"
-    provenance = "function CONFIRMED (Figure 1 of Si & Yun); parameters samtheory's (si-yun.md E5)"
+    provenance = "function CONFIRMED (Figure 1 of Si & Yun, NeurIPS 2023); parameters samtheory's"
     methods = ("sam", "usam", "gd")
     poster_row = "P4"
     floor_quantity = "f(x_t) - f* (time average over the last tenth)"

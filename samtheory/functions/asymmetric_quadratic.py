@@ -1,7 +1,8 @@
 r"""The asymmetric quadratic :math:`f(x)=\frac\mu2x^2` for :math:`x<0`, :math:`\frac\beta2x^2` for :math:`x\ge0`.
 
 With :math:`0<\mu\le\beta`. It is :math:`C^1` (both pieces have :math:`f(0)=f'(0)=0`) but not
-:math:`C^2`. This is the stochastic counterexample of si-yun.md E3.
+:math:`C^2`. This is the stochastic counterexample of ``docs/proofs/si-yun-lower-bounds.md`` §3 (derived; not
+Si & Yun's own construction).
 
 * smoothness :math:`\beta` — tight: :math:`f'` is piecewise linear with slopes :math:`\mu,\beta`, so
   :math:`|f'(x)-f'(y)|\le\beta|x-y|`, with equality for :math:`x,y\ge0`.

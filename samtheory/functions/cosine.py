@@ -13,8 +13,8 @@ In 1-D (or coordinate-wise in :math:`d` dimensions, :math:`f(x)=\sum_i\frac{\bet
 * :math:`f^*=0` at :math:`x^*=0` (and at every :math:`2\pi k/\omega`).
 
 With :math:`\omega=3\pi/(2\rho)` this is the Si & Yun-type counterexample where deterministic SAM
-stalls with :math:`|f'|=2\beta\rho/(3\pi)` (si-yun.md E2). With :math:`\beta=\omega=1` it is
-:math:`1-\cos x`, the hallucinated-minimizer example of khanh.md §5.9 (up to the constant).
+stalls with :math:`|f'|=2\beta\rho/(3\pi)` (``docs/proofs/si-yun-lower-bounds.md`` §2). With :math:`\beta=\omega=1` it is
+:math:`1-\cos x`, the hallucinated-minimizer example (``samtheory.counterexamples.hallucinated``).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 r"""Finite sums :math:`f(x)=\frac1n\sum_{i=1}^n f_i(x)`: least squares, ridge and logistic regression.
 
-These are the objectives of the stochastic theory (unified-sam.md §1.1): every component
+These are the objectives of the stochastic theory (Oikonomou & Loizou, ICLR 2025): every component
 :math:`f_i` is :math:`L_i`-smooth and bounded below by :math:`f_i^{\inf}`, and a sampling scheme
 (:mod:`samtheory.sampling`) picks components to build stochastic gradients.
 
@@ -67,7 +67,7 @@ some point is the tight smoothness constant.
 :math:`\phi_i(z)=\log(1+e^{-y_iz})` (evaluated as ``logaddexp(0, -y z)``),
 :math:`\phi_i'(z)=-y_i\sigma(-y_iz)`, :math:`\phi_i''(z)=\sigma(z)\sigma(-z)\in(0,\tfrac14]` with
 equality at :math:`z=0` (:math:`\sigma` the logistic sigmoid). This is the standard loss; the
-reference code's factor :math:`\tfrac12` and :math:`\|x\|` regularizer (unified-sam.md Q5) are not
+reference code's factor :math:`\tfrac12` and :math:`\|x\|` regularizer (``dimitris-oik/unifiedsam``) are not
 copied.
 
 * :math:`L_i=\tfrac14\|a_i\|^2+\lambda` — tight: :math:`\nabla^2f_i(0)` has this eigenvalue along
@@ -103,7 +103,8 @@ copied.
   over :math:`i`) finds the root to machine precision. With :math:`\lambda=0`, :math:`f_i^{\inf}=0`
   (not attained), or :math:`\log2` if :math:`a_i=0`.
 
-**Problem generators** (unified-sam.md §4.1, written from that description):
+**Problem generators** (written from a description of those of the official code
+``dimitris-oik/unifiedsam``, not copied):
 :func:`sq_matrix_with_given_cond`, :func:`haar_matrix_with_given_cond` and
 :func:`regression_targets`.
 """
@@ -723,7 +724,7 @@ class LogisticRegression(_LinearModelSum):
 
 
 # ---------------------------------------------------------------------------------------------
-# Problem generators (unified-sam.md §4.1)
+# Problem generators (after those of the official Unified SAM code)
 # ---------------------------------------------------------------------------------------------
 
 def _orthogonal_factor(rng, n):

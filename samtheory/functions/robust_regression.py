@@ -1,6 +1,6 @@
 r"""Nonconvex robust regression :math:`f(x)=\sum_{i=1}^m\phi((Ax-b)_i)`, :math:`\phi(r)=\log(1+r^2)`.
 
-The appendix function of Khanh et al. (khanh.md F2). With :math:`r=Ax-b`:
+The appendix function of Khanh et al. (NeurIPS 2024; its figure for Remark 3.6). With :math:`r=Ax-b`:
 :math:`\nabla f=A^\top\phi'(r)`, :math:`\nabla^2f=A^\top\mathrm{diag}(\phi''(r))A`,
 :math:`\phi'(r)=\frac{2r}{1+r^2}\in[-1,1]`, :math:`\phi''(r)=\frac{2(1-r^2)}{(1+r^2)^2}\in[-\tfrac14,2]`.
 

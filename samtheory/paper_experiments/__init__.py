@@ -1,13 +1,13 @@
 """Reproductions of the numerical experiments of two source papers.
 
-Unified SAM (Oikonomou & Loizou, ICLR 2025; unified-sam.md §4):
+Unified SAM (Oikonomou & Loizou, ICLR 2025; the numpy experiments of their official code):
 
 * :mod:`.unified_lambda_sweep` — experiment 1, the deterministic λ sweep on least squares;
 * :mod:`.unified_importance` — experiment 2, uniform vs importance sampling on ridge regression,
   with the reference code's unweighted (biased) importance sampler as a labelled parity option;
 * :mod:`.unified_decreasing` — experiment 3, constant vs decreasing step sizes on ridge regression.
 
-Khanh, Luong, Mordukhovich & Tran (NeurIPS 2024; khanh.md §6):
+Khanh, Luong, Mordukhovich & Tran (NeurIPS 2024; their analytic experiments):
 
 * :mod:`.khanh_quadratic` — Figure 1 analogue, GD vs SAM with constant steps on a quadratic;
 * :mod:`.khanh_robust_regression` — appendix analogue, GD vs SAM with a constant and an almost
@@ -32,7 +32,7 @@ _MODULES = (unified_lambda_sweep, unified_importance, unified_decreasing, khanh_
 
 
 def _entry(module):
-    def run(outdir="figures", quick=False):
+    def run(outdir=None, quick=False):
         return module.run(outdir, quick=quick)
     run.__name__ = module.NAME.replace("-", "_")
     run.__doc__ = (module.__doc__ or "").strip().split("\n\n")[0]

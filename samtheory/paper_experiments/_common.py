@@ -28,9 +28,10 @@ import numpy as np
 from .._io import atomic_write_text, check_output_dir, open_output, to_jsonable
 from .._validation import InvalidParameterError, check_positive_int, check_unit_interval
 from ..oracles import Oracle
+from ..reproduce import output_folder  # noqa: F401  (re-exported: the experiments resolve their outdir with it)
 from .. import stepsizes as S
 
-#: The seed of the reference notebook (unified-sam.md §4.1), used with ``default_rng``.
+#: The seed of the notebook of the official Unified SAM code (``dimitris-oik/unifiedsam``), used with ``default_rng``.
 REFERENCE_SEED = 3107
 
 SEED_NOTE = ("numpy Generator(PCG64) seeded with 3107 (np.random.default_rng(3107)) and simulate(seed=3107); "
@@ -119,11 +120,17 @@ def write_json(outdir, stem, data) -> str:
     return path
 
 
+def relative_files(paths, outdir) -> list:
+    """``paths`` relative to ``outdir``: what a figure JSON records, so that it holds no path of
+    the machine (or the working directory) that made it."""
+    return [os.path.relpath(p, outdir) for p in paths]
+
+
 def save_outputs(doc, outdir, stem, plot):
     """Draw the figure with ``plot(doc, outdir) -> [files]``, then write the JSON of the plotted
-    numbers; ``doc["files"]`` lists all of them. Returns ``doc``."""
+    numbers; ``doc["files"]`` lists all of them, relative to ``outdir``. Returns ``doc``."""
     outdir = prepare_outdir(outdir)
-    doc["files"] = list(plot(doc, outdir)) + [json_path(outdir, stem)]
+    doc["files"] = relative_files(list(plot(doc, outdir)) + [json_path(outdir, stem)], outdir)
     write_json(outdir, stem, doc)
     return doc
 
@@ -176,6 +183,29 @@ def plot_band(ax, x, stats, *, label, color, linestyle="-", marker=None, markeve
         ax.fill_between(x, stats["lower"], stats["upper"], color=color, alpha=alpha, lw=0)
 
 
+def plot_relative_bound(ax, t, bound, *, color, label, lw=1.2):
+    r"""Draw a bound on the *relative* suboptimality :math:`(f(x_t)-f^*)/(f(x_0)-f^*)` where it is
+    below 1, i.e. where it says more than "no worse than the start". Where it is at or above 1 it is
+    vacuous on this axis and is not drawn; returns the first such t (None if the bound stays
+    below 1) as text ("t = 1.2e+05" or "every t > 0"), for the caller to say so in the panel."""
+    t = np.asarray(t, dtype=float)
+    bound = np.asarray(bound, dtype=float)
+    vacuous = bound >= 1.0
+    vacuous[0] = False  # the bound starts at f(x_0) - f* itself: that point is not a claim
+    ax.plot(t, np.where(vacuous, np.nan, bound), color=color, ls="--", lw=lw, label=label)
+    if not vacuous.any():
+        return None
+    first = int(np.argmax(vacuous))
+    return "every t > 0" if first == 1 else f"t = {t[first]:.3g}"
+
+
+def vacuous_note(ax, items, *, y=0.98):
+    """Write in the panel which bounds were left out as vacuous (:func:`plot_relative_bound`)."""
+    if items:
+        ax.text(0.98, y, "\n".join(items), transform=ax.transAxes, ha="right", va="top", fontsize=8,
+                bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.9})
+
+
 def log_indices(n, count=160):
     """About ``count`` distinct, roughly log-spaced indices in ``[1, n-1]`` (plus 0)."""
     if n <= 1:
@@ -189,7 +219,7 @@ def stats_json(t, stats, keys=("mean", "std", "lower", "upper")):
 
 
 # ---------------------------------------------------------------------------------------------
-# the derived Unified SAM PL bound (unified-sam.md §3.1, theorem unifiedsam.pl.constant-step)
+# the derived Unified SAM PL bound (docs/proofs/unified-sam.md §2, theorem unifiedsam.pl.constant-step)
 # ---------------------------------------------------------------------------------------------
 
 def pl_bound_constant(delta, t, *, rho, gamma, mu, L, C, lam):
@@ -301,15 +331,29 @@ class BlockSampling(Oracle):
 # the thin scripts in experiments/
 # ---------------------------------------------------------------------------------------------
 
-def script_main(module, default_outdir, argv=None) -> int:
-    """Command line of one experiment script: ``[--quick] [--outdir DIR]``; prints the files."""
+def script_arguments(description, figures_dir, argv=None):
+    """``[--quick] [--outdir DIR]`` of a script in ``experiments/``: the default folder is
+    ``figures_dir`` for a full-size run and ``figures_dir/quick`` (git-ignored) for ``--quick``, so
+    a quick run never overwrites the committed figures. Returns the parsed arguments, ``outdir``
+    resolved."""
     import argparse
-    summary = (module.__doc__ or "").strip().split("\n\n")[0]
-    parser = argparse.ArgumentParser(description=" ".join(summary.split()))
-    parser.add_argument("--quick", action="store_true", help="run the same code at reduced size (seconds)")
-    parser.add_argument("--outdir", default=os.fspath(default_outdir),
-                        help=f"directory for the PNG, PDF and JSON files (default {os.fspath(default_outdir)})")
+    figures_dir = os.fspath(figures_dir)
+    quick_dir = os.path.join(figures_dir, "quick")
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true",
+                        help=f"run the same code at reduced size (seconds); written to {quick_dir} unless --outdir is given")
+    parser.add_argument("--outdir", default=None, metavar="DIR",
+                        help=f"folder for the PNG, PDF and JSON files (default {figures_dir}, or {quick_dir} with --quick)")
     args = parser.parse_args(argv)
+    if args.outdir is None:
+        args.outdir = quick_dir if args.quick else figures_dir
+    return args
+
+
+def script_main(module, figures_dir, argv=None) -> int:
+    """Command line of one experiment script (:func:`script_arguments`); prints the files."""
+    summary = (module.__doc__ or "").strip().split("\n\n")[0]
+    args = script_arguments(" ".join(summary.split()), figures_dir, argv)
     try:
         doc = module.run(args.outdir, quick=args.quick, progress=True)
     except InvalidParameterError as exc:
@@ -317,5 +361,5 @@ def script_main(module, default_outdir, argv=None) -> int:
         return 2
     print(f"{module.NAME}: {doc['runtime_seconds']:.1f} s")
     for path in doc["files"]:
-        print(f"  {path}")
+        print(f"  {os.path.join(args.outdir, path)}")
     return 0

@@ -1,7 +1,7 @@
 r"""Khanh et al., Figure 1 analogue: GD vs SAM with constant step size and radius on a strongly
-convex quadratic (khanh.md §5.2, §6.2).
+convex quadratic (Khanh et al., NeurIPS 2024, their Figure 1 and the example before it).
 
-The paper's exact function and parameters are not known (khanh.md marks them UNCONFIRMED); this is
+The paper's exact function and parameters are not known to this project (UNCONFIRMED); this is
 an analogue with :math:`f(x)=\tfrac12(x_1^2+10x_2^2)`, step :math:`t=0.05` (:math:`t\lambda_{\max}=0.5`),
 radius :math:`\rho=0.1`, and 5 starting points :math:`x^1\sim\mathcal N(0,I_2)`.
 
@@ -11,7 +11,7 @@ onto the top eigenvector and bounce between :math:`\pm a\,v_{\max}`, the stable 
 
 .. math:: a=\frac{t\lambda_{\max}\rho}{2-t\lambda_{\max}},\qquad f=\frac{\lambda_{\max}a^2}{2}>0,
 
-(khanh.md §5.2; here :math:`a=1/30`, :math:`f=1/180`), drawn as a dotted line. So
+(``docs/proofs/literature.md`` §1; here :math:`a=1/30`, :math:`f=1/180`), drawn as a dotted line. So
 :math:`\|\nabla f(x^k)\|\not\to0` and :math:`x^k` does not converge: properties (1)–(5) all fail.
 ``quick=True`` runs 150 instead of 300 iterations and 3 starting points.
 """
@@ -36,8 +36,9 @@ def two_cycle(t, lam_max, rho):
     return two_cycle_amplitude(t, rho, lam_max), two_cycle_loss(t, rho, lam_max)
 
 
-def run(outdir="figures", quick=False, *, steps=None, trials=None, eigenvalues=(1.0, 10.0), step=0.05, rho=0.1,
+def run(outdir=None, quick=False, *, steps=None, trials=None, eigenvalues=(1.0, 10.0), step=0.05, rho=0.1,
         seed=C.REFERENCE_SEED, progress=None, plot=True) -> dict:
+    outdir = C.output_folder(outdir, quick)
     preset = QUICK if quick else FULL
     steps = C.check_int("steps", preset["steps"] if steps is None else steps)
     trials = C.check_int("trials", preset["trials"] if trials is None else trials)
@@ -81,7 +82,7 @@ def run(outdir="figures", quick=False, *, steps=None, trials=None, eigenvalues=(
             outdir = C.prepare_outdir(outdir)
             doc["files"] = _plot(doc, outdir, eigenvalues)
     if plot:
-        doc["files"].append(C.json_path(outdir, STEM))
+        doc["files"] = C.relative_files(doc["files"] + [C.json_path(outdir, STEM)], outdir)
         C.write_json(outdir, STEM, doc)
     return doc
 
@@ -99,7 +100,7 @@ def _plot(doc, outdir, eigenvalues):
     ax.set_xlabel("iteration k")
     ax.set_ylabel(r"$f(x^k)-f^*$")
     ax.set_title(f"mean ± std over {doc['trials']} starting points")
-    ax.legend(fontsize=9, loc="center right")
+    ax.legend(fontsize=9, loc="lower left")  # below the GD descent: no curve there
     ax.grid(True, alpha=0.3)
     last = doc["sam_top_coordinate_last_12"]
     k = np.asarray(last["k"])
@@ -119,5 +120,5 @@ def _plot(doc, outdir, eigenvalues):
     ev = ", ".join(f"{e:g}" for e in eigenvalues)
     fig.suptitle(f"GD vs SAM with constant step t = {doc['step']:g} and radius ρ = {doc['rho']:g} on the strongly convex "
                  f"f(x) = ½ xᵀ diag({ev}) x\nGD converges linearly; SAM bounces between ±a·v_max with "
-                 "a = tλρ/(2 − tλ) (khanh.md §5.2)", fontsize=11)
+                 "a = tλρ/(2 − tλ) (docs/proofs/literature.md §1)", fontsize=11)
     return C.save_figure(fig, outdir, STEM)

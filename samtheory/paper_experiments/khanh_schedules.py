@@ -1,6 +1,6 @@
-r"""Khanh et al.'s step-size schedules Constant, Diminish 1, 2, 3 (khanh.md §6.1) for SAM on
+r"""Khanh et al.'s step-size schedules Constant, Diminish 1, 2, 3 (NeurIPS 2024; their official code) for SAM on
 analytic nonconvex functions, and the fundamental convergence properties (1)–(5) measured along the
-runs (khanh.md Table 1 and §8, check 6).
+runs (proofs of the sufficient conditions in ``docs/proofs/khanh.md`` §5).
 
 **Schedules** (:mod:`samtheory.schedules`, stepped every iteration, :math:`e=k-1`):
 Constant :math:`t_k=t_0`; Diminish 1 :math:`t_0/(e+1)`; Diminish 2 :math:`t_0/e^{0.5001}`;
@@ -26,8 +26,10 @@ Diminish 1 crawl; :math:`t_0=1/L` is the largest step the theory allows througho
 points, ±1 std band):
 
 * (1) :math:`\min_{i\le k}\|\nabla f(x^i)\|` (:math:`\liminf\|\nabla f(x^k)\|=0`);
+* (2) :math:`\min_{k/2\le i\le k}\|\nabla f(x^i)\|` (every accumulation point is stationary; the
+  measure of the registry entry ``khanh.property-2``);
 * (3) :math:`\max_{k/2\le i\le k}\|\nabla f(x^i)\|` (:math:`\lim\|\nabla f(x^k)\|=0`; with
-  boundedness it gives (2), every accumulation point stationary);
+  boundedness it implies (2));
 * (4) :math:`f(x^k)-f^*`: here every diminishing run ends at a global minimizer (checked: final
   gradient and value are recorded in the JSON), so :math:`f(x^k)\to f(\bar x)=f^*` is property (4);
 * (5) the Cauchy tail :math:`r_k=\max_{k\le i\le K}\|x^i-x^K\|`, within a factor 2 of the tail
@@ -35,11 +37,11 @@ points, ±1 std band):
   :math:`k\le K/2` (near :math:`K` it is 0 by construction).
 
 **What to expect.** With the Constant schedule SAM ends on a 2-cycle around the minimizer
-(amplitude about :math:`t\rho/(2-t\lambda)` along the top curvature direction, khanh.md §5.2): the
+(amplitude about :math:`t\rho/(2-t\lambda)` along the top curvature direction, ``docs/proofs/literature.md`` §1): the
 gradient norm, :math:`f-f^*` and the Cauchy tail stay bounded away from 0, so (3)–(5) fail (and
 (1) with them). The Diminish schedules make :math:`t_k\to0` with :math:`\sum t_k=\infty`; near the
 minimizer the functions are locally strongly convex, where this suffices with a constant radius
-(the convex theorem's regime, khanh.md §5.3), and all measured quantities decrease to 0, slowly
+(the regime of the convex Theorem 3.2 of Khanh et al.), and all measured quantities decrease to 0, slowly
 (Diminish 3 the slowest, :math:`\sum_{k\le K}t_k\sim\ln\ln K`). The nonconvex theorem itself asks
 for :math:`\sum t_k\rho_k^2<\infty`, which a constant radius does not satisfy.
 
@@ -63,6 +65,7 @@ QUICK = {"steps": 10_000, "trials": 3}
 SCHEDULES = ("Constant", "Diminish 1", "Diminish 2", "Diminish 3")
 PROPERTIES = (
     ("min_grad", r"(1) $\min_{i\leq k}\|\nabla f(x^i)\|$"),
+    ("min_grad_half", r"(2) $\min_{k/2\leq i\leq k}\|\nabla f(x^i)\|$"),
     ("max_grad_half", r"(3) $\max_{k/2\leq i\leq k}\|\nabla f(x^i)\|$"),
     ("loss", r"(4) $f(x^k)-f^*$"),
     ("cauchy_tail", r"(5) $\max_{k\leq i\leq K}\|x^i-x^K\|$"),
@@ -91,20 +94,25 @@ def problems(rng, trials):
 
 
 def measures(grad_norm, loss, x, k_eval):
-    """The four property measures at the steps ``k_eval`` (0-based indices) for one trajectory
-    set: ``grad_norm`` and ``loss`` of shape (K+1, trials), ``x`` of shape (K+1, trials, d)."""
+    r"""The five property measures at the steps ``k_eval`` (0-based indices) for one trajectory
+    set: ``grad_norm`` and ``loss`` of shape (K+1, trials), ``x`` of shape (K+1, trials, d).
+    (2) is measured as in the registry entry ``khanh.property-2``: every accumulation point is a
+    limit of iterates near some k, so :math:`\min_{k/2\le i\le k}\|\nabla f(x^i)\|\to0` says those
+    iterates become stationary."""
     K = loss.shape[0] - 1
     running_min = np.minimum.accumulate(grad_norm, axis=0)
+    half_min = np.stack([grad_norm[k // 2:k + 1].min(axis=0) for k in k_eval])
     half_max = np.stack([grad_norm[k // 2:k + 1].max(axis=0) for k in k_eval])
     dist = np.linalg.norm(x - x[-1], axis=-1)  # ||x^i - x^K||
     tail = np.maximum.accumulate(dist[::-1], axis=0)[::-1]  # max_{i >= k}
     del K
-    return {"min_grad": running_min[k_eval], "max_grad_half": half_max, "loss": loss[k_eval],
+    return {"min_grad": running_min[k_eval], "min_grad_half": half_min, "max_grad_half": half_max, "loss": loss[k_eval],
             "cauchy_tail": tail[k_eval]}
 
 
-def run(outdir="figures", quick=False, *, steps=None, trials=None, radius_exponent=0.0, seed=C.REFERENCE_SEED,
+def run(outdir=None, quick=False, *, steps=None, trials=None, radius_exponent=0.0, seed=C.REFERENCE_SEED,
         progress=None, plot=True) -> dict:
+    outdir = C.output_folder(outdir, quick)
     preset = QUICK if quick else FULL
     steps = C.check_int("steps", preset["steps"] if steps is None else steps, minimum=10)
     trials = C.check_int("trials", preset["trials"] if trials is None else trials)
@@ -148,7 +156,7 @@ def run(outdir="figures", quick=False, *, steps=None, trials=None, radius_expone
             "radius": "constant rho" if radius_exponent == 0 else f"rho / k^{radius_exponent}",
             "steps": steps, "trials": trials, "seed": seed, "seeding": C.SEED_NOTE,
             "notes": ["cauchy_tail is r_k = max_{k<=i<=K} ||x^i - x^K||, within a factor 2 of the tail diameter; plotted for k <= K/2.",
-                      "Property (2) follows from (3) on bounded runs; it is not plotted separately."],
+                      "min_grad_half is property (2), min over k/2 <= i <= k of ||grad f(x^i)|| (as khanh.property-2)."],
             "problems": out,
         })
         if plot:
@@ -157,13 +165,13 @@ def run(outdir="figures", quick=False, *, steps=None, trials=None, radius_expone
             for prob in out:
                 doc["files"] += _plot(doc, prob, outdir)
     if plot:
-        doc["files"].append(C.json_path(outdir, STEM))
+        doc["files"] = C.relative_files(doc["files"] + [C.json_path(outdir, STEM)], outdir)
         C.write_json(outdir, STEM, doc)
     return doc
 
 
 def _plot(doc, prob, outdir):
-    fig, axes = C.new_figure(2, 2, size=(11.0, 8.0))
+    fig, axes = C.new_figure(2, 3, size=(15.0, 8.0))
     K = doc["steps"]
     for ax, (key, title) in zip(axes.ravel(), PROPERTIES):
         for j, c in enumerate(prob["curves"]):
@@ -179,7 +187,16 @@ def _plot(doc, prob, outdir):
         ax.set_title(title, fontsize=11)
         ax.set_xlabel("iteration k")
         ax.grid(True, which="major", alpha=0.3)
-    axes[0][0].legend(fontsize=9, loc="lower left")
+    # the sixth panel holds the legend and what each measure checks, off the data
+    key_ax = axes[1][2]
+    key_ax.axis("off")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    key_ax.legend(handles, labels, loc="upper left", fontsize=10, title="step-size schedule", frameon=False)
+    key_ax.text(0.0, 0.52, "properties (Khanh et al., NeurIPS 2024):\n"
+                "(1) liminf ‖∇f(xᵏ)‖ = 0\n(2) accumulation points are stationary\n(3) lim ‖∇f(xᵏ)‖ = 0\n"
+                "(4) f(xᵏ) converges (here to f*)\n(5) xᵏ converges (Cauchy tail, k ≤ K/2)\n\n"
+                "each measure must go to 0; bands ± 1 std",
+                transform=key_ax.transAxes, va="top", fontsize=9.5)
     radius = f"ρ = {prob['rho']:g}" if doc["radius"] == "constant rho" else f"ρ_k = {prob['rho']:g}/k^p"
     fig.suptitle(f"SAM on {prob['label']}, t₀ = {prob['t0']:.3g}, {radius}, mean ± std over {doc['trials']} starting points\n"
                  "Constant steps: SAM ends on a 2-cycle, the measures stay bounded away from 0; "

@@ -9,7 +9,8 @@ r"""Si & Yun (NeurIPS 2023) figure reproductions, built on :mod:`samtheory.count
 * ``siyun-floor-vs-rho`` — per counterexample, the measured floor against ρ on log–log axes with
   the fitted slope and the poster's upper-bound additive term.
 
-The constructions are DERIVED substitutes (si-yun.md §4.2), not the paper's own examples, whose
+The constructions are DERIVED substitutes (``docs/proofs/si-yun-lower-bounds.md``), not the paper's
+own examples, whose
 formulas are not available; every title says so. Each ``run(outdir, quick)`` writes PNG, PDF and a
 JSON of the plotted numbers and returns the JSON document.
 """
@@ -26,7 +27,7 @@ from ..counterexamples import COUNTEREXAMPLES
 from ..functions import HyperbolaValley
 from ..oracles import AdditiveNoise
 from ..simulate import simulate
-from ._common import PALETTE, new_figure, prepare_outdir, save_figure, save_outputs
+from ._common import PALETTE, log_indices, new_figure, output_folder, prepare_outdir, save_figure, save_outputs
 
 YELLOW = "#E6B800"
 
@@ -35,54 +36,92 @@ def _finish(doc, fig, outdir, stem):
     return save_outputs(doc, outdir, stem, lambda doc, outdir: save_figure(fig, outdir, stem))
 
 
-def fig1_valley(outdir="figures", quick=False, progress=None):
-    """GD, USAM and SAM trajectories on (xy - 1)^2 over its contour plot, with xy = 1."""
-    outdir = prepare_outdir(outdir)
+def _time_average(values, t_index):
+    """Mean of ``values[k // 2 : k + 1]`` at each index k of ``t_index`` (the average over the
+    second half of the run so far: an oscillation's level, free of the transient)."""
+    csum = np.concatenate([[0.0], np.cumsum(values)])
+    lo = t_index // 2
+    return (csum[t_index + 1] - csum[lo]) / (t_index + 1 - lo)
+
+
+def fig1_valley(outdir=None, quick=False, progress=None):
+    """GD, USAM and SAM trajectories on (xy - 1)^2 over its contour plot, with xy = 1, and the loss
+    against t with SAM's predicted time-averaged level.
+
+    Every step is simulated and recorded (two coordinates per step), then a geometrically spaced
+    subset is plotted and stored: dense at the start, where GD and USAM converge within a few
+    hundred steps and SAM leaves the start, sparse later, so the transient is visible on the
+    log-t axis."""
+    outdir = prepare_outdir(output_folder(outdir, quick))
     f = HyperbolaValley()
+    valley = COUNTEREXAMPLES["valley"]
     eta, rho, steps = 0.02, 0.1, 20000 if quick else 200000
     start = [2.0, 0.25]
+    level = valley.predict(eta=eta, rho=rho, x0=start[0], y0=start[1])["sam_level"]
+    styles = {"gd": ("GD", PALETTE[0], 5.0, "-", 0.45), "usam": ("USAM (ρ = 0.1)", PALETTE[2], 1.6, "--", 1.0),
+              "sam": ("SAM (ρ = 0.1)", PALETTE[1], 1.8, "-", 1.0)}
+    shown = log_indices(steps + 1, 400)
     runs = {}
-    for method, label, color in (("gd", "GD", PALETTE[0]), ("usam", "USAM (rho = 0.1)", PALETTE[2]),
-                                 ("sam", "SAM (rho = 0.1)", PALETTE[1])):
+    for method, (label, color, lw, ls, alpha) in styles.items():
         r = simulate(f, method, eta=eta, rho=rho if method != "gd" else 0.0, steps=steps, x0=start, history=True,
-                     record_every=max(1, steps // 2000), tail=0.1)
-        runs[method] = {"label": label, "color": color, "path": r.x_history[:, 0, :], "t": r.t,
-                        "loss": r.loss_history[:, 0], "final": r.x[0], "tail_loss": float(r.loss_tail_mean[0])}
-    fig, axes = new_figure(1, 2, size=(12.0, 5.0))
+                     record_every=1, tail=0.1)
+        loss = r.loss_history[:, 0]
+        runs[method] = {"label": label, "color": color, "lw": lw, "ls": ls, "alpha": alpha,
+                        "path": r.x_history[shown, 0, :], "t": r.t[shown], "loss": loss[shown],
+                        "time_average": _time_average(loss, shown), "final": r.x[0],
+                        "tail_loss": float(r.loss_tail_mean[0])}
+    fig, axes = new_figure(1, 2, size=(13.0, 5.6))
     ax, ax2 = axes[0]
     g = np.linspace(0.05, 2.6, 400)
     X, Y = np.meshgrid(g, g)
     Z = (X * Y - 1) ** 2
     cs = ax.contourf(X, Y, np.log10(Z + 1e-6), levels=30, cmap="Greys")
-    fig.colorbar(cs, ax=ax, label="log10 (f + 1e-6)")
+    fig.colorbar(cs, ax=ax, label="log₁₀(f + 10⁻⁶)")
     xs = np.linspace(0.38, 2.6, 200)
-    ax.plot(xs, 1 / xs, color="black", lw=1.2, ls="--", label="minimizers xy = 1")
-    ax.plot([1], [1], marker="*", color="black", ms=12, ls="none", label="flattest minimizer (1, 1)")
-    for m in ("gd", "usam", "sam"):
-        d = runs[m]
-        ax.plot(d["path"][:, 0], d["path"][:, 1], color=d["color"], lw=2, label=d["label"])
-        ax.plot(*d["final"], marker="o", color=d["color"], ms=6)
-    ax.plot(*start, marker="s", color="black", ms=6, ls="none", label="start (2, 0.25)")
+    inset = ax.inset_axes([0.56, 0.40, 0.40, 0.34])  # GD and USAM end close together: zoom on them
+    for target in (ax, inset):
+        target.plot(xs, 1 / xs, color="black", lw=1.2, ls=":", label="minimizers xy = 1")
+        for m, d in runs.items():
+            target.plot(d["path"][:, 0], d["path"][:, 1], color=d["color"], lw=d["lw"], ls=d["ls"], alpha=d["alpha"],
+                        label=d["label"])
+            target.plot(*d["final"], marker="o", color=d["color"], mec="black", ms=6, ls="none")
+        target.plot(*start, marker="s", color="black", ms=6, ls="none", label="start (2, 0.25)")
+    ax.plot([1], [1], marker="*", color="black", ms=13, ls="none", label="flattest minimizer (1, 1)")
+    inset.set(xlim=(1.97, 2.07), ylim=(0.22, 0.53))
+    inset.tick_params(labelsize=7)
+    ax.indicate_inset_zoom(inset, edgecolor="0.3")
     ax.set(xlim=(0.05, 2.6), ylim=(0.05, 2.6), xlabel="x", ylabel="y", aspect="equal",
-           title=f"trajectories, eta = {eta}, {steps} steps")
+           title=f"trajectories (η = {eta}, {steps} steps; ● = last iterate)")
+    ax.title.set_fontsize(10)
     ax.legend(loc="upper right", fontsize=8)
-    for m in ("gd", "usam", "sam"):
-        d = runs[m]
-        ax2.semilogy(np.maximum(d["t"], 1), np.maximum(d["loss"], 1e-32), color=d["color"], lw=1.5, label=d["label"])
-    ax2.set(xscale="log", xlabel="iteration t", ylabel="f(x_t) - f*", title="loss: SAM keeps oscillating")
-    ax2.legend(fontsize=9)
+    for m, d in runs.items():
+        t1 = np.maximum(d["t"], 1)
+        ax2.plot(t1, np.maximum(d["loss"], 1e-32), color=d["color"], lw=1.0 if m == "sam" else d["lw"] * 0.5,
+                 ls=d["ls"], alpha=0.55 if m == "sam" else 1.0, label=d["label"] + (" (iterates)" if m == "sam" else ""))
+    sam = runs["sam"]
+    ax2.plot(np.maximum(sam["t"], 1), sam["time_average"], color="black", lw=1.8,
+             label="SAM, time average of f over [t/2, t]")
+    ax2.axhline(level, color=PALETTE[3], ls="--", lw=1.8,
+                label=f"predicted time-averaged SAM level at (1, 1): {level:.3g}")
+    ax2.set(xscale="log", yscale="log", xlabel="iteration t", ylabel="f(x_t) − f*  (f* = 0)", ylim=(1e-33, 10),
+            title="loss: GD and USAM converge, SAM keeps oscillating")
+    ax2.title.set_fontsize(10)
+    ax2.legend(fontsize=8, loc="center right")  # the empty band between SAM's level and GD's floor
     ax2.grid(alpha=0.3)
-    fig.suptitle("Fig. 1 (Si & Yun) on (xy - 1)^2: GD and USAM converge nearby; SAM drifts along the valley "
-                 "to the flattest minimizer and oscillates", fontsize=11)
-    doc = {"name": "siyun-fig1-valley", "eta": eta, "rho": rho, "steps": steps, "start": start,
-           "runs": {m: {"final": d["final"], "tail_mean_loss": d["tail_loss"],
-                        "path_every": int(steps // max(1, len(d["t"]) - 1)), "path": d["path"]} for m, d in runs.items()}}
+    fig.suptitle("Fig. 1 (Si & Yun) on f(x, y) = (xy − 1)²: SAM drifts along the valley to the flattest minimizer "
+                 "and oscillates there", fontsize=11.5)
+    doc = {"name": "siyun-fig1-valley", "quick": bool(quick), "eta": eta, "rho": rho, "steps": steps, "start": start,
+           "predicted_sam_time_average": level,
+           "recording": "every step simulated; the stored and plotted steps t are geometrically spaced (dense at the start)",
+           "runs": {m: {"label": d["label"], "final": d["final"], "tail_mean_loss": d["tail_loss"], "t": d["t"],
+                        "loss": d["loss"], "time_average_loss": d["time_average"], "path": d["path"]}
+                    for m, d in runs.items()}}
     return _finish(doc, fig, outdir, "siyun_fig1_valley")
 
 
-def fig2_virtual_loss(outdir="figures", quick=False, progress=None):
+def fig2_virtual_loss(outdir=None, quick=False, progress=None):
     """Deterministic and stochastic virtual loss plots with the SAM limit points."""
-    outdir = prepare_outdir(outdir)
+    outdir = prepare_outdir(output_folder(outdir, quick))
     cs, an = COUNTEREXAMPLES["cosine-stall"], COUNTEREXAMPLES["asymmetric-noise"]
     pc = cs.resolve()
     fc = cs.objective()
@@ -90,6 +129,10 @@ def fig2_virtual_loss(outdir="figures", quick=False, progress=None):
     x = np.linspace(-period, period, 1201)
     J_int = vl.virtual_loss(fc, x, pc["rho"], form="integral", x_ref=0.0, J_ref=0.0)
     J_comp = vl.composition_loss(fc, x, pc["rho"])
+    # At a critical point sign f'(x) = 0 and the composition form is f(x) itself, a single-sample
+    # spike to f (a vertical segment on the plot); the form is the one-sided limit elsewhere, so
+    # break the line there instead of drawing the spike.
+    J_comp_shown = np.where(fc.grad(x[:, None])[:, 0] == 0, np.nan, J_comp)
     mins_c = vl.minimizers(fc, pc["rho"], (-period, period))
     # starts offset from the critical points (a start exactly at a minimizer stays there by the zero-gradient convention)
     r = simulate(fc, "sam", eta=pc["eta"], rho=pc["rho"], steps=500,
@@ -107,20 +150,26 @@ def fig2_virtual_loss(outdir="figures", quick=False, progress=None):
     ax, ax2 = axes[0]
     ax.plot(x, fc.value(x[:, None]), color="black", lw=2, label="f")
     ax.plot(x, J_int, color=PALETTE[1], lw=2, label="J_f, integral form (continuous)")
-    ax.plot(x, J_comp, color=PALETTE[0], lw=1.2, ls="--", label="J_f, composition form f(x + rho sign f')")
-    for m in mins_c:
-        ax.axvline(m.x, color=PALETTE[1], lw=0.8, ls=":")
+    ax.plot(x, J_comp_shown, color=PALETTE[0], lw=1.2, ls="--", label="J_f, composition form f(x + ρ sign f′(x))")
+    for k, m in enumerate(mins_c):
+        ax.axvline(m.x, color=PALETTE[1], lw=0.8, ls=":", label="minimizers of J_f" if k == 0 else None)
     ax.plot(r.x.ravel(), fc.value(r.x.reshape(-1, 1)), "o", color=YELLOW, mec="black", ms=7, label="SAM limit points")
-    ax.set(xlabel="x", ylabel="value", title=f"deterministic: cosine, omega = 3pi/(2 rho), rho = {pc['rho']}",
+    ax.set(xlabel="x", ylabel="f(x) and J_f(x)", title=f"deterministic: cosine, ω = 3π/(2ρ), ρ = {pc['rho']}",
            ylim=(None, 1.6 * float(np.max(fc.value(x[:, None])))))  # room for the legend above the curves
-    ax.legend(fontsize=8, loc="upper center")
+    ax.legend(fontsize=8, loc="upper center", ncol=2)
     ax.grid(alpha=0.3)
-    ax2.plot(xa, fa.value(xa[:, None]), color="black", lw=2, label="f (mu = 0.25 | beta = 1)")
-    ax2.plot(xa, J_s, color=PALETTE[1], lw=2, label="J (expected SAM direction, +-sigma noise)")
+    ax2.plot(xa, fa.value(xa[:, None]), color="black", lw=2, label="f (μ = 0.25 for x < 0, β = 1 for x ≥ 0)")
+    ax2.plot(xa, J_s, color=PALETTE[1], lw=2, label="J (expected SAM direction, ±σ noise)")
+    sam_mean = float(ra.x.mean())
+    sam_se = float(ra.x.std() / np.sqrt(ra.x.size))
+    # the chain mean and the minimizer of J nearly coincide: draw the mean as a wide translucent band
+    # (± 2 standard errors, at least a visible width) under a dark dotted minimizer line
+    half = max(2 * sam_se, 0.004 * (xa[-1] - xa[0]))
+    ax2.axvspan(sam_mean - half, sam_mean + half, color=YELLOW, alpha=0.55, lw=0, zorder=1,
+                label=f"mean of {chains} SAM chains: {sam_mean:.4f} (± 2 s.e.)")
     for m in mins_a:
-        ax2.axvline(m.x, color=PALETTE[1], lw=0.8, ls=":", label=f"minimizer of J: x = {m.x:.4f}")
-    ax2.axvline(float(ra.x.mean()), color=YELLOW, lw=2.5, label=f"mean of {chains} SAM chains: {float(ra.x.mean()):.4f}")
-    ax2.set(xlabel="x", ylabel="value", title=f"stochastic: asymmetric quadratic, rho = {pa['rho']}, sigma = {pa['sigma']:g}")
+        ax2.axvline(m.x, color="black", lw=1.3, ls=(0, (2, 2)), zorder=3, label=f"minimizer of J: x = {m.x:.4f}")
+    ax2.set(xlabel="x", ylabel="f(x) and J(x)", title=f"stochastic: asymmetric quadratic, ρ = {pa['rho']}, σ = {pa['sigma']:g}")
     ax2.legend(fontsize=8, loc="upper center")
     ax2.grid(alpha=0.3)
     fig.suptitle("Fig. 2 (Si & Yun) analogue: SAM on f is gradient descent on the virtual loss J_f; "
@@ -129,13 +178,18 @@ def fig2_virtual_loss(outdir="figures", quick=False, progress=None):
            "deterministic": {"x": x, "f": fc.value(x[:, None]), "J_integral": J_int, "J_composition": J_comp,
                              "minimizers": [m.x for m in mins_c], "sam_limits": r.x.ravel()},
            "stochastic": {"x": xa, "f": fa.value(xa[:, None]), "J": J_s, "minimizers": [m.x for m in mins_a],
-                          "sam_mean": float(ra.x.mean()), "chains": chains}}
+                          "sam_mean": sam_mean, "sam_mean_standard_error": sam_se, "chains": chains}}
     return _finish(doc, fig, outdir, "siyun_fig2_virtual_loss")
 
 
-def fig6_examples(outdir="figures", quick=False, progress=None):
+#: where each row's right-hand legend covers no data (the curves rise to the floor or fall onto it)
+LEGEND_SPOT = {"quadratic-cycle": "upper right", "cosine-stall": "center right", "hallucinated-minimizer": "center right",
+               "asymmetric-noise": "upper right", "cosine-noise": "lower right"}
+
+
+def fig6_examples(outdir=None, quick=False, progress=None):
     """SAM on each 1-D example: trajectory (yellow) over f, and the measure against t with the floor."""
-    outdir = prepare_outdir(outdir)
+    outdir = prepare_outdir(output_folder(outdir, quick))
     rows = []
     specs = (("quadratic-cycle", "f - f*", "loss"), ("cosine-stall", "||grad f||^2", "gradsq"),
              ("hallucinated-minimizer", "||grad f||^2", "gradsq"), ("asymmetric-noise", "E f - f*", "loss"),
@@ -156,7 +210,8 @@ def fig6_examples(outdir="figures", quick=False, progress=None):
         x0 = {"quadratic-cycle": [1.5], "cosine-stall": [0.87], "hallucinated-minimizer": [-3.0],
               "asymmetric-noise": [0.3], "cosine-noise": [0.87]}[name]
         r = simulate(f, "sam", eta=eta, rho=rho, steps=steps, x0=x0, trajectories=chains, oracle=oracle,
-                     same_sample=False, seed=1, history=True, record_every=max(1, steps // 1500))
+                     same_sample=False, seed=1, history=True,
+                     record_every=1 if oracle is None else max(1, steps // 1500))  # every step: both phases of a 2-cycle
         path = r.x_history[:, 0, 0]
         curve = (r.loss_history if measure == "loss" else r.gradsq_history).reshape(len(r.t), -1).mean(axis=1)
         if name in ("cosine-stall", "cosine-noise"):  # periodic: show two periods either side of the path
@@ -168,30 +223,47 @@ def fig6_examples(outdir="figures", quick=False, progress=None):
             xs = np.linspace(lo - 0.15 * span, hi + 0.15 * span, 600)
         axl, axr = axes[k]
         axl.plot(xs, f.value(xs[:, None]), color="black", lw=1.5, label="f")
-        axl.plot(path, f.value(path[:, None]), color=YELLOW, lw=2, label="SAM trajectory (chain 1)")
-        axl.plot(path[-1:], f.value(path[-1:, None]), "o", color=YELLOW, mec="black", ms=7)
-        axl.set(xlabel="x", ylabel="f", title=f"{ce.name}: {ce.title}"[:95])
+        # iterates as dots: a line between far-apart iterates would be a chord off the graph of f
+        axl.plot(path, f.value(path[:, None]), "o", color=YELLOW, ms=3.5, mec="none", label="SAM iterates (chain 1)")
+        axl.plot(path[-1:], f.value(path[-1:, None]), "o", color=YELLOW, mec="black", ms=7, label="last iterate")
+        if name == "quadratic-cycle":  # the 2-cycle at +-a is tiny next to the start: zoom on it
+            a = float(pred["amplitude"])
+            inset = axl.inset_axes([0.36, 0.40, 0.30, 0.45])
+            zs = np.linspace(-2.2 * a, 2.2 * a, 200)
+            inset.plot(zs, f.value(zs[:, None]), color="black", lw=1.2)
+            tail = path[-20:]
+            inset.plot(tail, f.value(tail[:, None]), "o", color=YELLOW, mec="black", ms=6)
+            for sign in (-1, 1):
+                inset.axvline(sign * a, color=PALETTE[1], ls="--", lw=1)
+            inset.set_title(f"2-cycle ±a, a = ηλρ/(2 − ηλ) = {a:.3g}", fontsize=7.5)
+            inset.tick_params(labelsize=6.5)
+            inset.set_xlim(zs[0], zs[-1])
+            inset.set_ylim(-0.1 * f.value(np.array([[2.2 * a]]))[0], 1.3 * f.value(np.array([[2.2 * a]]))[0])
+            axl.indicate_inset_zoom(inset, edgecolor="0.4")
+        axl.set(xlabel="x", ylabel="f(x)", title=f"{ce.name}: {ce.title}"[:95])
         axl.title.set_fontsize(9)
-        axl.legend(fontsize=8)
-        axr.loglog(np.maximum(r.t, 1), np.maximum(curve, 1e-30), color=PALETTE[0], lw=1.5,
+        axr.loglog(r.t + 1, np.maximum(curve, 1e-30), color=PALETTE[0], lw=1.5,
                    label=ylabel + (f" (mean of {chains} chains)" if chains > 1 else ""))
-        axr.axhline(floor, color=PALETTE[1], ls="--", lw=1.5, label=f"predicted floor {floor:.3g}")
+        floor_label = f"predicted floor {floor:.3g}"
         if "fluctuation" in pred:  # cosine-noise: at finite eta the level may sit up to eta beta sigma^2 lower
-            axr.axhline(floor - pred["fluctuation"], color=PALETTE[1], ls=":", lw=1.2,
-                        label="floor - eta beta sigma^2 (finite-eta band)")
-        axr.set(xlabel="iteration t", ylabel=ylabel, title=f"eta = {eta:.3g}, rho = {rho:.3g}")
+            floor_label += f"\n(finite-η correction ηβσ² = {pred['fluctuation'] / floor:.1%}: not resolved)"
+        axr.axhline(floor, color=PALETTE[1], ls="--", lw=1.5, label=floor_label)
+        axr.set(xlabel="iteration t + 1 (log axis)", ylabel=ylabel, title=f"η = {eta:.3g}, ρ = {rho:.3g}")
         axr.title.set_fontsize(9)
-        axr.legend(fontsize=8)
+        axr.yaxis.set_minor_formatter(NullFormatter())  # minor labels crowd a short log axis
+        axr.legend(fontsize=8, loc=LEGEND_SPOT[name])
         axr.grid(alpha=0.3)
         rows.append({"name": name, "eta": eta, "rho": rho, "floor": floor, "t": r.t, "measure": curve, "path": path})
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower left", ncol=3, fontsize=9)  # one key for the left column
     fig.suptitle("Fig. 6 (Si & Yun) analogue: SAM on each example function (derived constructions); "
-                 "the yellow line is the trajectory", fontsize=11)
+                 "left: the iterates on f, right: the measure against t", fontsize=11)
     return _finish({"name": "siyun-fig6-examples", "examples": rows}, fig, outdir, "siyun_fig6_examples")
 
 
-def floor_vs_rho(outdir="figures", quick=False, progress=None):
+def floor_vs_rho(outdir=None, quick=False, progress=None):
     """Measured floor against rho (log-log) per counterexample, with the fitted slope and the poster term."""
-    outdir = prepare_outdir(outdir)
+    outdir = prepare_outdir(output_folder(outdir, quick))
     names = ("quadratic-cycle", "cosine-stall", "asymmetric-noise", "cosine-noise", "valley")
     fig, axes = new_figure(2, 3, size=(13.0, 8.0))
     axes[1][2].axis("off")
@@ -205,12 +277,16 @@ def floor_vs_rho(outdir="figures", quick=False, progress=None):
         ax.loglog(rho, sw["predicted"], "--", color=PALETTE[1], lw=1.5, label="predicted floor")
         if sw.get("poster_term"):
             ax.loglog(rho, sw["poster_term"], ":", color="black", lw=1.5,
-                      label=sw["poster_label"].split(";")[0].split(":")[0] + " upper-bound term")
-        ax.set(xlabel="rho", ylabel=textwrap.fill(sw["quantity"], 38),
+                      label=sw["poster_label"].split(";")[0].split(":")[0].split(")")[0] + ") upper-bound term")
+        ax.set(xlabel="radius ρ", ylabel=textwrap.fill(sw["quantity"], 38),
                title=name if sw.get("poster_term") else f"{name} (no poster row: not globally smooth)")
         ax.yaxis.label.set_fontsize(8)
         ax.xaxis.set_minor_formatter(NullFormatter())  # minor labels collide on a decade-wide axis
-        ax.legend(fontsize=7.5)
+        decades = [10.0 ** e for e in range(-4, 2) if rho.min() <= 10.0 ** e <= rho.max()]
+        if len(decades) < 2:  # a range inside one decade would show a single label: use 1-2-5 ticks
+            ticks = [m * 10.0 ** e for e in range(-4, 2) for m in (1, 2, 5) if rho.min() * 0.95 <= m * 10.0 ** e <= rho.max() * 1.05]
+            ax.set_xticks(ticks, [f"{v:g}" for v in ticks])
+        ax.legend(fontsize=7.5, loc="upper left")  # the curves rise from the lower left to the upper right
         ax.grid(alpha=0.3, which="both")
     fig.suptitle("The O(rho^2) floors are attained: measured floor vs rho (log-log, slope 2) under the poster's "
                  "upper-bound additive terms (dotted)", fontsize=11)

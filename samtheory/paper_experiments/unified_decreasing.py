@@ -1,5 +1,5 @@
 r"""Unified SAM, experiment 3: constant vs decreasing step sizes on ridge regression
-(unified-sam.md §4.4).
+(Oikonomou & Loizou, ICLR 2025; experiment 3 of the official code ``dimitris-oik/unifiedsam``).
 
 **Problem.** Averaged ridge :math:`f=\frac1{2n}\|Ax-b\|^2+\frac r2\|x\|^2` with :math:`A` from
 :func:`~samtheory.functions.sq_matrix_with_given_cond` (:math:`n=d=100`, cond(A) = 10, so the
@@ -78,10 +78,11 @@ def schedules(rho_bar, gamma_bar, mu):
     return rho, eta
 
 
-def run(outdir="figures", quick=False, *, n=None, steps=None, trials=None, lambdas=(0.0, 0.5, 1.0), cond=10.0,
+def run(outdir=None, quick=False, *, n=None, steps=None, trials=None, lambdas=(0.0, 0.5, 1.0), cond=10.0,
         reg=None, batch_size=1, seed=C.REFERENCE_SEED, progress=None, plot=True) -> dict:
     """Run experiment 3; write ``unified_exp3_decreasing.{png,pdf,json}`` to ``outdir``; return the
     JSON document. ``batch_size`` > 1 uses ``b``-nice sampling and its constants."""
+    outdir = C.output_folder(outdir, quick)
     preset = QUICK if quick else FULL
     n = C.check_int("n", preset["n"] if n is None else n, minimum=2)
     steps = C.check_int("steps", preset["steps"] if steps is None else steps)
@@ -134,7 +135,7 @@ def run(outdir="figures", quick=False, *, n=None, steps=None, trials=None, lambd
                     "measured_over_bound": C.bound_ratios(stats["mean"][1:], bound[1:]) if ok else None,
                 })
         doc.update({
-            "title": "Unified SAM, constant vs decreasing step sizes on ridge regression (unified-sam.md §4.4)",
+            "title": "Unified SAM, constant vs decreasing step sizes on ridge regression (Oikonomou & Loizou, ICLR 2025, experiment 3)",
             "problem": {"function": "ridge, averaged: (1/2n)||Ax-b||^2 + reg/2 ||x||^2", "n": n, "d": n,
                         "generator": "sq_matrix_with_given_cond", "cond_A": cond, "consistent": True, "reg": reg,
                         "mu": mu, "L": f.smoothness, "L_bar": f.L_bar, "L_max": f.L_max, "f_star": f.f_star,
@@ -161,12 +162,17 @@ def _plot(doc, outdir):
     colors = {"constant": C.PALETTE[0], "decreasing": C.PALETTE[1]}
     markevery = max(1, len(t) // 6)
     for ax, lam in zip(axes[0], lams):
+        vacuous = []
         for c in (c for c in doc["curves"] if c["lam"] == lam):
             stats = {k: np.asarray(c[k]) for k in ("mean", "lower", "upper")}
             C.plot_band(ax, t, stats, color=colors[c["kind"]], marker="o" if c["kind"] == "constant" else "s",
                         markevery=markevery, label=f"{c['kind']} step sizes (measured)")
             if c["bound"] is not None:
-                ax.plot(t, c["bound"], color=colors[c["kind"]], ls="--", lw=1.2, label=f"{c['kind']}: derived PL bound")
+                since = C.plot_relative_bound(ax, t, c["bound"], color=colors[c["kind"]],
+                                              label=f"{c['kind']}: derived PL bound")
+                if since is not None:
+                    vacuous.append(f"{c['kind']} PL bound ≥ f(x₀) − f*\nat {since}: vacuous, not drawn")
+        C.vacuous_note(ax, vacuous, y=0.85)
         c0 = next(c for c in doc["curves"] if c["lam"] == lam)
         ax.set_title(f"λ = {lam:g}:  ρ̄ = {c0['rho_bar']:.3g}, γ̄ = {c0['gamma_bar']:.3g}", fontsize=10)
         ax.set_yscale("log")
@@ -176,9 +182,9 @@ def _plot(doc, outdir):
     axes[0][0].set_ylabel(r"$(\mathbb{E}f(x_t)-f^*)\,/\,(f(x_0)-f^*)$")
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=4, fontsize=9)
-    fig.suptitle(f"Unified SAM on ridge regression (n = d = {pr['n']}, cond(A) = {pr['cond_A']:g}, consistent b, "
-                 f"reg = {pr['reg']:g}; μ = {pr['mu']:.3g}, L_max = {pr['L_max']:.3g}), one uniform sample per step, "
-                 f"mean ± std over {doc['trials']} trials\n"
-                 "constant (ρ̄, γ̄) from the \"new\" rule stop at a neighbourhood; ρ_t = min(ρ̄, 1/(2t+1)), "
-                 "γ_t = min(γ̄, (2t+1)/((t+1)²μ)) keep decreasing", fontsize=10)
+    fig.suptitle("Unified SAM on ridge regression: constant step sizes stop at a neighbourhood, "
+                 "decreasing ones keep going down\n"
+                 f"n = d = {pr['n']}, cond(A) = {pr['cond_A']:g}, consistent b, reg = {pr['reg']:g}: μ = {pr['mu']:.3g}, "
+                 f"L_max = {pr['L_max']:.3g};  one uniform sample per step;  mean ± std over {doc['trials']} trials;  "
+                 "decreasing: ρ_t = min(ρ̄, 1/(2t+1)), γ_t = min(γ̄, (2t+1)/((t+1)²μ))", fontsize=10.5)
     return C.save_figure(fig, outdir, STEM)

@@ -1,5 +1,5 @@
 r"""Unified SAM, experiment 2: uniform vs importance sampling on ridge regression
-(unified-sam.md §4.3).
+(Oikonomou & Loizou, ICLR 2025; experiment 2 of the official code ``dimitris-oik/unifiedsam``).
 
 **Problem.** Per-sample ridge :math:`f_i(x)=\tfrac12(a_i^\top x-b_i)^2+\tfrac{r}{2}\|x\|^2`,
 :math:`f=\frac1n\sum_if_i`, with :math:`A=QDQ^\top` from
@@ -88,10 +88,11 @@ def biased_fixed_point(f, p):
     return np.linalg.solve(H, (A.T * p) @ b)
 
 
-def run(outdir="figures", quick=False, *, n=None, steps=None, trials=None, lambdas=(0.5, 1.0), cond=10.0,
+def run(outdir=None, quick=False, *, n=None, steps=None, trials=None, lambdas=(0.5, 1.0), cond=10.0,
         reg=None, rule="old", batch_size=1, seed=C.REFERENCE_SEED, progress=None, plot=True) -> dict:
     """Run experiment 2; write ``unified_exp2_importance.{png,pdf,json}`` to ``outdir``; return the
     JSON document. ``reg`` defaults to ``reg_times_n / n`` of the preset (module docstring)."""
+    outdir = C.output_folder(outdir, quick)
     preset = QUICK if quick else FULL
     n = C.check_int("n", preset["n"] if n is None else n, minimum=2)
     steps = C.check_int("steps", preset["steps"] if steps is None else steps)
@@ -161,7 +162,7 @@ def run(outdir="figures", quick=False, *, n=None, steps=None, trials=None, lambd
                 curves.append(entry)
 
         doc.update({
-            "title": "Unified SAM, uniform vs importance sampling on ridge regression (unified-sam.md §4.3)",
+            "title": "Unified SAM, uniform vs importance sampling on ridge regression (Oikonomou & Loizou, ICLR 2025, experiment 2)",
             "problem": {"function": "ridge, averaged: (1/2n)||Ax-b||^2 + reg/2 ||x||^2", "n": n, "d": n,
                         "generator": "haar_matrix_with_given_cond", "mu_A": 1.0, "L_A": cond, "reg": reg,
                         "consistent": False, "mu": mu, "L": f.smoothness, "L_bar": L_bar, "L_max": L_max,
@@ -192,13 +193,18 @@ def _plot(doc, outdir):
     markevery = max(1, len(t) // 6)
     markers = {"uniform": "o", "importance": "s", "importance-unweighted": "^"}
     for ax, lam in zip(axes[0], lams):
+        vacuous = []
         for c in (c for c in doc["curves"] if c["lam"] == lam):
             stats = {k: np.asarray(c[k]) for k in ("mean", "lower", "upper")}
             C.plot_band(ax, t, stats, color=colors[c["sampler"]], marker=markers[c["sampler"]], markevery=markevery,
                         label=f"{c['label']}\n  ρ = {c['rho']:.3g}, γ = {c['gamma']:.3g}")
             if c.get("bound") is not None:
-                ax.plot(t, c["bound"], color=colors[c["sampler"]], ls="--", lw=1.2,
-                        label=f"PL bound, {c['sampler']} (derived)")
+                since = C.plot_relative_bound(ax, t, c["bound"], color=colors[c["sampler"]],
+                                              label=f"PL bound, {c['sampler']} (derived)")
+                if since is not None:
+                    vacuous.append(f"PL bound, {c['sampler']}: ≥ f(x₀) − f* at {since}\n"
+                                   f"  (neighbourhood {c['bound_neighbourhood']:.2g}): vacuous, not drawn")
+        C.vacuous_note(ax, vacuous)
         ax.axhline(doc["biased_fixed_point"]["relative_suboptimality"], color="0.2", ls=":", lw=1.5,
                    label="f(x_p) − f*, x_p = argmin Σ p_i f_i\n  (fixed point of the unweighted sampler)")
         ax.set_yscale("log")
@@ -215,10 +221,9 @@ def _plot(doc, outdir):
         ax.text(0.02, 0.02, text, transform=ax.transAxes, ha="left", va="bottom", fontsize=8,
                 bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.9})
     axes[0][0].set_ylabel(r"$(\mathbb{E}f(x_t)-f^*)\,/\,(f(x_0)-f^*)$")
-    fig.suptitle(f"Unified SAM on ridge regression (n = d = {pr['n']}, Haar A with μ_A = 1, L_A = {pr['L_A']:g}, "
-                 f"reg = {pr['reg']:.3g}; μ = {pr['mu']:.3g}, L̄ = {pr['L_bar']:.3g}, L_max = {pr['L_max']:.3g}), "
-                 f"b = 1, \"{doc['curves'][0]['rule']}\" steps, mean ± std over {doc['trials']} trials\n"
-                 "Importance sampling p_i ∝ L_i is faster at first. Without the 1/(n p_i) weight (reference code) it "
-                 "follows ∇Σ p_i f_i and stalls near the dotted level\n(plus SAM's own neighbourhood); the reweighted, unbiased version goes further down.",
-                 fontsize=10)
+    fig.suptitle("Unified SAM on ridge regression: importance sampling p_i ∝ L_i is faster at first; "
+                 "without the 1/(n p_i) weight it stalls near the dotted level\n"
+                 f"n = d = {pr['n']}, Haar A (μ_A = 1, L_A = {pr['L_A']:g}), reg = {pr['reg']:.3g}: μ = {pr['mu']:.3g}, "
+                 f"L̄ = {pr['L_bar']:.3g}, L_max = {pr['L_max']:.3g};  one sample per step, "
+                 f"\"{doc['curves'][0]['rule']}\" step-size rule;  mean ± std over {doc['trials']} trials", fontsize=10.5)
     return C.save_figure(fig, outdir, STEM)

@@ -1,4 +1,5 @@
-r"""Unified SAM, experiment 1: the deterministic λ sweep on least squares (unified-sam.md §4.2).
+r"""Unified SAM, experiment 1: the deterministic λ sweep on least squares (Oikonomou & Loizou, ICLR 2025;
+experiment 1 of the official code ``dimitris-oik/unifiedsam``).
 
 **Problem.** :math:`f(x)=\tfrac12\|Ax-b\|^2` (the reference's *sum* form, no :math:`1/n`) with
 :math:`A` from :func:`~samtheory.functions.sq_matrix_with_given_cond` (:math:`n=d=100`,
@@ -60,7 +61,7 @@ def step_sizes(rule, mu, L, A, B, lam):
     raise InvalidParameterError(f"rule must be 'new' or 'old'; got {rule!r}")
 
 
-def run(outdir="figures", quick=False, *, n=None, steps=None, lambdas=DEFAULT_LAMBDAS, cond=10.0, rule="new",
+def run(outdir=None, quick=False, *, n=None, steps=None, lambdas=DEFAULT_LAMBDAS, cond=10.0, rule="new",
         batch_size=None, trials=None, seed=C.REFERENCE_SEED, progress=None, plot=True) -> dict:
     """Run experiment 1, write ``unified_exp1_lambda_sweep.{png,pdf,json}`` to ``outdir`` and return
     the JSON document (a dict).
@@ -69,6 +70,7 @@ def run(outdir="figures", quick=False, *, n=None, steps=None, lambdas=DEFAULT_LA
     stochastic with ``b``-nice sampling and its constants :math:`A,B` (the reference's ``run_exp``);
     ``trials`` (default 1 for the full batch, 5 otherwise) independent runs are then averaged.
     """
+    outdir = C.output_folder(outdir, quick)
     preset = QUICK if quick else FULL
     n = C.check_int("n", preset["n"] if n is None else n, minimum=2)
     steps = C.check_int("steps", preset["steps"] if steps is None else steps)
@@ -116,7 +118,7 @@ def run(outdir="figures", quick=False, *, n=None, steps=None, lambdas=DEFAULT_LA
                 "measured_over_bound": C.bound_ratios(rel[1:, j], bound[1:]) if ok else None,
             })
         doc.update({
-            "title": "Unified SAM, deterministic lambda sweep on least squares (unified-sam.md §4.2)",
+            "title": "Unified SAM, deterministic lambda sweep on least squares (Oikonomou & Loizou, ICLR 2025, experiment 1)",
             "problem": {"function": "1/2 ||Ax - b||^2 (sum form)", "n": n, "d": n, "cond_A": cond,
                         "consistent": True, "reg": 0.0, "mu": mu, "L": L, "f_star": f.f_star, "delta": delta},
             "method": "unified SAM, full batch" if b == n else f"unified SAM, {b}-nice sampling",

@@ -105,10 +105,11 @@ def contraction_table(etas):
     return rows
 
 
-def run(outdir="figures", quick=False):
+def run(outdir=None, quick=False):
     """Compute the curves and the table, draw the figure, write PNG, PDF and JSON; return the JSON doc."""
-    from ..paper_experiments._common import save_figure, save_outputs, timed
+    from ..paper_experiments._common import output_folder, save_figure, save_outputs, timed
     from .crosscheck import Entry, bound_value, pep_value
+    outdir = output_folder(outdir, quick)
     rhos = np.logspace(-3, 0, 4 if quick else 10)
     etas = (0.5, 1.0) if quick else (0.25, 0.5, 1.0, 1.5)
     doc = {"setting": {"smoothness": L, "strong_convexity": MU, "eta": ETA, "delta": DELTA, "horizons": HORIZONS,

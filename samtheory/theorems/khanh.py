@@ -3,10 +3,10 @@ r"""Khanh, Luong, Mordukhovich & Tran (NeurIPS 2024): fundamental convergence an
 SAM is analysed as inexact gradient descent (IGD) :math:`x^{k+1}=x^k-t_kg^k`, with absolute error
 :math:`\|g^k-\nabla f(x^k)\|\le L\rho_k` for normalized SAM and relative error
 :math:`\le L\rho_k\|\nabla f(x^k)\|` for USAM. Only the abstract and the opening of §1 are available
-verbatim (khanh.md §0): the structure of the results is SUMMARY, the exact hypotheses UNCONFIRMED.
+verbatim: the structure of the results is SUMMARY (third-party summaries), the exact hypotheses UNCONFIRMED.
 Every entry here is therefore **derived** — a sufficient condition proved in
 ``docs/proofs/khanh.md`` — and the schedules used satisfy every plausible variant of the paper's
-conditions at once (khanh.md §4.4: :math:`t_k=t_0/k^a`, :math:`a\in(\frac12,1]`, :math:`t_0\le1/L`,
+conditions at once (``docs/proofs/khanh.md`` §6: :math:`t_k=t_0/k^a`, :math:`a\in(\frac12,1]`, :math:`t_0\le1/L`,
 :math:`\rho_k=\rho_0/k^p`, :math:`a+p>1`).
 
 Entries: Lemmas A–C (exact inequalities at every step), the Lyapunov descent of normalized SAM,
@@ -95,7 +95,7 @@ def _need_beta(ctx):
 
 @theorem(
     id="khanh.lemma-a", title="Lemma A: normalized SAM is IGD with absolute error Lρ_k",
-    result="Lemma A (khanh.md §2.4); the paper's 'absolute error' view is SUMMARY", kind="upper", check="every-t",
+    result="Lemma A (docs/proofs/khanh.md §1); the paper's 'absolute error' view is SUMMARY", kind="upper", check="every-t",
     function_class=("globally-smooth",), methods=("sam",),
     measure_name="max(||grad f(y_k) - grad f(x_k)|| / (L ||y_k - x_k||), ||y_k - x_k|| / rho_k)",
     measure=_lemma_a, statement=r"\|\nabla f(x^k+\rho_kd^k)-\nabla f(x^k)\|\le L\rho_k\quad(\|d^k\|\le1)",
@@ -116,7 +116,7 @@ def lemma_a(ctx):
 
 @theorem(
     id="khanh.lemma-b", title="Lemma B: USAM is IGD with relative error Lρ_k",
-    result="Lemma B (khanh.md §2.4)", kind="upper", check="every-t",
+    result="Lemma B (docs/proofs/khanh.md §1)", kind="upper", check="every-t",
     function_class=("globally-smooth",), methods=("usam",),
     measure_name="max(||grad f(y_k) - grad f(x_k)|| / (L ||y_k - x_k||), ||y_k - x_k|| / (rho_k ||grad f(x_k)||))",
     measure=_lemma_b,
@@ -132,7 +132,7 @@ def lemma_b(ctx):
 
 @theorem(
     id="khanh.lemma-c", title="Lemma C: for convex f the SAM direction is at least as descent-like as ∇f",
-    result="Lemma C (khanh.md §2.4)", kind="lower", check="floor", function_class=("convex",), methods=("sam",),
+    result="Lemma C (docs/proofs/khanh.md §1)", kind="lower", check="floor", function_class=("convex",), methods=("sam",),
     measure_name="<grad f(y_k), grad f(x_k)> / ||grad f(x_k)||^2", measure=_lemma_c, aggregate="min",
     statement=r"f\text{ convex}:\ \langle\nabla f(y^k),\nabla f(x^k)\rangle\ge\|\nabla f(x^k)\|^2",
     instances=(Instance("logcosh", eta=0.2, rho=0.3, x0=np.ones(3), steps=300),
@@ -174,7 +174,7 @@ def _values(param, steps):
 
 @theorem(
     id="khanh.lyapunov", title="Lyapunov descent: F_k = f(x_k) + (L²/2)Σ_{i≥k} t_iρ_i² is nonincreasing",
-    result="descent with error (khanh.md §5.4, §8.3)", kind="upper", check="every-t",
+    result="descent with error (docs/proofs/khanh.md §2)", kind="upper", check="every-t",
     function_class=("globally-smooth",), methods=("sam",),
     measure_name="f(x_{k+1}) - f(x_k) + (t_k/2)||grad f(x_k)||^2 - (t_k/2) L^2 rho_k^2", measure=_descent_with_error, rounding=_difference_rounding,
     statement=r"t_k\le\tfrac1L:\ f(x^{k+1})\le f(x^k)-\tfrac{t_k}2\|\nabla f(x^k)\|^2+\tfrac{t_k}2L^2\rho_k^2,\ \text{so }F_{k+1}\le F_k",
@@ -211,7 +211,7 @@ def _usam_bracket(L, t, rho):
 
 @theorem(
     id="khanh.usam-descent", title="USAM monotone descent with constant (or bounded) steps and radii",
-    result="USAM theorem (khanh.md §4.5, §5.8)", kind="upper", check="every-t",
+    result="the USAM theorem, number UNCONFIRMED (docs/proofs/khanh.md §3)", kind="upper", check="every-t",
     function_class=("globally-smooth",), methods=("usam",),
     measure_name="f(x_{k+1}) - f(x_k) + t_k c_k ||grad f(x_k)||^2", measure=_usam_descent, rounding=_difference_rounding,
     statement=r"c_k=1-\tfrac{Lt_k}2-|1-Lt_k|L\rho_k-\tfrac{Lt_k}2L^2\rho_k^2>0:\ f(x^{k+1})\le f(x^k)-t_kc_k\|\nabla f(x^k)\|^2",
@@ -259,7 +259,7 @@ def power_exponents(ctx, name):
 
 
 def schedule_conditions(ctx, need_rho_summable=True, need_a_one=False):
-    r"""Check the canonical conditions of khanh.md §4.4 symbolically: :math:`\sum t_k=\infty`,
+    r"""Check the canonical conditions (``docs/proofs/khanh.md`` §6) symbolically: :math:`\sum t_k=\infty`,
     :math:`\sum t_k^2<\infty`, :math:`t_k\le1/L`, and (nonconvex) :math:`\sum t_k\rho_k<\infty`."""
     a, p = power_exponents(ctx, "eta"), power_exponents(ctx, "rho")
     if a is None or p is None:
@@ -364,7 +364,7 @@ for _n, (_name, _measure_name) in PROPERTIES.items():
         ctx.require(_n != 5 or ctx.objective.analytic,
                     "property (5) needs the KL property: the function must be real-analytic")
         return _grid(ctx.instance.steps)
-    _bound.__doc__ = (rf"""**Property ({_n}): {_name}** (khanh.md Table 1; structure SUMMARY, proof derived).
+    _bound.__doc__ = (rf"""**Property ({_n}): {_name}** (Khanh et al., NeurIPS 2024; structure SUMMARY, proof derived in ``docs/proofs/khanh.md`` §5).
 
     Normalized SAM with :math:`t_k=t_0/k^a`, :math:`a\in(\frac12,1]`, :math:`t_0\le1/L`,
     :math:`\rho_k=\rho_0/k^p`, :math:`a+p>1` (conditions checked with sympy's series tests) on an
@@ -372,7 +372,7 @@ for _n, (_name, _measure_name) in PROPERTIES.items():
     {_measure_name} on the grid k = K/64 … K/2; it must fall by a factor 10 with a negative
     log–log slope (slow rates are expected with diminishing steps).""")
     theorem(id=f"khanh.property-{_n}", title=f"Property ({_n}): {_name}", paper=PAPER,
-            result="properties (1)-(5), Table 1 (SUMMARY); conditions derived-sufficient (khanh.md §4.4)",
+            result="properties (1)-(5) (SUMMARY); conditions derived-sufficient (docs/proofs/khanh.md §6)",
             provenance="derived", kind="asymptotic", check="asymptotic", function_class=("globally-smooth",),
             methods=("sam",), setting="deterministic", measure_name=_measure_name, measure=_property(_n),
             needs_history=True, proof=PROOF, decay=0.1,

@@ -1,8 +1,8 @@
-r"""Checkable formulas from the wider literature (literature.md).
+r"""Checkable formulas from the wider literature (sources and proofs: ``docs/proofs/literature.md``).
 
 * SAM on a quadratic ends in a 2-cycle along the top eigenvector, and the other directions
   contract at known rates (Bartlett, Long & Bousquet 2023; formulas derived and sanity-checked in
-  literature.md §2.1 and ``docs/proofs/literature.md``).
+  ``docs/proofs/literature.md`` §1–2).
 * The SAM edge of stability (Long & Bartlett) and the USAM edge (exact linear map).
 * Tight gradient-descent baselines (:math:`\rho=0`) from the performance-estimation literature.
 """
@@ -48,7 +48,7 @@ def _top_amplitude(run):
 
 @theorem(
     id="literature.quadratic.two-cycle", title="SAM on a quadratic ends in the 2-cycle ±a u₁, a = ηρλ₁/(2 − ηλ₁)",
-    paper="bartlett-long-bousquet-2023", result="2-cycle (literature.md §2.1)", provenance="literature",
+    paper="bartlett-long-bousquet-2023", result="2-cycle (Bartlett, Long & Bousquet, JMLR 2023; docs/proofs/literature.md §1)", provenance="literature",
     kind="exact", check="exact", function_class=("strongly-convex",), methods=("sam",), setting="deterministic",
     measure_name="|<x_t - c, u_1>|", measure=_top_amplitude, needs_history=True, tolerance=1e-9,
     tolerance_reason="the cycle is approached geometrically; from mid-run the transient is below 1e-12",
@@ -58,8 +58,8 @@ def _top_amplitude(run):
                Instance("quadratic", eta=0.15, rho=0.2, x0=[1.0, -2.0, 1.5], steps=2000),
                Instance("quadratic-dense", eta=0.3, rho=0.1, x0=np.ones(5), steps=3000)))
 def two_cycle(ctx):
-    r"""**The SAM 2-cycle** (Bartlett, Long & Bousquet 2023; closed form derived in literature.md
-    §2.1). On :math:`f=\frac12(x-c)^\top H(x-c)` with a simple top eigenvalue and
+    r"""**The SAM 2-cycle** (Bartlett, Long & Bousquet 2023; closed form derived in
+    ``docs/proofs/literature.md`` §1). On :math:`f=\frac12(x-c)^\top H(x-c)` with a simple top eigenvalue and
     :math:`0<\eta\lambda_1<2`, SAM converges (for generic starts) to the cycle
     :math:`c\pm a\,u_1`, :math:`a=\eta\rho\lambda_1/(2-\eta\lambda_1)`: in 1-D the map is
     :math:`x^+=(1-\eta\lambda)x-\eta\lambda\rho\,\mathrm{sign}(x)` whose 2-cycle solves
@@ -77,7 +77,7 @@ def two_cycle(ctx):
 
 
 def contraction_factors(eta, eigenvalues):
-    r""":math:`q_i=1-\eta\lambda_i-(2-\eta\lambda_1)\lambda_i^2/\lambda_1^2` (literature.md §2.1)."""
+    r""":math:`q_i=1-\eta\lambda_i-(2-\eta\lambda_1)\lambda_i^2/\lambda_1^2` (``docs/proofs/literature.md`` §2)."""
     lam = np.asarray(eigenvalues, dtype=float)
     return 1 - eta * lam - (2 - eta * lam[-1]) * lam ** 2 / lam[-1] ** 2
 
@@ -122,7 +122,7 @@ def _start_near_cycle(inst, rng):
 
 @theorem(
     id="literature.quadratic.contraction", title="Around the 2-cycle the other directions contract by q_i = 1 − ηλ_i − (2 − ηλ₁)λ_i²/λ₁²",
-    paper="bartlett-long-bousquet-2023", result="transverse contraction (literature.md §2.1)", provenance="literature",
+    paper="bartlett-long-bousquet-2023", result="transverse contraction (derived, docs/proofs/literature.md §2)", provenance="literature",
     kind="exact", check="exact", function_class=("strongly-convex",), methods=("sam",), setting="deterministic",
     fuzz=_start_near_cycle, measure_name="z_{t+1}/z_t along the slowest transverse eigen-direction", measure=_transverse_ratio, needs_history=True, tolerance=1e-6,
     tolerance_reason="linearization O(z²/a²) and rounding O(eps a/|z|): only steps with 1e-9 a < |z| < 1e-4 a are used",
@@ -131,7 +131,7 @@ def _start_near_cycle(inst, rng):
     instances=(Instance("quadratic", eta=0.1, rho=0.05, x0=[1.0, -2.0, 1.5], steps=1500),
                Instance("quadratic", eta=0.15, rho=0.2, x0=[0.5, 1.0, -1.0], steps=1500)))
 def contraction(ctx):
-    r"""**Transverse contraction around the 2-cycle** (derived in literature.md §2.1). Near
+    r"""**Transverse contraction around the 2-cycle** (derived in ``docs/proofs/literature.md`` §2). Near
     :math:`\pm a u_1` the normalized ascent direction has transverse part :math:`Hz/(\lambda_1a)`, so
     each other eigen-coordinate evolves as :math:`z^+=q_iz` with
     :math:`q_i=1-\eta\lambda_i-\eta\rho\lambda_i^2/(\lambda_1a)=1-\eta\lambda_i-(2-\eta\lambda_1)\lambda_i^2/\lambda_1^2`."""
@@ -210,7 +210,7 @@ class TiltedValley(Objective):
 
 
 def sam_edge(eta, rho, gradient_norm):
-    r""":math:`\lambda_{\rm SAM}=\frac{\|g\|}{2\rho}\big(\sqrt{1+8\rho/(\eta\|g\|)}-1\big)` (literature.md §2.2)."""
+    r""":math:`\lambda_{\rm SAM}=\frac{\|g\|}{2\rho}\big(\sqrt{1+8\rho/(\eta\|g\|)}-1\big)` (``docs/proofs/literature.md`` §3)."""
     return gradient_norm / (2 * rho) * (np.sqrt(1 + 8 * rho / (eta * gradient_norm)) - 1)
 
 
@@ -250,7 +250,7 @@ EDGE = sam_edge(0.1, 0.05, 1.0)
 
 @theorem(
     id="literature.sam-edge", title="SAM edge of stability: x grows iff λ > λ_SAM(‖g‖) < 2/η",
-    paper="long-bartlett-2024", result="SAM edge (literature.md §2.2)", provenance="literature",
+    paper="long-bartlett-2024", result="SAM edge (Long & Bartlett 2024; docs/proofs/literature.md §3)", provenance="literature",
     kind="exact", check="exact", function_class=("convex",), methods=("sam",), setting="deterministic",
     measure_name="x_{t+1}/x_t", measure=_x_ratio, needs_history=True, tolerance=1e-9,
     tolerance_reason="exact up to the relative change lambda^2 x^2/(2 G^2) of ||g||, below 1e-11 while |x| < 1e-6",
@@ -261,7 +261,7 @@ EDGE = sam_edge(0.1, 0.05, 1.0)
                Instance(TiltedValley(1.02 * EDGE, 1.0), eta=0.1, rho=0.05, x0=[1e-12, 100.0], steps=200,
                         label="tilted-valley lambda=1.02 lambda_SAM sam eta=0.1 rho=0.05")))
 def edge(ctx):
-    r"""**The SAM edge of stability** (Long & Bartlett; formula derived in literature.md §2.2).
+    r"""**The SAM edge of stability** (Long & Bartlett; formula derived in ``docs/proofs/literature.md`` §3).
     Along a direction of curvature λ next to a gradient of norm ‖g‖ from other directions, SAM
     multiplies the coordinate by :math:`1-\eta\lambda-\eta\rho\lambda^2/\|g\|` per step: stable iff
     :math:`\lambda<\lambda_{\rm SAM}=\frac{\|g\|}{2\rho}(\sqrt{1+8\rho/(\eta\|g\|)}-1)`, which is below GD's
@@ -280,7 +280,7 @@ def _usam_ratio(run):
 
 @theorem(
     id="literature.usam-edge", title="USAM on a quadratic: factor 1 − ηλ(1 + ρλ), stable iff ηλ(1 + ρλ) < 2",
-    paper="dai-ahn-sra-2023", result="USAM stability (literature.md §2.3)", provenance="literature",
+    paper="dai-ahn-sra-2023", result="USAM stability (Dai, Ahn & Sra, NeurIPS 2023; docs/proofs/literature.md §4)", provenance="literature",
     kind="exact", check="exact", function_class=("strongly-convex",), methods=("usam",), setting="deterministic",
     measure_name="z_{t+1}/z_t along u_1", measure=_usam_ratio, needs_history=True, tolerance=1e-9,
     tolerance_reason="float64 rounding of a linear map", proof=PROOF,

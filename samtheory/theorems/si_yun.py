@@ -9,8 +9,8 @@ Three groups of entries:
   derived bound below holds. A violation there would not contradict the paper, whose step size
   may differ; a pass is evidence for the row's form and additive term.
 * ``siyun.*.rho2-unavoidable`` — the poster's statement that the additive factors are "tight in
-  terms of ρ", realised by explicit constructions of ours (derived; si-yun.md §4.2).
-* ``siyun.derived.*`` — the explicit-constant bounds D1–D6 of si-yun.md §3.3 (derived; proofs in
+  terms of ρ", realised by explicit constructions of ours (derived; ``docs/proofs/si-yun-lower-bounds.md``).
+* ``siyun.derived.*`` — the explicit-constant bounds D1–D6, derived in this project (proofs in
   ``docs/proofs/si-yun-derived.md``), checked at every step.
 
 Notation: β smoothness, μ strong convexity (or PL constant where stated), L Lipschitz constant,
@@ -55,7 +55,7 @@ def _const(ctx, name):
 
 def _p1_step(ctx, T):
     """η_T = ln(max{e, μ³ΔT²/(β⁴ρ²)})/(μT), the decreasing branch of the D1 schedule
-    min{1/(2β), ·} (si-yun.md §3.3). Every horizon must be on that branch: where the cap 1/(2β)
+    min{1/(2β), ·} (``docs/proofs/si-yun-derived.md`` §1). Every horizon must be on that branch: where the cap 1/(2β)
     is active the step is constant and the run is not yet in the regime the rate describes."""
     beta, mu, rho = ctx.beta, ctx.mu, float(ctx.rho)
     ctx.require(ctx.delta is not None, "needs a given starting point x0 (the step size uses Delta)")
@@ -385,7 +385,7 @@ def p7(ctx):
 
 
 # ---------------------------------------------------------------------------------------------
-# The rho^2 terms are unavoidable (constructions of si-yun.md §4.2, derived)
+# The rho^2 terms are unavoidable (constructions derived in docs/proofs/si-yun-lower-bounds.md)
 # ---------------------------------------------------------------------------------------------
 
 @theorem(
@@ -403,7 +403,7 @@ def p7(ctx):
 def stall(ctx):
     r"""The β²ρ² term of P4 cannot be removed (poster: "tight in terms of ρ").
 
-    *Construction (derived, si-yun.md E2).* :math:`f(x)=\frac\beta{\omega^2}(1-\cos\omega x)` with
+    *Construction (derived, ``docs/proofs/si-yun-lower-bounds.md`` §2).* :math:`f(x)=\frac\beta{\omega^2}(1-\cos\omega x)` with
     :math:`\omega=3\pi/(2\rho)` is β-smooth and :math:`L=2\beta\rho/(3\pi)`-Lipschitz. The points
     :math:`\hat x\equiv\rho` (mod :math:`4\rho/3`) are fixed points of SAM (the perturbed point is a
     minimizer) and attract for :math:`0<\eta\beta<2`, with :math:`\|\nabla f(\hat x)\|^2=
@@ -423,7 +423,7 @@ def stall(ctx):
 
 
 def asymmetric_floor(mu, beta, rho):
-    r""":math:`f(\bar x)-f^*=\frac\mu2\rho^2\big(\frac{\beta-\mu}{\beta+\mu}\big)^2` (si-yun.md E3)."""
+    r""":math:`f(\bar x)-f^*=\frac\mu2\rho^2\big(\frac{\beta-\mu}{\beta+\mu}\big)^2` (``docs/proofs/si-yun-lower-bounds.md`` §3)."""
     return 0.5 * mu * rho ** 2 * ((beta - mu) / (beta + mu)) ** 2
 
 
@@ -492,7 +492,7 @@ def _asym_preconditions(ctx):
 def asymmetric_unavoidable(ctx):
     r"""The 2β²ρ²/μ term of P5 cannot be removed (poster: "tight in terms of ρ").
 
-    *Construction (derived, si-yun.md E3).* :math:`f=\frac\mu2x^2` (x<0), :math:`\frac\beta2x^2`
+    *Construction (derived, ``docs/proofs/si-yun-lower-bounds.md`` §3).* :math:`f=\frac\mu2x^2` (x<0), :math:`\frac\beta2x^2`
     (x≥0), stochastic gradients :math:`f'(x)+\xi`, :math:`\xi=\pm\sigma`. Where :math:`|f'|<\sigma` the
     ascent sign is a fair coin and, for both sampling modes, the expected update direction is
     :math:`v(x)=\frac12f'(x+\rho)+\frac12f'(x-\rho)`, a convex increasing function with root
@@ -561,7 +561,7 @@ def lipschitz_unavoidable(ctx):
     every point, whatever the algorithm. On the cosine family with :math:`\omega=3\pi/(2\rho)`,
     :math:`L=2\beta\rho/(3\pi)` and the floor is :math:`(1-\frac2{3\pi})^2\beta^2\rho^2\approx0.62\beta^2\rho^2`;
     with bounded noise :math:`|\xi|<L` SAM still stalls at the points of E2, where the measure
-    equals the floor (si-yun.md E4). The statement is about the measure of P7: its floor is of order
+    equals the floor (``docs/proofs/si-yun-lower-bounds.md`` §5). The statement is about the measure of P7: its floor is of order
     β²ρ², so the poster's additive term cannot be of smaller order.
     """
     ctx.need("beta", "lipschitz")
@@ -577,7 +577,7 @@ def lipschitz_unavoidable(ctx):
 
 @theorem(
     id="siyun.derived.d1", title="D1: f(x_T) − f* ≤ max{(1−ημ)^T Δ, β⁴η²ρ²/μ}",
-    paper=PAPER, result="D1 (si-yun.md §3.3)", provenance="derived", kind="upper", check="every-t",
+    paper=PAPER, result="D1 (derived, docs/proofs/si-yun-derived.md §1)", provenance="derived", kind="upper", check="every-t",
     function_class=("strongly-convex", "globally-smooth"), methods=("sam",), setting="deterministic",
     measure_name="f(x_t) - f*", measure=M.loss, proof=DERIVED_PROOF,
     statement=r"\eta\le\tfrac1{2\beta}:\ f(x_t)-f^*\le\max\{(1-\eta\mu)^t\Delta,\ \beta^4\eta^2\rho^2/\mu\}",
@@ -600,7 +600,7 @@ def d1(ctx):
 
 @theorem(
     id="siyun.derived.d2", title="D2: (1/T)Σ||∇f||² ≤ 4Δ/(3ηT) + (2/3)β³ηρ²",
-    paper=PAPER, result="D2 (si-yun.md §3.3)", provenance="derived", kind="upper", check="every-t",
+    paper=PAPER, result="D2 (derived, docs/proofs/si-yun-derived.md §2)", provenance="derived", kind="upper", check="every-t",
     function_class=("convex", "globally-smooth"), methods=("sam",), setting="deterministic",
     measure_name="(1/T) sum_{t<T} ||grad f(x_t)||^2", measure=lambda run: M.avg_gradsq(run)[1:], proof=DERIVED_PROOF,
     statement=r"\eta\le\tfrac1{2\beta}:\ \frac1T\sum_{t<T}\|\nabla f(x_t)\|^2\le\frac{4\Delta}{3\eta T}+\frac23\beta^3\eta\rho^2",
@@ -621,7 +621,7 @@ def d2(ctx):
 
 @theorem(
     id="siyun.derived.d3", title="D3: (1/T)Σ||∇f||² ≤ 4Δ/(ηT) + 3β²ρ²",
-    paper=PAPER, result="D3 (si-yun.md §3.3)", provenance="derived", kind="upper", check="every-t",
+    paper=PAPER, result="D3 (derived, docs/proofs/si-yun-derived.md §3)", provenance="derived", kind="upper", check="every-t",
     function_class=("globally-smooth",), methods=("sam",), setting="deterministic",
     measure_name="(1/T) sum_{t<T} ||grad f(x_t)||^2", measure=lambda run: M.avg_gradsq(run)[1:], proof=DERIVED_PROOF,
     statement=r"\eta\le\tfrac1{4\beta}:\ \frac1T\sum_{t<T}\|\nabla f(x_t)\|^2\le\frac{4\Delta}{\eta T}+3\beta^2\rho^2",
@@ -674,7 +674,7 @@ def _fixed_point_rounding(run):
 
 @theorem(
     id="siyun.derived.fixed-point", title="D4: SAM can only stall where ||∇f|| ≤ βρ",
-    paper=PAPER, result="D4 (si-yun.md §3.3)", provenance="derived", kind="upper", check="every-t",
+    paper=PAPER, result="D4 (derived, docs/proofs/si-yun-derived.md §4)", provenance="derived", kind="upper", check="every-t",
     function_class=("globally-smooth",), methods=("sam",), setting="deterministic",
     measure_name="||grad f(x_t)|| - ||x_{t+1} - x_t|| / eta", measure=_fixed_point_measure, needs_history=True,
     rounding=_fixed_point_rounding, ratio_from=0,
@@ -733,7 +733,7 @@ for _same, _tag, _row in ((False, "d5", "D5"), (True, "d6", "D6")):
     :math:`\frac1T\sum_{{t<T}}\mathbb E\|\nabla f(x_t)\|^2\le\frac{{4\Delta}}{{\eta T}}+3\beta^2\rho^2+{4 if _same else 2}\beta\eta\sigma^2`.
     Derived; proof in ``docs/proofs/si-yun-derived.md``.""")
     theorem(id=f"siyun.derived.{_tag}.nonconvex", title=f"{_row}: stochastic, (1/T)ΣE||∇f||² ≤ 4Δ/(ηT) + 3β²ρ² + {4 if _same else 2}βησ²",
-            result=f"{_row} (si-yun.md §3.3)", function_class=("globally-smooth",),
+            result=f"{_row} (derived, docs/proofs/si-yun-derived.md §{6 if _row == 'D5' else 7})", function_class=("globally-smooth",),
             measure_name="(1/T) sum_{t<T} E||grad f(x_t)||^2", measure=lambda run: M.avg_gradsq(run)[1:],
             statement=rf"\frac1T\sum_{{t<T}}\mathbb E\|\nabla f(x_t)\|^2\le\frac{{4\Delta}}{{\eta T}}+3\beta^2\rho^2+{4 if _same else 2}\beta\eta\sigma^2",
             instances=(Instance("cosine", eta=0.25, rho=0.1, noise="gaussian", sigma=0.5, x0=[0.9],
@@ -745,7 +745,7 @@ for _same, _tag, _row in ((False, "d5", "D5"), (True, "d6", "D6")):
     :math:`\mathbb Ef(x_t)-f^*\le(1-\frac{{\eta\mu}}2)^t\Delta+\frac{{3\beta^2\rho^2}}{{2\mu}}+\frac{{{'2' if _same else ''}\beta\eta\sigma^2}}{{\mu}}`.
     Derived; proof in ``docs/proofs/si-yun-derived.md``.""")
     theorem(id=f"siyun.derived.{_tag}.pl", title=f"{_row}: stochastic PL, E f − f* ≤ (1−ημ/2)^tΔ + 3β²ρ²/(2μ) + {'2' if _same else ''}βησ²/μ",
-            result=f"{_row} (si-yun.md §3.3)", function_class=("pl", "globally-smooth"),
+            result=f"{_row} (derived, docs/proofs/si-yun-derived.md §{6 if _row == 'D5' else 7})", function_class=("pl", "globally-smooth"),
             measure_name="E f(x_t) - f*", measure=M.loss,
             statement=rf"\mathbb Ef(x_t)-f^*\le(1-\tfrac{{\eta\mu}}2)^t\Delta+\frac{{3\beta^2\rho^2}}{{2\mu}}+\frac{{{'2' if _same else ''}\beta\eta\sigma^2}}{{\mu}}",
             instances=(Instance("asymmetric-quadratic", eta=0.05, rho=0.1, noise="rademacher", sigma=1.0, x0=[2.0],

@@ -4,7 +4,7 @@ Unified SAM: :math:`x^{t+1}=x^t-\gamma_t\nabla f_{v_t}\big(x^t+\rho_t(1-\lambda+
 :math:`g_t=\nabla f_{v_t}(x^t)`, the same sample for ascent and descent. :math:`\lambda=0` is USAM,
 :math:`\lambda=1` SAM.
 
-The paper's theorem statements are not available (unified-sam.md §0): the README names Theorem 3.2
+The paper's theorem statements are not available to this project: the official README names Theorem 3.2
 (PL, constant steps, linear convergence to a neighbourhood), 3.5 (PL, decreasing steps, O(1/t))
 and 3.7 (nonconvex). The entries below are **derived** bounds that reproduce exactly the step-size
 conditions of the official code (proofs in ``docs/proofs/unified-sam.md``, sympy checks in
