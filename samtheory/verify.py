@@ -77,21 +77,35 @@ class Report:
         from ._io import to_jsonable
         return json.dumps(to_jsonable(self.to_dict()), indent=2, allow_nan=False)
 
-    def table(self, width=150):
+    def table(self, width=110):
         lines = []
         if self.selfchecks:
             lines.append("Simulator self-checks")
             for c in self.selfchecks:
                 lines.append(f"  {c.verdict:<10} {c.name:<24} {c.detail}")
             lines.append("")
-        head = f"  {'verdict':<14} {'theorem':<52} {'ratio':>9}  instance"
-        lines += ["Theorems (ratio = measure / bound at the reported point)", head, "  " + "-" * (len(head) - 2)]
+        from .report.wording import format_number, legend_lines, ratio_label, rerun_command, wrap_command
+        idw = max([len(r.theorem) for r in self.rows] + [7])
+        head = f"  {'verdict':<14} {'theorem':<{idw}}  {'ratio (kind value)':<20}"
+        lines += ["Theorems: one check per instance; below each, the command that re-runs it",
+                  head, "  " + "-" * (len(head) - 2)]
         for r in self.rows:
-            ratio = "" if r.ratio is None or not np.isfinite(r.ratio) else f"{r.ratio:.3g}"
-            inst = r.instance if len(r.instance) < 70 else r.instance[:67] + "..."
-            lines.append(f"  {r.verdict:<14} {r.theorem:<52} {ratio:>9}  {inst}")
-            if r.verdict not in ("holds",):
-                lines.append(f"  {'':<14} -> {r.reason}")
+            ratio = format_number(r.ratio)
+            kind = ratio_label(r.theorem)
+            lines.append(f"  {r.verdict:<14} {r.theorem:<{idw}}  {kind + ' ' + ratio if ratio else kind}")
+            command = rerun_command(r.theorem, r.instance_params)
+            if "--only" in command:  # not expressible as options: name it, and re-run the entry's defaults
+                lines += _wrapped(f"instance: {r.instance}", width, "      ")
+                lines += ["      " + ln for ln in wrap_command(command, width - 6, "  ")]
+            else:
+                lines += ["      " + ln for ln in wrap_command(command, width - 6, "  ")]
+            if r.verdict not in ("holds",) or _is_asymptotic(r.theorem):
+                lines += _wrapped(f"-> {r.reason}", width, "      ")
+        checks = [get_theorem(r.theorem).check for r in self.rows if r.theorem in THEOREMS]
+        if checks:
+            lines += ["", "  ratio kinds:"] + ["    " + ln for ln in legend_lines(checks)]
+            lines.append("    margin (in --json, --csv, --html): bound - measure for upper bounds, measure - floor "
+                         "for lower bounds; >= 0 holds")
         c = self.counts
         if self.searches:
             lines += ["", "Worst-case search (ratio: closest an admissible instance came to violating the entry, "
@@ -146,6 +160,13 @@ class Report:
         return "\n".join(out) + "\n"
 
 
+def _wrapped(text, width, indent):
+    """``text`` wrapped at spaces to ``width`` columns, every line indented (words are never cut)."""
+    import textwrap
+    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_long_words=False, break_on_hyphens=False)
+
+
 def _fmt(v):
     if v is None:
         return ""
@@ -181,7 +202,8 @@ def verify_all(theorem_ids=None, *, selfchecks=True, progress=None, search_budge
     ``pep=True`` (needs the extra ``pep``) adds :func:`samtheory.pep.crosscheck.crosscheck` for
     the selected entries a PEP can express.
 
-    ``progress(done, total, label)`` is called after each check and each search.
+    ``progress(done, total, label)`` is called after each check (label: verdict, theorem and
+    instance) and each search.
     """
     from .selfcheck import run_selfchecks
     start = time.perf_counter()
@@ -200,13 +222,20 @@ def verify_all(theorem_ids=None, *, selfchecks=True, progress=None, search_budge
     for tid, index in jobs:
         groups.setdefault(repr(get_theorem(tid).instances[index].to_dict()), []).append((tid, index))
     batches = list(groups.values())
+    def checks_done(k, job, verdicts):
+        # one progress call per check of the batch, labelled with its verdict
+        if progress is not None:
+            before = sum(len(b) for b in batches[:k - 1])
+            for n, verdict in enumerate(verdicts, start=1):
+                progress(before + n, total, f"{verdict.verdict:<14} {verdict.theorem}  {verdict.instance}")
+
     checked = dict(zip(map(tuple, batches), _in_workers(
-        _some_checks, [(batch,) for batch in batches], workers,
-        lambda k, job: progress(sum(len(b) for b in batches[:k]), total, job[0][-1][0]) if progress else None)))
+        _some_checks, [(batch,) for batch in batches], workers, checks_done)))
     verdicts = {job: verdict for batch, results in checked.items() for job, verdict in zip(batch, results)}
     report.rows.extend(verdicts[job] for job in jobs)
     results = _in_workers(_one_search, [(tid, search_budget, search_seed, search_seconds) for tid in searched],
-                          workers, lambda k, job: progress(len(jobs) + k, total, f"search {job[0]}")
+                          workers, lambda k, job, result: progress(len(jobs) + k, total,
+                                                                    f"search {result.verdict:<7} {job[0]}")
                           if progress else None)
     from .theorems.search import rebuild_worst
     report.searches.extend(rebuild_worst(result) for result in results)
@@ -243,7 +272,7 @@ def _in_workers(fn, jobs, workers, done):
     per core, at most :data:`SEARCH_WORKERS`), so that they see exactly the registry it holds
     (entries a user registered, patched objects); without ``fork``, or once JAX is loaded here
     (its threads make forking unsafe), here, one after the other.
-    ``done(k, job)`` is called as the k-th result (in job order) is in."""
+    ``done(k, job, result)`` is called as the k-th result (in job order) is in."""
     import multiprocessing
     import os
     import sys
@@ -257,11 +286,11 @@ def _in_workers(fn, jobs, workers, done):
             futures = [pool.submit(fn, *job) for job in jobs]
             for k, (job, future) in enumerate(zip(jobs, futures)):
                 results.append(future.result())
-                done(k + 1, job)
+                done(k + 1, job, results[-1])
     else:
         for k, job in enumerate(jobs):
             results.append(fn(*job))
-            done(k + 1, job)
+            done(k + 1, job, results[-1])
     return results
 
 

@@ -504,7 +504,7 @@ class Verdict:
     tail_ratio: float | None = None
     #: the measure and the bound over t (or over the horizons / the grid), thinned to at most
     #: :data:`CURVE_POINTS` points for reports and plots (:func:`_curves`); not part of the JSON
-    curves: dict | None = None
+    curves: dict | None = field(default=None, repr=False)
 
     def to_dict(self):
         from .._io import to_jsonable
