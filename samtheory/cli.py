@@ -732,6 +732,8 @@ def cmd_reproduce(args) -> int:
         reproduce.get(name)  # unknown names are usage errors before anything runs
     from ._io import check_output_dir
     check_output_dir(args.outdir, "--outdir")  # a bad folder is a usage error before any run
+    if len(names) > 1:  # a long job says how long before it starts
+        _out(_reproduce_estimate(names, args.outdir, args.quick))
     total = 0.0
     for name in names:
         doc = reproduce.run(name, args.outdir, quick=args.quick)
@@ -743,6 +745,15 @@ def cmd_reproduce(args) -> int:
     if len(names) > 1:
         _out(f"{len(names)} figure scripts, {total:.1f} s")
     return EXIT_OK
+
+
+def _reproduce_estimate(names, outdir, quick) -> str:
+    from .reproduce import estimate_seconds
+    seconds, unknown = estimate_seconds(names, outdir, quick)
+    minutes = f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
+    known = len(names) - len(unknown)
+    text = f"{len(names)} figure scripts{' (quick)' if quick else ''}: about {minutes} for the {known} with a stored time"
+    return text + (f"; no stored time for {', '.join(unknown)}" if unknown else "")
 
 
 # ---------------------------------------------------------------------------------------------

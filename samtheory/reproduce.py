@@ -48,6 +48,51 @@ def get(name) -> Entry:
     return REGISTRY[name]
 
 
+#: Seconds each built-in entry took (full size, ``--quick``) on the project's 2-core machine, for
+#: :func:`estimate_seconds` when the output folder holds no earlier run of the entry. Full sizes
+#: are the ``runtime_seconds`` of the committed figure JSONs where they record it, the others
+#: measured with ``samtheory reproduce NAME --outdir /tmp/...`` (the machine shared with other jobs,
+#: so these are on the slow side).
+REFERENCE_SECONDS = {
+    "unified-exp1-lambda-sweep": (2.7, 7.2),
+    "unified-exp2-importance": (77.9, 40.1),
+    "unified-exp3-decreasing": (241.3, 12.7),
+    "khanh-fig1-quadratic": (1.3, 18.3),
+    "khanh-appendix-robust-regression": (31.2, None),
+    "khanh-schedules": (21.4, None),
+    "siyun-fig1-valley": (None, None),
+    "siyun-fig2-virtual-loss": (None, None),
+    "siyun-fig6-examples": (None, None),
+    "siyun-floor-vs-rho": (None, None),
+    "pep-sam-worst-case": (209.7, None),
+}
+
+
+def stored_seconds(name, outdir="figures", quick=False):
+    """The time of the last run of ``name`` at this size: the ``runtime_seconds`` its JSON in
+    ``outdir`` records (its file is the name with ``_`` for ``-``), else
+    :data:`REFERENCE_SECONDS`; ``None`` when neither knows."""
+    import json
+    import os
+    path = os.path.join(outdir, name.replace("-", "_") + ".json")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        if isinstance(doc, dict) and bool(doc.get("quick")) == bool(quick) and doc.get("runtime_seconds"):
+            return float(doc["runtime_seconds"])
+    except (OSError, ValueError):
+        pass
+    full, fast = REFERENCE_SECONDS.get(name, (None, None))
+    return fast if quick else full
+
+
+def estimate_seconds(names, outdir="figures", quick=False):
+    """``(seconds, unknown)``: the summed :func:`stored_seconds` of ``names`` and the names
+    without a stored time."""
+    times = {name: stored_seconds(name, outdir, quick) for name in names}
+    return sum(t for t in times.values() if t is not None), [n for n, t in times.items() if t is None]
+
+
 def run(name, outdir="figures", quick=False) -> dict:
     """Run one entry; returns its JSON document (with ``runtime_seconds``)."""
     entry = get(name)

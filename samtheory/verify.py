@@ -92,7 +92,8 @@ class Report:
         for r in self.rows:
             ratio = format_number(r.ratio)
             kind = ratio_label(r.theorem)
-            lines.append(f"  {r.verdict:<14} {r.theorem:<{idw}}  {kind + ' ' + ratio if ratio else kind}")
+            no_ratio = "" if kind == "limit" or r.verdict not in ("holds", "violated", "inconclusive") else " n/a"
+            lines.append(f"  {r.verdict:<14} {r.theorem:<{idw}}  {kind + ' ' + ratio if ratio else kind + no_ratio}")
             command = rerun_command(r.theorem, r.instance_params)
             if "--only" in command:  # not expressible as options: name it, and re-run the entry's defaults
                 lines += _wrapped(f"instance: {r.instance}", width, "      ")
@@ -104,6 +105,7 @@ class Report:
         checks = [get_theorem(r.theorem).check for r in self.rows if r.theorem in THEOREMS]
         if checks:
             lines += ["", "  ratio kinds:"] + ["    " + ln for ln in legend_lines(checks)]
+            lines.append("    n/a: no ratio is read where the bound is 0 or at the rounding level of the measure")
             lines.append("    margin (in --json, --csv, --html): bound - measure for upper bounds, measure - floor "
                          "for lower bounds; >= 0 holds")
         c = self.counts

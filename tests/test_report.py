@@ -57,14 +57,14 @@ def load_in_browser(path, screenshot):
     """Load ``path`` in headless Chromium: returns (self-test attributes, console log), and writes
     a full-page screenshot to ``screenshot``."""
     url = "file://" + os.path.abspath(path)
-    dumped = _browser("--dump-dom", url)
+    dumped = _browser("--window-size=1280,900", "--dump-dom", url)  # the screenshot's width: the same layout
     assert dumped.returncode == 0, dumped.stderr[-2000:]
     match = re.search(r'<p id="selftest"([^>]*)>', dumped.stdout)
     assert match, "the page has no self-test line"
     selftest = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', match.group(1)))
     assert "cards" in selftest, "the page's load script did not run: " + match.group(0)
     height = int(selftest["height"])
-    shot = _browser(f"--window-size=1280,{min(height, 16000)}", f"--screenshot={os.path.abspath(screenshot)}", url)
+    shot = _browser(f"--window-size=1280,{min(height, 60000)}", f"--screenshot={os.path.abspath(screenshot)}", url)
     assert shot.returncode == 0 and os.path.getsize(screenshot) > 10_000, shot.stderr[-2000:]
     return selftest, dumped.stdout, dumped.stderr + shot.stderr
 

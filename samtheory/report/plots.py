@@ -66,14 +66,15 @@ def curve_svg(curves, *, salt="samtheory", width=5.6, height=2.7) -> str:
             drawn.append(np.array([ref]))
         start = curves.get("start") or 0
         if start > 0:
-            ax.axvline(start, color="#999999", linewidth=0.8, linestyle=":", label=f"checked from t = {start}")
+            ax.axvline(start, color="#999999", linewidth=0.8, linestyle=":",
+                       label=f"checked from {curves.get('x_label', 't')} = {start:g}")
         marker = curves.get("marker")
         if marker is not None and marker > 0 and marker in curves["x"]:
             k = curves["x"].index(marker)
             y = curves["measure"][k]
             if y is not None:
                 ax.plot([marker], [y], marker="o", markersize=5, markerfacecolor="none", markeredgecolor="black",
-                        linestyle="none", label=f"reported point (t = {marker:g})")
+                        linestyle="none", label=f"reported point ({curves.get('x_label', 't')} = {marker:g})")
         ax.set_xscale("log")
         values = np.concatenate([v[np.isfinite(v)] for v in drawn]) if drawn else np.array([1.0])
         nonzero = np.abs(values[values != 0])
@@ -94,8 +95,11 @@ def curve_svg(curves, *, salt="samtheory", width=5.6, height=2.7) -> str:
         from matplotlib.ticker import FuncFormatter, LogFormatter, NullFormatter
         for axis in (ax.xaxis, ax.yaxis):
             if axis.get_scale() == "log":
+                low, high = sorted(axis.get_view_interval())
                 axis.set_major_formatter(LogFormatter(labelOnlyBase=False))
-                axis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.5)))
+                # labels between the decades only when there is at most about one decade (else they collide)
+                axis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.5))
+                                         if low > 0 and high / low < 20 else NullFormatter())
             elif axis.get_scale() == "symlog":  # signed labels on the decades only
                 axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
                 axis.set_minor_formatter(NullFormatter())

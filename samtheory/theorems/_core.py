@@ -863,7 +863,7 @@ def _judge_every_t(theorem, run, measured, bound):
     if isinstance(bound, Terms) and len(bound.decaying) + len(bound.limit) > 1:
         terms = {**{name: term(rows) for name, term in bound.decaying.items()},
                  **{name: float(value) for name, value in bound.limit.items()}}
-    verdict.curves = _curves(t, centre, b, column=verdict.details.get("worst_trajectory", 0),
+    verdict.curves = _curves(*_axis(run, t), centre, b, column=verdict.details.get("worst_trajectory", 0),
                              lower=centre - half if stochastic else None, upper=centre + half if stochastic else None,
                              terms=terms, marker=verdict.details.get("worst_t"))
     if isinstance(bound, Terms):
@@ -985,7 +985,15 @@ def _thin(n, keep=()):
     return idx[(idx >= 0) & (idx < n)]
 
 
-def _curves(x, measure, bound=None, *, column=0, lower=None, upper=None, terms=None, x_label="t",
+def _axis(run, rows):
+    """The x values of a measure's rows and their name: the horizons T when the measure has one
+    row per horizon (a theorem that simulates each horizon), else the step t."""
+    if run.horizons is not None and len(run.horizons) == len(rows):
+        return np.asarray(run.horizons, dtype=float), "horizon T"
+    return rows, "t"
+
+
+def _curves(x, x_label, measure, bound=None, *, column=0, lower=None, upper=None, terms=None,
             bound_label="bound", start=0, marker=None, reference=None, reference_label=""):
     """The curves a report draws for one verdict, thinned (:func:`_thin`): ``measure`` (and its
     Monte-Carlo interval ``lower``/``upper``), ``bound`` and, for a :class:`Terms` bound, each
@@ -994,6 +1002,9 @@ def _curves(x, measure, bound=None, *, column=0, lower=None, upper=None, terms=N
     constant drawn as a horizontal line (a rate's additive term, an asymptotic check's target)."""
     x = np.asarray(x, dtype=float)
     n = len(x)
+    if x_label != "t":  # the reported row and the first checked row, as points of this axis
+        marker = None if marker is None else float(x[int(np.clip(marker, 0, n - 1))])
+        start = float(x[int(np.clip(start, 0, n - 1))]) if start else 0
     keep = [] if marker is None else [int(np.clip(np.searchsorted(x, marker), 0, n - 1))]
     idx = _thin(n, keep)
 
@@ -1037,7 +1048,7 @@ def _judge_floor(theorem, run, measured, bound):
     v.margin = None if v.margin is None else -v.margin  # measure − floor (positive = room)
     v.reason = v.reason.replace("worst", "closest to the floor").replace("vs bound", "vs floor")
     v.details["from_step"] = start
-    v.curves = _curves(t, centre, b, column=v.details.get("worst_trajectory", 0),
+    v.curves = _curves(*_axis(run, t), centre, b, column=v.details.get("worst_trajectory", 0),
                        lower=centre - half if stochastic else None, upper=centre + half if stochastic else None,
                        bound_label="floor", start=start, marker=v.details.get("worst_t"))
     return v
@@ -1059,7 +1070,7 @@ def _judge_exact(theorem, run, measured, bound):
     v.reason = (f"max relative error {v.details['relative_error']:.3g} "
                 f"(tolerance {theorem.tolerance:.0e}: {theorem.tolerance_reason}) from step {start}")
     v.margin = None
-    v.curves = _curves(t, centre, b, column=v.details.get("worst_trajectory", 0),
+    v.curves = _curves(*_axis(run, t), centre, b, column=v.details.get("worst_trajectory", 0),
                        lower=centre - half if stochastic else None, upper=centre + half if stochastic else None,
                        bound_label="prediction", start=start, marker=v.details.get("worst_t"))
     return v
@@ -1103,9 +1114,9 @@ def _judge_rate(theorem, run, measured, additive):
                "claimed_rate": theorem.rate, "log_power": theorem.log_power, "scaled_excess": upper.tolist(),
                "allowed_growth": kappa}
     v = Verdict("", "", "holds", measure=float(centre[-1]), bound=a, details=details)
-    v.curves = _curves(T, centre, None, lower=centre - half if stochastic else None,
-                       upper=centre + half if stochastic else None, x_label="horizon T",
-                       reference=a, reference_label="additive term")
+    v.curves = _curves(T, "horizon T", centre, None, lower=centre - half if stochastic else None,
+                       upper=centre + half if stochastic else None,
+                       reference=a if a > 0 else None, reference_label="additive term a")
     pos = upper > 0
     slope = _fit_slope(T[pos], upper[pos]) if pos.sum() >= 3 else None
     v.exponent = None if slope is None else slope - theorem.rate
@@ -1190,7 +1201,7 @@ def _judge_asymptotic(theorem, run, measured, bound):
     details = {"grid": grid.astype(int).tolist(), "values": q.tolist(), "required_decay": theorem.decay}
     q0 = q[0]
     v = Verdict("", "", "holds", measure=float(q[-1]), bound=float(theorem.decay * q0), details=details)
-    v.curves = _curves(grid, q, None, x_label="k", reference=theorem.decay * q0,
+    v.curves = _curves(grid, "k", q, None, reference=theorem.decay * q0,
                        reference_label=f"target: {theorem.decay:g} x its first value")
     pos = q > 0
     slope = _fit_slope(grid[pos], q[pos]) if pos.sum() >= 3 else -np.inf
