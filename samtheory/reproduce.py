@@ -48,23 +48,24 @@ def get(name) -> Entry:
     return REGISTRY[name]
 
 
-#: Seconds each built-in entry took (full size, ``--quick``) on the project's 2-core machine, for
-#: :func:`estimate_seconds` when the output folder holds no earlier run of the entry. Full sizes
-#: are the ``runtime_seconds`` of the committed figure JSONs where they record it, the others
-#: measured with ``samtheory reproduce NAME --outdir /tmp/...`` (the machine shared with other jobs,
-#: so these are on the slow side).
+#: Seconds each built-in entry took (full size, ``--quick``), for :func:`estimate_seconds` when
+#: the output folder holds no earlier run of the entry. Full sizes of the unified, khanh and pep
+#: entries are the ``runtime_seconds`` of the committed figure JSONs; the others were measured on
+#: 2026-11-30 with ``samtheory reproduce ... --outdir /tmp/...`` on the project's 2-core machine
+#: while other jobs ran (load average 10-12), so they are on the slow side (some quick runs took
+#: longer than the full ones measured at another moment).
 REFERENCE_SECONDS = {
     "unified-exp1-lambda-sweep": (2.7, 7.2),
     "unified-exp2-importance": (77.9, 40.1),
     "unified-exp3-decreasing": (241.3, 12.7),
     "khanh-fig1-quadratic": (1.3, 18.3),
-    "khanh-appendix-robust-regression": (31.2, None),
-    "khanh-schedules": (21.4, None),
-    "siyun-fig1-valley": (None, None),
-    "siyun-fig2-virtual-loss": (None, None),
-    "siyun-fig6-examples": (None, None),
-    "siyun-floor-vs-rho": (None, None),
-    "pep-sam-worst-case": (209.7, None),
+    "khanh-appendix-robust-regression": (31.2, 17.3),
+    "khanh-schedules": (21.4, 197.8),
+    "siyun-fig1-valley": (87.4, 107.8),
+    "siyun-fig2-virtual-loss": (43.2, 18.1),
+    "siyun-fig6-examples": (89.1, 158.1),
+    "siyun-floor-vs-rho": (105.3, 155.7),
+    "pep-sam-worst-case": (209.7, 298.4),
 }
 
 
