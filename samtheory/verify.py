@@ -154,11 +154,17 @@ class Report:
             out += ["## Simulator self-checks", "", "| check | verdict | detail |", "|---|---|---|"]
             out += [f"| {c.name} | {c.verdict} | {c.detail} |" for c in self.selfchecks]
             out.append("")
-        out += ["## Theorems", "", "| theorem | instance | verdict | ratio | margin | first violation | reason |",
+        from .report.wording import legend_lines, ratio_label
+        out += ["## Theorems", "", "| theorem | instance | verdict | ratio (kind value) | margin | first violation | reason |",
                 "|---|---|---|---|---|---|---|"]
         for r in self.rows:
-            out.append(f"| `{r.theorem}` | {r.instance} | **{r.verdict}** | {_fmt(r.ratio)} | {_fmt(r.margin)} | "
+            out.append(f"| `{r.theorem}` | {r.instance} | **{r.verdict}** | {ratio_label(r.theorem)} {_fmt(r.ratio)} | "
+                       f"{_fmt(r.margin)} | "
                        f"{'' if r.first_violation is None else r.first_violation} | {r.reason.replace('|', '/')} |")
+        checks = [get_theorem(r.theorem).check for r in self.rows if r.theorem in THEOREMS]
+        if checks:
+            out += ["", "Ratio kinds:", ""] + [f"- `{line.split(' (')[0].strip()}` ({line.split(' (', 1)[1]}"
+                                               for line in legend_lines(checks)]
         return "\n".join(out) + "\n"
 
 
