@@ -53,6 +53,14 @@ def _browser(*args, timeout=300):
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
 
 
+def selftest_of(path, query=""):
+    """The page's self-test attributes after loading ``path`` (with a ``?query``) in Chromium."""
+    dumped = _browser("--window-size=1280,900", "--dump-dom", "file://" + os.path.abspath(path) + query)
+    match = re.search(r'<p id="selftest"([^>]*)>', dumped.stdout)
+    assert match, "the page has no self-test line"
+    return dict(re.findall(r'data-([a-z-]+)="([^"]*)"', match.group(1)))
+
+
 def load_in_browser(path, screenshot):
     """Load ``path`` in headless Chromium: returns (self-test attributes, console log), and writes
     a full-page screenshot to ``screenshot``."""
@@ -198,7 +206,15 @@ def test_every_verdict_has_its_badge_and_filter(every_verdict, tmp_path):
 def test_every_verdict_renders_in_chromium(every_verdict, tmp_path):
     path = tmp_path / "every.html"
     path.write_text(render_html(every_verdict, output_path=str(path)), encoding="utf-8")
-    assert_rendered(path, tmp_path, cards=len({r.theorem for r in every_verdict.rows}))
+    cards = len({r.theorem for r in every_verdict.rows})
+    assert_rendered(path, tmp_path, cards=cards)
+    # the filters (preset from the link): by verdict, by paper, and both
+    assert selftest_of(path)["shown"] == str(cards)
+    theorems_with = lambda *verdicts: len({r.theorem for r in every_verdict.rows if r.verdict in verdicts})  # noqa: E731
+    assert selftest_of(path, "?verdict=violated")["shown"] == str(theorems_with("violated")) == "1"
+    assert selftest_of(path, "?verdict=holds,error")["shown"] == str(theorems_with("holds", "error")) == "2"
+    assert selftest_of(path, "?paper=si-yun-2023")["shown"] == "0"  # every card here is a GD baseline
+    assert selftest_of(path, "?paper=gd-baselines&verdict=diverged")["shown"] == "1"
 
 
 # ---------------------------------------------------------------------------------------------
