@@ -36,8 +36,8 @@ def curve_svg(curves, *, salt="samtheory", width=5.6, height=2.7) -> str:
 
     x = _finite(curves["x"])
     keep = x > 0
-    with matplotlib.rc_context({"svg.fonttype": "none", "axes.formatter.use_mathtext": False, "svg.hashsalt": salt, "font.size": 8,
-                                "font.family": "sans-serif", "axes.titlesize": 8,
+    with matplotlib.rc_context({"svg.fonttype": "none", "axes.formatter.use_mathtext": False,
+                                "svg.hashsalt": salt, "font.size": 8, "font.family": "sans-serif",
                                 # one family name, not matplotlib's list of ten, in every text's style
                                 "font.sans-serif": ["DejaVu Sans"]}):
         fig = Figure(figsize=(width, height))

@@ -137,16 +137,15 @@ def rerun_command(theorem_id, params=None, *, search_budget_zero=True) -> str:
 def wrap_command(command, width=100, indent="      ") -> list:
     """A shell command split over lines ending in `` \\`` at option boundaries (never inside a
     word), so that it can be pasted back whole."""
-    import shlex as _shlex
-    tokens = _shlex.split(command)
+    tokens = shlex.split(command)
     parts, i = [], 0
     while i < len(tokens):  # keep an option with its value
         if tokens[i].startswith("--") and "=" not in tokens[i] and i + 1 < len(tokens) \
                 and not tokens[i + 1].startswith("--"):
-            parts.append(_shlex.join(tokens[i:i + 2]))
+            parts.append(shlex.join(tokens[i:i + 2]))
             i += 2
         else:
-            parts.append(_shlex.quote(tokens[i]))
+            parts.append(shlex.quote(tokens[i]))
             i += 1
     lines, line = [], ""
     for part in parts:

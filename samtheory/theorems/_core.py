@@ -40,6 +40,7 @@ point, and the first violating :math:`t`.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass, field, replace
 
@@ -860,7 +861,7 @@ def _judge_every_t(theorem, run, measured, bound):
     resolvable = 1e3 * float(np.max(floor))
     verdict = _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable)
     terms = None
-    if isinstance(bound, Terms) and len(bound.decaying) + len(bound.limit) > 1:
+    if _keep_curves and isinstance(bound, Terms) and len(bound.decaying) + len(bound.limit) > 1:
         terms = {**{name: term(rows) for name, term in bound.decaying.items()},
                  **{name: float(value) for name, value in bound.limit.items()}}
     verdict.curves = _curves(*_axis(run, t), centre, b, column=verdict.details.get("worst_trajectory", 0),
@@ -970,6 +971,23 @@ def _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable=
                    details=details)
 
 
+#: Whether checks keep their curves (:attr:`Verdict.curves`) for reports. The worst-case search,
+#: which judges thousands of candidates and keeps numbers only, turns it off
+#: (:func:`keeping_curves`): thinning the curves costs a few milliseconds per check.
+_keep_curves = True
+
+
+@contextlib.contextmanager
+def keeping_curves(keep: bool):
+    """Checks inside the block keep (``True``) or skip (``False``) their curves."""
+    global _keep_curves
+    previous, _keep_curves = _keep_curves, bool(keep)
+    try:
+        yield
+    finally:
+        _keep_curves = previous
+
+
 #: Points kept of each curve a verdict carries (:attr:`Verdict.curves`): geometric in t, so that
 #: log axes show the transient and the tail alike, and a report of the default run stays small.
 CURVE_POINTS = 120
@@ -999,7 +1017,10 @@ def _curves(x, x_label, measure, bound=None, *, column=0, lower=None, upper=None
     Monte-Carlo interval ``lower``/``upper``), ``bound`` and, for a :class:`Terms` bound, each
     term; all over ``x`` (the recorded t, the horizons or the grid). Arrays with one column per
     trajectory are read at ``column`` (the trajectory the verdict reports). ``reference`` is a
-    constant drawn as a horizontal line (a rate's additive term, an asymptotic check's target)."""
+    constant drawn as a horizontal line (a rate's additive term, an asymptotic check's target).
+    ``None`` when curves are not kept (:func:`keeping_curves`)."""
+    if not _keep_curves:
+        return None
     x = np.asarray(x, dtype=float)
     n = len(x)
     if x_label != "t":  # the reported row and the first checked row, as points of this axis
@@ -1124,7 +1145,8 @@ def _judge_rate(theorem, run, measured, additive):
     cert, cert_additive = _certificate_values(theorem, run) if _certificate_decides(theorem) else (None, None)
     if cert is not None and cert_additive <= a * (1 + theorem.tolerance) + 1e-300:
         details["certificate"] = cert.tolist()
-        v.curves["bound"], v.curves["bound_label"] = [float(c) for c in cert], f"certificate {theorem.certificate_name}"
+        if v.curves is not None:
+            v.curves["bound"], v.curves["bound_label"] = [float(c) for c in cert], f"certificate {theorem.certificate_name}"
         if np.all(centre + half <= cert * (1 + theorem.tolerance)):
             v.ratio = float(np.max((centre + half) / cert))
             v.reason = (f"measure below the explicit bound {theorem.certificate_name} (decaying like "
