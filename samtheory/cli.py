@@ -368,6 +368,11 @@ def _configure_verify(p):
                         "without it, run the whole registry on its default instances")
     p.add_argument("--json", metavar="FILE", default=None, help="also write the results as JSON to FILE")
     p.add_argument("--markdown", metavar="FILE", default=None, help="also write the results as a Markdown table")
+    p.add_argument("--html", metavar="FILE", default=None,
+                   help="also write a self-contained HTML report (figures inline; needs pip install \"samtheory[report]\")")
+    p.add_argument("--csv", metavar="FILE", default=None, help="also write the verdict and tightness table as CSV")
+    p.add_argument("--latex", metavar="FILE", default=None,
+                   help="also write the verdict and tightness table as a LaTeX booktabs tabular")
     p.add_argument("--fuzz", metavar="N", type=_integer(1), default=None,
                    help="run N random instances per theorem (inside each theorem's preconditions) and report counts")
     p.add_argument("--fuzz-seed", metavar="S", type=_integer(0), default=None,
@@ -516,24 +521,65 @@ def _instance_from_args(args, th):
     return inst.validate()
 
 
-def _progress_printer(enabled):
+def _progress_printer(enabled=True):
+    """Progress on stderr: one line redrawn in place when stdout and stderr are both terminals;
+    otherwise (``verify | cat``, a log file) one plain line per check, so that progress is seen
+    and logged rather than lost."""
     if not enabled:
         return None
+    import shutil
+    live = sys.stderr.isatty() and sys.stdout.isatty()
+    width = shutil.get_terminal_size((100, 24)).columns
+
     def progress(done, total, label):
-        print(f"\r  [{done}/{total}] {label:<60}", end="", file=sys.stderr, flush=True)
+        if not live:
+            print(f"[{done}/{total}] {label}", file=sys.stderr, flush=True)
+            return
+        text = f"  [{done}/{total}] {label}"[:width - 1]
+        print(f"\r{text:<{width - 1}}", end="", file=sys.stderr, flush=True)
         if done == total:
             print(file=sys.stderr)
     return progress
+
+
+def _check_table_outputs(args):
+    """--html, --csv, --latex: writable paths, and jinja2 for --html, before any work."""
+    for option in ("html", "csv", "latex"):
+        _check_output(getattr(args, option), "--" + option)
+    if args.html is not None:
+        from .report import require_jinja2
+        try:
+            require_jinja2()
+        except ImportError:
+            raise UsageError('--html needs jinja2: pip install "samtheory[report]"') from None
+
+
+def _write_tables(args, report, meta):
+    if args.html is not None:
+        from .report import render_html
+        _write(args.html, render_html(report, meta, output_path=args.html))
+    if args.csv is not None:
+        from .tables import to_csv
+        _write(args.csv, to_csv(report))
+    if args.latex is not None:
+        from .tables import to_latex
+        _write(args.latex, to_latex(report))
 
 
 def cmd_verify(args) -> int:
     from . import verify as V
     _check_output(args.json, "--json")
     _check_output(args.markdown, "--markdown")
-    to_stdout = _to_stdout(args.json, args.markdown)
+    to_stdout = _to_stdout(args.json, args.markdown, args.html, args.csv, args.latex)
     _check_verify_mode(args)
     if args.fuzz is not None:
+        given = _given(args, ("html", "csv", "latex"))
+        if given:
+            raise UsageError(f"{given[0]} writes the report of the registry run or of `verify THEOREM`; "
+                             "--fuzz writes --json only")
         return _cmd_fuzz(args)
+    _check_table_outputs(args)
+    budget = 0
     if args.theorem is not None:
         from .theorems import check, get_theorem
         th = get_theorem(args.theorem)
@@ -551,7 +597,7 @@ def cmd_verify(args) -> int:
                 _pepit()
             except ImportError as exc:
                 raise UsageError(f"--pep: {exc}") from None
-        report = V.verify_all(ids, progress=_progress_printer(sys.stderr.isatty()), search_budget=budget,
+        report = V.verify_all(ids, progress=_progress_printer(), search_budget=budget,
                               search_seed=args.search_seed or 0, search_seconds=seconds,
                               workers=args.workers, pep=args.pep)
     # files first: a closed stdout must not cost the files (or the verdict)
@@ -559,6 +605,9 @@ def cmd_verify(args) -> int:
         _write(args.json, report.to_json() + "\n")
     if args.markdown is not None:
         _write(args.markdown, report.markdown())
+    from .report import run_metadata
+    _write_tables(args, report, run_metadata(search_seed=args.search_seed or 0, search_budget=budget,
+                                             argv=getattr(args, "_argv", None)))
     if not to_stdout:
         _out(report.table())
     return EXIT_VIOLATED if report.failed else EXIT_OK
@@ -569,7 +618,7 @@ def _cmd_fuzz(args) -> int:
     from . import verify as V
     ids = [get_theorem(args.theorem).id] if args.theorem else _only_ids(args.only)
     seed = args.fuzz_seed or 0
-    counts, details = V.fuzz(args.fuzz, ids, seed=seed, progress=_progress_printer(sys.stderr.isatty()))
+    counts, details = V.fuzz(args.fuzz, ids, seed=seed, progress=_progress_printer())
     cols = ["holds", "violated", "inconclusive", "not-applicable", "diverged", "error", "no-instance"]
     total = {k: sum(c.get(k, 0) for c in counts.values()) for k in cols}
     if args.json is not None:  # files first
@@ -689,6 +738,8 @@ def cmd_reproduce(args) -> int:
     from ._io import check_output_dir
     outdir = reproduce.output_folder(args.outdir, args.quick)
     check_output_dir(outdir, "--outdir")  # a bad folder is a usage error before any run
+    if len(names) > 1:  # a long job says how long before it starts
+        _out(_reproduce_estimate(names, outdir, args.quick))
     total = 0.0
     for name in names:
         doc = reproduce.run(name, outdir, quick=args.quick)
@@ -700,6 +751,15 @@ def cmd_reproduce(args) -> int:
     if len(names) > 1:
         _out(f"{len(names)} figure scripts, {total:.1f} s")
     return EXIT_OK
+
+
+def _reproduce_estimate(names, outdir, quick) -> str:
+    from .reproduce import estimate_seconds
+    seconds, unknown = estimate_seconds(names, outdir, quick)
+    minutes = f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
+    known = len(names) - len(unknown)
+    text = f"{len(names)} figure scripts{' (quick)' if quick else ''}: about {minutes} for the {known} with a stored time"
+    return text + (f"; no stored time for {', '.join(unknown)}" if unknown else "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -985,6 +1045,7 @@ def main(argv=None) -> int:
         try:
             parser = build_parser()
             args = parser.parse_args(_join_negative_values(argv))
+            args._argv = argv  # the command as given, for reports that print it
             status = int(args._run(args))
         except SystemExit as exc:  # --help and --version
             status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)

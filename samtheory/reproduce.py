@@ -72,6 +72,52 @@ def get(name: str) -> Entry:
     return REGISTRY[name]
 
 
+#: Seconds each built-in entry took (full size, ``--quick``), for :func:`estimate_seconds` when
+#: the output folder holds no earlier run of the entry. Full sizes of the unified, khanh and pep
+#: entries are the ``runtime_seconds`` of the committed figure JSONs; the others were measured on
+#: 2026-11-30 with ``samtheory reproduce ... --outdir /tmp/...`` on the project's 2-core machine
+#: while other jobs ran (load average 10-12), so they are on the slow side (some quick runs took
+#: longer than the full ones measured at another moment).
+REFERENCE_SECONDS = {
+    "unified-exp1-lambda-sweep": (2.7, 7.2),
+    "unified-exp2-importance": (77.9, 40.1),
+    "unified-exp3-decreasing": (241.3, 12.7),
+    "khanh-fig1-quadratic": (1.3, 18.3),
+    "khanh-appendix-robust-regression": (31.2, 17.3),
+    "khanh-schedules": (21.4, 197.8),
+    "siyun-fig1-valley": (87.4, 107.8),
+    "siyun-fig2-virtual-loss": (43.2, 18.1),
+    "siyun-fig6-examples": (89.1, 158.1),
+    "siyun-floor-vs-rho": (105.3, 155.7),
+    "pep-sam-worst-case": (209.7, 298.4),
+}
+
+
+def stored_seconds(name, outdir="figures", quick=False):
+    """The time of the last run of ``name`` at this size: the ``runtime_seconds`` its JSON in
+    ``outdir`` records (its file is the name with ``_`` for ``-``), else
+    :data:`REFERENCE_SECONDS`; ``None`` when neither knows."""
+    import json
+    import os
+    path = os.path.join(outdir, name.replace("-", "_") + ".json")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        if isinstance(doc, dict) and bool(doc.get("quick")) == bool(quick) and doc.get("runtime_seconds"):
+            return float(doc["runtime_seconds"])
+    except (OSError, ValueError):
+        pass
+    full, fast = REFERENCE_SECONDS.get(name, (None, None))
+    return fast if quick else full
+
+
+def estimate_seconds(names, outdir="figures", quick=False):
+    """``(seconds, unknown)``: the summed :func:`stored_seconds` of ``names`` and the names
+    without a stored time."""
+    times = {name: stored_seconds(name, outdir, quick) for name in names}
+    return sum(t for t in times.values() if t is not None), [n for n, t in times.items() if t is None]
+
+
 def run(name: str, outdir: str | os.PathLike[str] | None = None, quick: bool = False) -> dict:
     """Run one entry into ``outdir`` (default :func:`output_folder`); returns its JSON document (with
     ``runtime_seconds``), whose ``files`` are relative to ``outdir``."""

@@ -116,7 +116,25 @@ class SimulationResult(dict):
         out["grid_shape"] = grid[:axis] + grid[axis + 1:]
         out["batch_shape"] = out["grid_shape"] + (self["trajectories"],)
         out["parameters"] = {**self["parameters"], **parameters}
+        if "grid_values" in self:
+            out["grid_values"] = {name: np.take(v, index, axis=axis) if isinstance(v, np.ndarray) else v
+                                  for name, v in self["grid_values"].items()}
         return out
+
+    def to_xarray(self):
+        """The result as an :class:`xarray.Dataset` (needs the extra ``tables``): dimensions
+        named after the hyperparameter each grid axis varies (``eta``, ``rho``, ``lam``, or
+        ``member`` for stacked functions), then ``trajectory``, ``t`` for the recorded curves and
+        ``coordinate`` for iterates. See :mod:`samtheory.result_frames`."""
+        from .result_frames import to_xarray
+        return to_xarray(self)
+
+    def to_dataframe(self):
+        """The per-trajectory summaries (final, best, mean and tail-mean f - f* and ||grad f||^2,
+        status) as a :class:`pandas.DataFrame`, one row per trajectory, with the grid's
+        hyperparameters as columns (needs the extra ``tables``)."""
+        from .result_frames import to_dataframe
+        return to_dataframe(self)
 
     @property
     def converged_mask(self) -> np.ndarray:
@@ -700,10 +718,20 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
     params = {"eta": describe(eta_s, tables["eta"]), "rho": describe(rho_s, tables["rho"])}
     if meth.uses_lam:
         params["lam"] = describe(lam_s, tables["lam"])
+
+    def grid_values(kind_value):
+        # constant in time: the value at each grid point (the coordinates of to_xarray); else None
+        value, kind = kind_value
+        if kind == "scalar":
+            return value
+        if kind == "static":
+            return np.asarray(value, dtype=float).reshape(batch_shape)[..., 0].copy()
+        return None
     result = SimulationResult(
         function=np.broadcast_to(members.names, grid_shape).copy() if stacked else objective.name,
         method=meth.name, steps=steps, trajectories=trajectories,
         grid_shape=tuple(grid_shape), batch_shape=batch_shape, parameters=params,
+        grid_values={name: grid_values(tables[name]) for name in params},
         oracle=None if oracle is None else oracle.describe(),
         same_sample=None if oracle is None else bool(same_sample), seed=seed,
         conventions={"zero_gradient": "perturbation 0 where the ascent gradient is 0" if eps == 0

@@ -79,21 +79,37 @@ class Report:
         from ._io import to_jsonable
         return json.dumps(to_jsonable(self.to_dict()), indent=2, allow_nan=False)
 
-    def table(self, width=150):
+    def table(self, width=110):
         lines = []
         if self.selfchecks:
             lines.append("Simulator self-checks")
             for c in self.selfchecks:
                 lines.append(f"  {c.verdict:<10} {c.name:<24} {c.detail}")
             lines.append("")
-        head = f"  {'verdict':<14} {'theorem':<52} {'ratio':>9}  instance"
-        lines += ["Theorems (ratio = measure / bound at the reported point)", head, "  " + "-" * (len(head) - 2)]
+        from .report.wording import format_number, legend_lines, ratio_label, rerun_command, wrap_command
+        idw = max([len(r.theorem) for r in self.rows] + [7])
+        head = f"  {'verdict':<14} {'theorem':<{idw}}  {'ratio (kind value)':<20}"
+        lines += ["Theorems: one check per instance; below each, the command that re-runs it",
+                  head, "  " + "-" * (len(head) - 2)]
         for r in self.rows:
-            ratio = "" if r.ratio is None or not np.isfinite(r.ratio) else f"{r.ratio:.3g}"
-            inst = r.instance if len(r.instance) < 70 else r.instance[:67] + "..."
-            lines.append(f"  {r.verdict:<14} {r.theorem:<52} {ratio:>9}  {inst}")
-            if r.verdict not in ("holds",):
-                lines.append(f"  {'':<14} -> {r.reason}")
+            ratio = format_number(r.ratio)
+            kind = ratio_label(r.theorem)
+            no_ratio = "" if kind == "limit" or r.verdict not in ("holds", "violated", "inconclusive") else " n/a"
+            lines.append(f"  {r.verdict:<14} {r.theorem:<{idw}}  {kind + ' ' + ratio if ratio else kind + no_ratio}")
+            command = rerun_command(r.theorem, r.instance_params)
+            if "--only" in command:  # not expressible as options: name it, and re-run the entry's defaults
+                lines += _wrapped(f"instance: {r.instance}", width, "      ")
+                lines += ["      " + ln for ln in wrap_command(command, width - 6, "  ")]
+            else:
+                lines += ["      " + ln for ln in wrap_command(command, width - 6, "  ")]
+            if r.verdict not in ("holds",) or _is_asymptotic(r.theorem):
+                lines += _wrapped(f"-> {r.reason}", width, "      ")
+        checks = [get_theorem(r.theorem).check for r in self.rows if r.theorem in THEOREMS]
+        if checks:
+            lines += ["", "  ratio kinds:"] + ["    " + ln for ln in legend_lines(checks)]
+            lines.append("    n/a: no ratio is read where the bound is 0 or at the rounding level of the measure")
+            lines.append("    margin (in --json, --csv, --html): bound - measure for upper bounds, measure - floor "
+                         "for lower bounds; >= 0 holds")
         c = self.counts
         if self.searches:
             lines += ["", "Worst-case search (ratio: closest an admissible instance came to violating the entry, "
@@ -140,12 +156,25 @@ class Report:
             out += ["## Simulator self-checks", "", "| check | verdict | detail |", "|---|---|---|"]
             out += [f"| {c.name} | {c.verdict} | {c.detail} |" for c in self.selfchecks]
             out.append("")
-        out += ["## Theorems", "", "| theorem | instance | verdict | ratio | margin | first violation | reason |",
+        from .report.wording import legend_lines, ratio_label
+        out += ["## Theorems", "", "| theorem | instance | verdict | ratio (kind value) | margin | first violation | reason |",
                 "|---|---|---|---|---|---|---|"]
         for r in self.rows:
-            out.append(f"| `{r.theorem}` | {r.instance} | **{r.verdict}** | {_fmt(r.ratio)} | {_fmt(r.margin)} | "
+            out.append(f"| `{r.theorem}` | {r.instance} | **{r.verdict}** | {ratio_label(r.theorem)} {_fmt(r.ratio)} | "
+                       f"{_fmt(r.margin)} | "
                        f"{'' if r.first_violation is None else r.first_violation} | {r.reason.replace('|', '/')} |")
+        checks = [get_theorem(r.theorem).check for r in self.rows if r.theorem in THEOREMS]
+        if checks:
+            out += ["", "Ratio kinds:", ""] + [f"- `{line.split(' (')[0].strip()}` ({line.split(' (', 1)[1]}"
+                                               for line in legend_lines(checks)]
         return "\n".join(out) + "\n"
+
+
+def _wrapped(text, width, indent):
+    """``text`` wrapped at spaces to ``width`` columns, every line indented (words are never cut)."""
+    import textwrap
+    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def _fmt(v):
@@ -184,7 +213,8 @@ def verify_all(theorem_ids: Iterable[str] | None = None, *, selfchecks: bool = T
     ``pep=True`` (needs the extra ``pep``) adds :func:`samtheory.pep.crosscheck.crosscheck` for
     the selected entries a PEP can express.
 
-    ``progress(done, total, label)`` is called after each check and each search.
+    ``progress(done, total, label)`` is called after each check (label: verdict, theorem and
+    instance) and each search.
     """
     from .selfcheck import run_selfchecks
     start = time.perf_counter()
@@ -203,13 +233,20 @@ def verify_all(theorem_ids: Iterable[str] | None = None, *, selfchecks: bool = T
     for tid, index in jobs:
         groups.setdefault(repr(get_theorem(tid).instances[index].to_dict()), []).append((tid, index))
     batches = list(groups.values())
+    def checks_done(k, job, verdicts):
+        # one progress call per check of the batch, labelled with its verdict
+        if progress is not None:
+            before = sum(len(b) for b in batches[:k - 1])
+            for n, verdict in enumerate(verdicts, start=1):
+                progress(before + n, total, f"{verdict.verdict:<14} {verdict.theorem}  {verdict.instance}")
+
     checked = dict(zip(map(tuple, batches), _in_workers(
-        _some_checks, [(batch,) for batch in batches], workers,
-        lambda k, job: progress(sum(len(b) for b in batches[:k]), total, job[0][-1][0]) if progress else None)))
+        _some_checks, [(batch,) for batch in batches], workers, checks_done)))
     verdicts = {job: verdict for batch, results in checked.items() for job, verdict in zip(batch, results)}
     report.rows.extend(verdicts[job] for job in jobs)
     results = _in_workers(_one_search, [(tid, search_budget, search_seed, search_seconds) for tid in searched],
-                          workers, lambda k, job: progress(len(jobs) + k, total, f"search {job[0]}")
+                          workers, lambda k, job, result: progress(len(jobs) + k, total,
+                                                                    f"search {result.verdict:<7} {job[0]}")
                           if progress else None)
     from .theorems.search import rebuild_worst
     report.searches.extend(rebuild_worst(result) for result in results)
@@ -246,7 +283,7 @@ def _in_workers(fn, jobs, workers, done):
     per core, at most :data:`SEARCH_WORKERS`), so that they see exactly the registry it holds
     (entries a user registered, patched objects); without ``fork``, or once JAX is loaded here
     (its threads make forking unsafe), here, one after the other.
-    ``done(k, job)`` is called as the k-th result (in job order) is in."""
+    ``done(k, job, result)`` is called as the k-th result (in job order) is in."""
     import multiprocessing
     import os
     import sys
@@ -260,11 +297,11 @@ def _in_workers(fn, jobs, workers, done):
             futures = [pool.submit(fn, *job) for job in jobs]
             for k, (job, future) in enumerate(zip(jobs, futures)):
                 results.append(future.result())
-                done(k + 1, job)
+                done(k + 1, job, results[-1])
     else:
         for k, job in enumerate(jobs):
             results.append(fn(*job))
-            done(k + 1, job)
+            done(k + 1, job, results[-1])
     return results
 
 

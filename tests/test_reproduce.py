@@ -92,3 +92,30 @@ def test_committed_figure_jsons_hold_no_absolute_paths():
         assert files, f"{path.name} lists no files"
         for name in files:
             assert not Path(name).is_absolute() and (path.parent / name).is_file(), (path.name, name)
+
+
+def test_several_scripts_print_an_estimate_first(tmp_path, capsys, monkeypatch):
+    """The estimate sums the times stored by the last run of each script in the output folder
+    (its JSON's runtime_seconds, at the same size), falling back to the reference table."""
+    def fake(name, seconds):
+        def run(outdir, quick):
+            doc = {"quick": quick, "runtime_seconds": seconds, "files": []}
+            (tmp_path / f"{name.replace('-', '_')}.json").write_text(json.dumps(doc))
+            return doc
+        return reproduce.Entry(name, run, "test entry")
+
+    monkeypatch.setitem(reproduce.REGISTRY, "fake-a", fake("fake-a", 100.0))
+    monkeypatch.setitem(reproduce.REGISTRY, "fake-b", fake("fake-b", 50.0))
+    assert cli.main(["reproduce", "fake-a", "fake-b", "--outdir", str(tmp_path)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "2 figure scripts: about 0 s for the 0 with a stored time; no stored time for fake-a, fake-b"
+    assert cli.main(["reproduce", "fake-a", "fake-b", "--outdir", str(tmp_path)]) == 0  # now stored
+    assert capsys.readouterr().out.splitlines()[0] == "2 figure scripts: about 2 min for the 2 with a stored time"
+    # a quick run does not take the full-size times
+    assert reproduce.estimate_seconds(["fake-a"], str(tmp_path), quick=True) == (0, ["fake-a"])
+    assert reproduce.estimate_seconds(["khanh-fig1-quadratic"], str(tmp_path))[0] == \
+        reproduce.REFERENCE_SECONDS["khanh-fig1-quadratic"][0]
+
+
+def test_every_builtin_script_has_a_reference_time_entry():
+    assert set(reproduce.REFERENCE_SECONDS) == set(reproduce.names())

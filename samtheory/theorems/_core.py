@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence, TYPE_CHECKING
 
+import contextlib
 import math
 from dataclasses import dataclass, field, replace
 
@@ -279,6 +280,10 @@ class Instance:
             out.update(sampling=self.sampling, same_sample=self.same_sample)
         if self.function_args:
             out["function_args"] = {k: _jsonable(v) for k, v in self.function_args.items()}
+        if self.x0 is not None:  # the start makes a run reproducible (reports print it as --x0)
+            out["x0"] = np.asarray(self.x0, dtype=float).tolist()
+        if self.horizons:
+            out["horizons"] = [int(T) for T in self.horizons]
         return out
 
 
@@ -515,6 +520,9 @@ class Verdict:
     #: every-t bounds: the share of the bound's limit term (its neighbourhood: ρ² and noise terms)
     #: that the measure uses once the decaying part of the bound is paid (see ``_tail_ratio``)
     tail_ratio: float | None = None
+    #: the measure and the bound over t (or over the horizons / the grid), thinned to at most
+    #: :data:`CURVE_POINTS` points for reports and plots (:func:`_curves`); not part of the JSON
+    curves: dict | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         from .._io import to_jsonable
@@ -869,6 +877,13 @@ def _judge_every_t(theorem, run, measured, bound):
     # (1e3 times it, so rounding moves a ratio by at most 1e-3): below it, f - f* is rounding noise
     resolvable = 1e3 * float(np.max(floor))
     verdict = _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable)
+    terms = None
+    if _keep_curves and isinstance(bound, Terms) and len(bound.decaying) + len(bound.limit) > 1:
+        terms = {**{name: term(rows) for name, term in bound.decaying.items()},
+                 **{name: float(value) for name, value in bound.limit.items()}}
+    verdict.curves = _curves(*_axis(run, t), centre, b, column=verdict.details.get("worst_trajectory", 0),
+                             lower=centre - half if stochastic else None, upper=centre + half if stochastic else None,
+                             terms=terms, marker=verdict.details.get("worst_t"))
     if isinstance(bound, Terms):
         decay = _bound_array(bound.decay, rows, centre.shape)
         limit = np.broadcast_to(bound.limit_value(), centre.shape)
@@ -965,9 +980,90 @@ def _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable=
         ratio = m / bb if bb != 0 else (0.0 if m <= 0 else math.inf)
     else:  # no step had a bound above the measure's rounding: no ratio can be read off
         ratio = None
+    details = {"worst_t": int(t[i])}
+    if flat_c.shape[1] > 1:  # several trajectories judged one by one: which one is reported
+        details["worst_trajectory"] = j
     return Verdict("", "", status, reason=f"worst at t={int(t[i])}: measure {m:.4g} vs bound {bb:.4g}",
                    margin=bb - m, ratio=ratio, first_violation=first, measure=m, bound=bb,
-                   details={"worst_t": int(t[i])})
+                   details=details)
+
+
+#: Whether checks keep their curves (:attr:`Verdict.curves`) for reports. The worst-case search,
+#: which judges thousands of candidates and keeps numbers only, turns it off
+#: (:func:`keeping_curves`): thinning the curves costs a few milliseconds per check.
+_keep_curves = True
+
+
+@contextlib.contextmanager
+def keeping_curves(keep: bool):
+    """Checks inside the block keep (``True``) or skip (``False``) their curves."""
+    global _keep_curves
+    previous, _keep_curves = _keep_curves, bool(keep)
+    try:
+        yield
+    finally:
+        _keep_curves = previous
+
+
+#: Points kept of each curve a verdict carries (:attr:`Verdict.curves`): geometric in t, so that
+#: log axes show the transient and the tail alike, and a report of the default run stays small.
+CURVE_POINTS = 120
+
+
+def _thin(n, keep=()):
+    """Indices of 0..n-1 kept for a curve: 0, n-1, about :data:`CURVE_POINTS` geometrically
+    spaced ones between, and the indices in ``keep`` (the reported point)."""
+    if n <= CURVE_POINTS:
+        return np.arange(n)
+    idx = np.concatenate([[0, n - 1], np.round(np.geomspace(1, n - 1, CURVE_POINTS - 2)), list(keep)])
+    idx = np.unique(idx.astype(int))
+    return idx[(idx >= 0) & (idx < n)]
+
+
+def _axis(run, rows):
+    """The x values of a measure's rows and their name: the horizons T when the measure has one
+    row per horizon (a theorem that simulates each horizon), else the step t."""
+    if run.horizons is not None and len(run.horizons) == len(rows):
+        return np.asarray(run.horizons, dtype=float), "horizon T"
+    return rows, "t"
+
+
+def _curves(x, x_label, measure, bound=None, *, column=0, lower=None, upper=None, terms=None,
+            bound_label="bound", start=0, marker=None, reference=None, reference_label=""):
+    """The curves a report draws for one verdict, thinned (:func:`_thin`): ``measure`` (and its
+    Monte-Carlo interval ``lower``/``upper``), ``bound`` and, for a :class:`Terms` bound, each
+    term; all over ``x`` (the recorded t, the horizons or the grid). Arrays with one column per
+    trajectory are read at ``column`` (the trajectory the verdict reports). ``reference`` is a
+    constant drawn as a horizontal line (a rate's additive term, an asymptotic check's target).
+    ``None`` when curves are not kept (:func:`keeping_curves`)."""
+    if not _keep_curves:
+        return None
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    if x_label != "t":  # the reported row and the first checked row, as points of this axis
+        marker = None if marker is None else float(x[int(np.clip(marker, 0, n - 1))])
+        start = float(x[int(np.clip(start, 0, n - 1))]) if start else 0
+    keep = [] if marker is None else [int(np.clip(np.searchsorted(x, marker), 0, n - 1))]
+    idx = _thin(n, keep)
+
+    def pick(values):
+        if values is None:
+            return None
+        v = np.asarray(values, dtype=float)
+        if v.ndim == 0 or v.shape[0] != n:
+            v = np.broadcast_to(v, (n,) + np.shape(measure)[1:])
+        v = v.reshape(n, -1)
+        return [float(a) for a in v[:, min(column, v.shape[1] - 1)][idx]]
+
+    out = {"x": [float(a) for a in x[idx]], "x_label": x_label, "measure": pick(measure), "bound": pick(bound),
+           "bound_label": bound_label, "start": start, "marker": marker}
+    if lower is not None and upper is not None:
+        out["lower"], out["upper"] = pick(lower), pick(upper)
+    if terms:
+        out["terms"] = {name: pick(values) for name, values in terms.items()}
+    if reference is not None:
+        out["reference"], out["reference_label"] = float(reference), reference_label
+    return out
 
 
 def _judge_floor(theorem, run, measured, bound):
@@ -990,6 +1086,9 @@ def _judge_floor(theorem, run, measured, bound):
     v.margin = None if v.margin is None else -v.margin  # measure − floor (positive = room)
     v.reason = v.reason.replace("worst", "closest to the floor").replace("vs bound", "vs floor")
     v.details["from_step"] = start
+    v.curves = _curves(*_axis(run, t), centre, b, column=v.details.get("worst_trajectory", 0),
+                       lower=centre - half if stochastic else None, upper=centre + half if stochastic else None,
+                       bound_label="floor", start=start, marker=v.details.get("worst_t"))
     return v
 
 
@@ -1009,6 +1108,9 @@ def _judge_exact(theorem, run, measured, bound):
     v.reason = (f"max relative error {v.details['relative_error']:.3g} "
                 f"(tolerance {theorem.tolerance:.0e}: {theorem.tolerance_reason}) from step {start}")
     v.margin = None
+    v.curves = _curves(*_axis(run, t), centre, b, column=v.details.get("worst_trajectory", 0),
+                       lower=centre - half if stochastic else None, upper=centre + half if stochastic else None,
+                       bound_label="prediction", start=start, marker=v.details.get("worst_t"))
     return v
 
 
@@ -1050,6 +1152,9 @@ def _judge_rate(theorem, run, measured, additive):
                "claimed_rate": theorem.rate, "log_power": theorem.log_power, "scaled_excess": upper.tolist(),
                "allowed_growth": kappa}
     v = Verdict("", "", "holds", measure=float(centre[-1]), bound=a, details=details)
+    v.curves = _curves(T, "horizon T", centre, None, lower=centre - half if stochastic else None,
+                       upper=centre + half if stochastic else None,
+                       reference=a if a > 0 else None, reference_label="additive term a")
     pos = upper > 0
     slope = _fit_slope(T[pos], upper[pos]) if pos.sum() >= 3 else None
     v.exponent = None if slope is None else slope - theorem.rate
@@ -1057,6 +1162,8 @@ def _judge_rate(theorem, run, measured, additive):
     cert, cert_additive = _certificate_values(theorem, run) if _certificate_decides(theorem) else (None, None)
     if cert is not None and cert_additive <= a * (1 + theorem.tolerance) + 1e-300:
         details["certificate"] = cert.tolist()
+        if v.curves is not None:
+            v.curves["bound"], v.curves["bound_label"] = [float(c) for c in cert], f"certificate {theorem.certificate_name}"
         if np.all(centre + half <= cert * (1 + theorem.tolerance)):
             v.ratio = float(np.max((centre + half) / cert))
             v.reason = (f"measure below the explicit bound {theorem.certificate_name} (decaying like "
@@ -1165,15 +1272,21 @@ def _judge_asymptotic(theorem, run, measured, bound):
     details = {"grid": grid.astype(int).tolist(), "values": q.tolist(), "required_decay": theorem.decay}
     q0 = q[0]
     v = Verdict("", "", "holds", measure=float(q[-1]), bound=float(theorem.decay * q0), details=details)
+    v.curves = _curves(grid, "k", q, None, reference=theorem.decay * q0,
+                       reference_label=f"target: {theorem.decay:g} x its first value")
     pos = q > 0
     slope = _fit_slope(grid[pos], q[pos]) if pos.sum() >= 3 else -np.inf
     v.exponent = slope if np.isfinite(slope) else None
+    span = f"k = {int(grid[0])}..{int(grid[-1])}"
     if q[-1] == 0 or (q[-1] <= theorem.decay * q0 and slope < 0):
-        v.reason = f"decreased by {q[-1] / q0 if q0 else 0:.3g} (required {theorem.decay:g}); fitted slope {slope:.3g}"
+        share = q[-1] / q0 if q0 else 0.0
+        v.reason = (f"consistent with the limit: over {span} it fell to {100 * share:.3g} % of its first value "
+                    f"(target: at most {100 * theorem.decay:g} %), fitted log-log slope {slope:.3g}")
         return v
     v.verdict = "inconclusive"
-    v.reason = (f"over k = {int(grid[0])}..{int(grid[-1])} it went {q0:.3g} -> {q[-1]:.3g} (slope {slope:.3g}); "
-                f"a limit cannot be refuted by a finite run: run longer")
+    v.reason = (f"not yet at the target: over {span} it went {q0:.3g} -> {q[-1]:.3g}, "
+                f"{100 * q[-1] / q0 if q0 else math.inf:.3g} % of its first value (target: at most "
+                f"{100 * theorem.decay:g} %; log-log slope {slope:.3g}); a finite run cannot refute a limit: run longer")
     return v
 
 

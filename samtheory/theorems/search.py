@@ -550,6 +550,14 @@ class _Space:
 
 def search(theorem: str | Theorem, budget: int = 500, seed: int = 0, *, time_limit: float | None = None,
            progress: Callable[..., Any] | None = None) -> SearchResult:
+    # the docstring is _search's (set below); the candidates' checks keep no curves: the search
+    # reports numbers, and thinning curves would cost it a few milliseconds per candidate
+    from ._core import keeping_curves
+    with keeping_curves(False):
+        return _search(theorem, budget, seed, time_limit=time_limit, progress=progress)
+
+
+def _search(theorem, budget=500, seed=0, *, time_limit=None, progress=None) -> SearchResult:
     """Search the instances ``theorem`` admits for the one closest to violating it.
 
     Parameters
@@ -857,6 +865,10 @@ class _SearchState:
         if self.timed_out and result.verdict != "violated":
             result.reason += f" (stopped at the time limit after {self.evaluations} evaluations)"
         return result
+
+
+
+search.__doc__ = _search.__doc__
 
 
 def rebuild_worst(result: SearchResult) -> SearchResult:
