@@ -20,7 +20,7 @@ import importlib
 import os
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from ._validation import InvalidParameterError
 
@@ -93,7 +93,7 @@ REFERENCE_SECONDS = {
 }
 
 
-def stored_seconds(name, outdir="figures", quick=False):
+def stored_seconds(name: str, outdir: str | os.PathLike[str] = "figures", quick: bool = False) -> float | None:
     """The time of the last run of ``name`` at this size: the ``runtime_seconds`` its JSON in
     ``outdir`` records (its file is the name with ``_`` for ``-``), else
     :data:`REFERENCE_SECONDS`; ``None`` when neither knows."""
@@ -111,7 +111,8 @@ def stored_seconds(name, outdir="figures", quick=False):
     return fast if quick else full
 
 
-def estimate_seconds(names, outdir="figures", quick=False):
+def estimate_seconds(names: Sequence[str], outdir: str | os.PathLike[str] = "figures",
+                     quick: bool = False) -> tuple[float, list[str]]:
     """``(seconds, unknown)``: the summed :func:`stored_seconds` of ``names`` and the names
     without a stored time."""
     times = {name: stored_seconds(name, outdir, quick) for name in names}

@@ -58,7 +58,9 @@ def grid_dims(result) -> tuple:
     (name -> (dims, values)) and the values constant over the grid (name -> value)."""
     grid = tuple(result["grid_shape"])
     values = _grid_values(result)
-    dims, attrs, coords = [], {}, {}
+    dims: list[str] = []
+    attrs: dict = {}
+    coords: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
     varying = {name: [a for a in range(len(grid)) if _varies_along(v, a)]
                for name, v in values.items() if isinstance(v, np.ndarray)}
     for axis in range(len(grid)):

@@ -121,7 +121,7 @@ class SimulationResult(dict):
                                   for name, v in self["grid_values"].items()}
         return out
 
-    def to_xarray(self):
+    def to_xarray(self) -> Any:  # an xarray.Dataset (xarray is an optional extra)
         """The result as an :class:`xarray.Dataset` (needs the extra ``tables``): dimensions
         named after the hyperparameter each grid axis varies (``eta``, ``rho``, ``lam``, or
         ``member`` for stacked functions), then ``trajectory``, ``t`` for the recorded curves and
@@ -129,7 +129,7 @@ class SimulationResult(dict):
         from .result_frames import to_xarray
         return to_xarray(self)
 
-    def to_dataframe(self):
+    def to_dataframe(self) -> Any:  # a pandas.DataFrame (pandas is an optional extra)
         """The per-trajectory summaries (final, best, mean and tail-mean f - f* and ||grad f||^2,
         status) as a :class:`pandas.DataFrame`, one row per trajectory, with the grid's
         hyperparameters as columns (needs the extra ``tables``)."""

@@ -51,7 +51,7 @@ def check_kind(theorem_id) -> str | None:
 
 
 def ratio_label(theorem_id) -> str:
-    return RATIO_MEANING.get(check_kind(theorem_id), ("ratio", ""))[0]
+    return RATIO_MEANING.get(check_kind(theorem_id) or "", ("ratio", ""))[0]
 
 
 def format_number(value, digits=3) -> str:
