@@ -275,6 +275,7 @@ class _Run:
     seed: object
     step_seed: object
     measures: bool = True
+    pointwise: bool = False  # one random stream per grid point (simulate's ``streams``)
 
     @property
     def dim(self):
@@ -396,8 +397,8 @@ class _Records:
 
 def _drive_numpy(run, state, records, bar, rng):
     """The numpy reference loop: one :func:`_advance` per step."""
-    from ._random import NumpyRandom
-    source = NumpyRandom(rng)
+    from ._random import as_source
+    source = as_source(rng)  # a Generator, or the per-grid-point streams
     with np.errstate(all="ignore"):
         for t in range(run.steps):
             eta, rho, lam = (_expand(*run.tables[k], t, run.grid_shape, run.trajectories)
@@ -448,6 +449,11 @@ def _choose_backend(backend, run):
         raise InvalidParameterError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
     if backend == "numpy":
         return "numpy", "requested"
+    if run.pointwise:
+        if backend == "jax":
+            raise InvalidParameterError("backend='jax' cannot run per-grid-point streams (streams=); "
+                                        "use backend='numpy' or 'auto'")
+        return "numpy", "per-grid-point streams run on numpy"
     if backend == "auto" and _predicted_numpy_seconds(run) < AUTO_JAX_SECONDS:
         # decided before looking for JAX: importing it costs about a second and 100 MB
         return "numpy", f"predicted numpy time below {AUTO_JAX_SECONDS:g} s"
@@ -462,10 +468,22 @@ def _choose_backend(backend, run):
     return "numpy", reason
 
 
+def _point_sequences(streams, grid_shape):
+    """``(init, step)`` sequences of every grid point from ``streams`` (simulate's parameter),
+    spawned from copies so that the caller's sequences are not advanced."""
+    streams = list(streams)
+    size = math.prod(grid_shape)
+    if len(streams) != size or not all(isinstance(s, np.random.SeedSequence) for s in streams):
+        raise InvalidParameterError(f"streams must hold one numpy.random.SeedSequence per grid point "
+                                    f"({size} for grid shape {tuple(grid_shape)}); got {len(streams)} items")
+    return [tuple(np.random.SeedSequence(s.entropy, spawn_key=s.spawn_key, pool_size=s.pool_size).spawn(2))
+            for s in streams]
+
+
 def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None, trajectories=1,
              oracle=None, same_sample=True, seed=0, eps=0.0, record_every="auto", history=False,
              tail=0.1, divergence_threshold=1e100, progress=False, start_scale=None,
-             backend="auto", measures=True):
+             backend="auto", measures=True, streams=None):
     r"""Simulate a SAM-family method on many trajectories at once.
 
     Parameters
@@ -524,6 +542,12 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
         ``nan``, nothing is recorded, and divergence is judged at the last iterate only. In
         stochastic finite-sum runs the exact :math:`f` and :math:`\nabla f` cost :math:`n` times a
         sampled gradient, so this can be many times faster.
+    streams : sequence of numpy.random.SeedSequence, optional
+        One random stream per grid point (in C order of ``grid_shape``), replacing ``seed``'s one
+        stream for the whole batch: point :math:`k`'s sequence is spawned into two exactly as
+        ``seed``'s (starting points, then oracle samples), and its ``trajectories`` rows of every
+        draw come from its own generators. A grid point then gets the same numbers whichever grid
+        it is run in (:func:`samtheory.sweep.sweep` relies on it). Runs on the numpy backend.
 
     Returns
     -------
@@ -568,6 +592,7 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
     n_total = math.prod(batch_shape)
     dim = objective.dim
     init_seq, step_seq = np.random.SeedSequence(seed).spawn(2)
+    point_seqs = None if streams is None else _point_sequences(streams, grid_shape)
     if stacked:  # each point is evaluated as its own member (the member axis is a grid axis)
         member_of_point = _expand_grid(np.arange(len(objective)), grid_shape, trajectories)[:, 0]
         members, objective = objective, objective.rows(member_of_point)
@@ -578,7 +603,13 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
             oracle.objective = objective
     elif oracle is not None and oracle.objective is not objective:
         raise InvalidParameterError("oracle.objective must be the objective being simulated")
-    if x0 is None:
+    if x0 is None and point_seqs is not None:  # each point from its own stream, at its own member
+        x = np.empty((n_total, dim))
+        for k, (point_init, _) in enumerate(point_seqs):
+            rows = slice(k * trajectories, (k + 1) * trajectories)
+            member = members.members[member_of_point[rows.start]] if stacked else objective
+            x[rows] = _random_starts(member, np.random.default_rng(point_init), trajectories, start_scale)
+    elif x0 is None:
         init_rng = np.random.default_rng(init_seq)
         if stacked:  # member by member, each around its own minimizer and at its own scale
             x = np.empty((n_total, dim))
@@ -590,7 +621,11 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
     else:
         x = _validate_x0(x0, dim, grid_shape, trajectories).reshape(n_total, dim)
     x_start = x.copy()
-    rng = np.random.default_rng(step_seq)
+    if point_seqs is None:
+        rng = np.random.default_rng(step_seq)
+    else:
+        from ._random import PointwiseRandom
+        rng = PointwiseRandom([np.random.default_rng(step) for _, step in point_seqs], trajectories)
 
     if not measures:
         if history or record_every not in ("auto", None):
@@ -609,7 +644,7 @@ def simulate(objective, method="sam", *, eta, rho=0.0, lam=None, steps, x0=None,
                threshold=float(divergence_threshold), grid_shape=tuple(grid_shape),
                trajectories=trajectories, n_total=n_total, tables=tables,
                record_times=record_times, record_every=record_every, history=history, seed=seed,
-               step_seed=step_seq, measures=bool(measures))
+               step_seed=step_seq, measures=bool(measures), pointwise=point_seqs is not None)
     chosen, backend_note = _choose_backend(backend, run)
     state = _initial_state(run, x)
     records = _Records(record_times, n_total, dim, history)
