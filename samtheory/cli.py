@@ -919,6 +919,20 @@ def _pep_text(result, instance) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# samtheory sweep (samtheory/sweep/_cli.py)
+# ---------------------------------------------------------------------------------------------
+
+def _configure_sweep(p):
+    from .sweep._cli import configure
+    configure(p, _Parser)
+
+
+def cmd_sweep(args) -> int:
+    from .sweep._cli import run
+    return run(args)
+
+
+# ---------------------------------------------------------------------------------------------
 # registration and entry point
 # ---------------------------------------------------------------------------------------------
 
@@ -951,6 +965,8 @@ COMMANDS = [
             _configure_bench, cmd_bench),
     Command("pep", "exact worst case of a few steps over a function class (performance estimation; needs the extra 'pep')",
             _configure_pep, cmd_pep),
+    Command("sweep", "sweep a method over a grid of (eta, rho) in chunks, in process or on Dask; regime maps",
+            _configure_sweep, cmd_sweep),
 ]
 
 
