@@ -5,10 +5,15 @@ window*), its step size :math:`\eta` and :math:`\|\nabla f(x_T)\|`, :func:`class
 regime per trajectory, in this order of tests:
 
 * **diverged**: the simulator stopped it (:math:`f(x_t)-f^*` non-finite or above the divergence
-  threshold), or an iterate in the window is non-finite;
+  threshold), an iterate in the window is non-finite, or it is escaping: no period, and
+  :math:`\|x_t\|` grew at a share :data:`MONOTONE` of the window's steps and by more than the
+  factor :data:`ESCAPING` over it (a geometric escape that has not crossed the threshold yet,
+  e.g. :math:`|1-\eta\lambda(1+\rho\lambda)|=1.03` per step just past USAM's edge);
 * **period** :math:`k` (:math:`k=1,\dots,8`, the smallest): :math:`\|x_t-x_{t-k}\|\le\tau` for
   every :math:`t` of the last :data:`CHECKED` steps, with :math:`\tau=` ``rtol`` :math:`(1+\max_t
-  \|x_t\|)`. Period 1 is a fixed point, split into
+  \|x_t\|)` for :math:`k=1` and :math:`\tau=` ``rtol`` :math:`\max_t\|x_t-\bar x\|` (the
+  window's spread around its mean, about the cycle's amplitude) for :math:`k\ge2`, so that a small
+  cycle is resolved to its own size. Period 1 is a fixed point, split into
 
   - **converged**: :math:`\|\nabla f(x_T)\|\le` ``grad_tol``, or no larger than
     :data:`DRIFT_FACTOR` times the drift :math:`\|x_T-x_{T-1}\|/\eta` (a trajectory still creeping
@@ -22,8 +27,9 @@ regime per trajectory, in this order of tests:
   tell. Measured by :math:`e_t=\min_{k\le8}\|x_t-x_{t-k}\|` (how far :math:`x_t` is from closing
   any cycle): transient when :math:`e_t` decreases steadily over the second half of the window
   (at a share :data:`MONOTONE` of its steps, however slowly: a slow contraction towards a fixed
-  point or a cycle, or a slow drift such as SAM's along a valley of minimizers), or when :math:`\|x_t\|` grows by more than the factor :data:`ESCAPING` over the window
-  (leaving, not yet past the divergence threshold);
+  point or a cycle, or a slow drift such as SAM's along a valley of minimizers), or when
+  :math:`\|x_t\|` grows by more than the factor :data:`ESCAPING` over the window, but not
+  steadily;
 * **chaotic**: bounded, no period :math:`\le8` and not settling. This is "no period found" of
   the issue; a positive finite-time Lyapunov exponent is not computed, so a cycle of period
   above 8 (or an approach that is not steady) is also called chaotic.
@@ -51,7 +57,7 @@ DRIFT_FACTOR = 100.0
 #: settling: the cycle-closing distance e_t did not increase at this share of the steps of the
 #: window's second half (and ended lower than it started there)
 MONOTONE = 0.9
-#: escaping: the iterate's norm grew by more than this factor over the window
+#: escaping: the iterate's norm grew by more than this factor over the window (steadily: diverged)
 ESCAPING = 2.0
 
 
@@ -89,12 +95,16 @@ def classify(tail, eta, grad_norm, diverged=None, *, rtol=1e-9, grad_tol=1e-8):
         if diverged is not None:
             bad |= np.asarray(diverged, dtype=bool)
         norms = np.linalg.norm(tail, axis=2)  # (n, K+1)
-        tol = rtol * (1.0 + np.max(norms, axis=1))
+        tol = rtol * (1.0 + np.max(norms, axis=1))  # a fixed point: relative to where it is
+        # a cycle: relative to its own size (a small cycle far from the origin is still resolved)
+        spread = np.max(np.linalg.norm(tail - tail.mean(axis=1, keepdims=True), axis=2), axis=1)
+        tol_cycle = rtol * spread
         # dev[k-1][:, t] = ||x_t - x_{t-k}|| over the window
         dev = [np.linalg.norm(tail[:, k:] - tail[:, :-k], axis=2) for k in range(1, MAX_PERIOD + 1)]
         undecided = ~bad
         for k in range(1, MAX_PERIOD + 1):
-            closes = undecided & np.all(dev[k - 1][:, -CHECKED:] <= tol[:, None], axis=1)
+            bound = tol if k == 1 else tol_cycle
+            closes = undecided & np.all(dev[k - 1][:, -CHECKED:] <= bound[:, None], axis=1)
             period[closes] = k
             undecided &= ~closes
         fixed = period == 1
@@ -117,10 +127,13 @@ def classify(tail, eta, grad_norm, diverged=None, *, rtol=1e-9, grad_tol=1e-8):
         half = closing[:, length_e // 2:]
         steadily = np.mean(np.diff(half, axis=1) <= 0, axis=1) >= MONOTONE
         settling = steadily & (half[:, -1] < half[:, 0])
-        escaping = norms[:, -1] > ESCAPING * np.maximum(norms[:, 0], tol)
-        free = undecided & ~bad
-        regime[free & ~settling & ~escaping] = CHAOTIC
-        regime[free & (settling | escaping)] = TRANSIENT
+        grew = norms[:, -1] > ESCAPING * np.maximum(norms[:, 0], tol)
+        steady_growth = np.mean(np.diff(norms, axis=1) > 0, axis=1) >= MONOTONE
+        escaping = undecided & grew & steady_growth
+        free = undecided & ~bad & ~escaping
+        regime[free & ~settling & ~grew] = CHAOTIC
+        regime[free & (settling | grew)] = TRANSIENT
+        bad |= escaping
         regime[bad] = DIVERGED
         period[bad] = 0
     return {"regime": regime, "period": period, "amplitude": amplitude}
