@@ -171,3 +171,33 @@ def test_history_keeps_curves_and_the_tail_window():
     np.testing.assert_array_equal(ds["t"].values, [0, 50, 100, 136])
     assert ds["x_tail"].shape == (2, 2, 65, 1)
     np.testing.assert_array_equal(ds["x_tail"].values[:, :, -1], ds["x"].values)
+
+
+# ---------------------------------------------------------------------------------------------
+# verify --fuzz through an executor (issue #15 item 3)
+# ---------------------------------------------------------------------------------------------
+
+FUZZED = ["khanh.lemma-a", "khanh.lemma-b", "khanh.usam-descent"]
+
+
+def _fuzz_doc(executor=None):
+    from samtheory import verify
+    counts, details = verify.fuzz(3, FUZZED, seed=5, executor=executor)
+    return counts, [v.to_dict() for v in details]
+
+
+def test_fuzz_on_executors_matches_in_process():
+    reference = _fuzz_doc()
+    assert sum(sum(c.values()) for c in reference[0].values()) == 3 * len(FUZZED)
+    with ProcessPoolExecutor(2) as pool:
+        assert _fuzz_doc(pool) == reference
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        assert _fuzz_doc(client.get_executor()) == reference
+
+
+def test_verify_scheduler_needs_fuzz(capsys):
+    from samtheory.cli import main
+    assert main(["verify", "--scheduler", "local"]) == 2
+    assert "--scheduler needs --fuzz" in capsys.readouterr().err

@@ -27,10 +27,12 @@ regime per trajectory, in this order of tests:
   tell. Measured by :math:`e_t=\min_{k\le8}\|x_t-x_{t-k}\|` (how far :math:`x_t` is from closing
   any cycle): transient when :math:`e_t` decreases steadily over the second half of the window
   (at a share :data:`MONOTONE` of its steps, however slowly: a slow contraction towards a fixed
-  point or a cycle, or a slow drift such as SAM's along a valley of minimizers), or when
-  :math:`\|x_t\|` grows by more than the factor :data:`ESCAPING` over the window, but not
-  steadily;
-* **chaotic**: bounded, no period :math:`\le8` and not settling. This is "no period found" of
+  point or a cycle), when it is a drifting cycle (for some :math:`k\le8` the displacement
+  :math:`x_t-x_{t-k}` is nearly constant: its change :math:`\|x_t-2x_{t-k}+x_{t-2k}\|` stays below
+  :data:`NEAR` times the window's spread over the last :data:`CHECKED` steps, such as SAM's
+  oscillation across a valley of minimizers while it drifts along it), or when :math:`\|x_t\|` grows by more than the factor
+  :data:`ESCAPING` over the window, but not steadily;
+* **chaotic**: bounded, no period :math:`\le8`, not a drifting cycle and not settling. This is "no period found" of
   the issue; a positive finite-time Lyapunov exponent is not computed, so a cycle of period
   above 8 (or an approach that is not steady) is also called chaotic.
 
@@ -57,6 +59,9 @@ DRIFT_FACTOR = 100.0
 #: settling: the cycle-closing distance e_t did not increase at this share of the steps of the
 #: window's second half (and ended lower than it started there)
 MONOTONE = 0.9
+#: a drifting cycle: for some k <= 8, x_t - x_{t-k} changes by at most this fraction of the
+#: window's spread per step (transient)
+NEAR = 1e-3
 #: escaping: the iterate's norm grew by more than this factor over the window (steadily: diverged)
 ESCAPING = 2.0
 
@@ -130,9 +135,16 @@ def classify(tail, eta, grad_norm, diverged=None, *, rtol=1e-9, grad_tol=1e-8):
         grew = norms[:, -1] > ESCAPING * np.maximum(norms[:, 0], tol)
         steady_growth = np.mean(np.diff(norms, axis=1) > 0, axis=1) >= MONOTONE
         escaping = undecided & grew & steady_growth
+        # a drifting cycle: x_t - x_{t-k} nearly constant in t (second difference at lag k within
+        # NEAR of the window's spread), e.g. SAM's oscillation across a valley of minimizers while
+        # it drifts along it; a chaotic orbit's second differences are of the size of its spread
+        second = [np.max(np.linalg.norm(tail[:, 2 * k:] - 2 * tail[:, k:-k] + tail[:, :-2 * k], axis=2)[:, -CHECKED:],
+                         axis=1) for k in range(1, MAX_PERIOD + 1)]
+        nearly = np.min(np.stack(second), axis=0) <= NEAR * spread
         free = undecided & ~bad & ~escaping
-        regime[free & ~settling & ~grew] = CHAOTIC
-        regime[free & (settling | grew)] = TRANSIENT
+        unsettled = settling | grew | nearly
+        regime[free & ~unsettled] = CHAOTIC
+        regime[free & unsettled] = TRANSIENT
         bad |= escaping
         regime[bad] = DIVERGED
         period[bad] = 0
