@@ -69,7 +69,8 @@ def run_chunk(spec: SweepSpec, start: int, stop: int) -> dict:
     diverged_at = np.full((n_points, traj), -1, dtype=np.int64)
     left = np.zeros((n_points, traj), dtype=bool)
     if spec.head_steps:
-        head = simulate(spec.objective, spec.method, steps=spec.head_steps, streams=grid.streams(spec.seed, start, stop, 0),
+        head = simulate(spec.objective, spec.method, steps=spec.head_steps,
+                        streams=grid.streams(spec.seed, start, stop, 0),
                         record_every=spec.record_every if spec.history else None, start_scale=spec.start_scale,
                         **common)
         out["x0"] = head.x0

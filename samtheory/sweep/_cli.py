@@ -25,14 +25,16 @@ def log_range(text):
         raise argparse.ArgumentTypeError(f"expected A:B:N (N log-spaced values from A to B), e.g. 0.01:1:40; "
                                          f"got {text!r}") from None
     if not (0 < low <= high < float("inf")) or count < 1 or (count == 1 and low != high):
-        raise argparse.ArgumentTypeError(f"A:B:N needs 0 < A <= B finite and N >= 1 (N = 1 only with A = B); got {text!r}")
+        raise argparse.ArgumentTypeError(f"A:B:N needs 0 < A <= B finite and N >= 1 (N = 1 only with A = B); "
+                                         f"got {text!r}")
     return np.geomspace(low, high, count)
 
 
 def configure(p, parser_class):
     sub = p.add_subparsers(dest="sweep_command", metavar="SUBCOMMAND", parser_class=parser_class)
     sub.required = True
-    r = sub.add_parser("regimes", help="regime map of a method over a log-spaced (eta, rho) grid, with the theory's edges",
+    r = sub.add_parser("regimes",
+                       help="regime map of a method over a log-spaced (eta, rho) grid, with the theory's edges",
                        description="Sweep METHOD over the (eta, rho) grid and draw which regime each cell's "
                                    "trajectories end in (converged, stalled, period k, chaotic, transient, diverged), "
                                    "with the GD, SAM and USAM stability edges and the 2-cycle amplitude contours.")
@@ -52,9 +54,10 @@ def configure(p, parser_class):
     r.add_argument("--memory-limit", default="512MiB", metavar="SIZE",
                    help="per-worker memory limit the chunks are sized for (default 512MiB)")
     r.add_argument("--store", default=None, metavar="DIR",
-                   help="keep finished chunks and the Dataset (sweep.zarr) here; a rerun resumes (one store per method: "
-                        "DIR/METHOD)")
-    r.add_argument("--outdir", default="figures", metavar="DIR", help="folder of the PNG, PDF and JSON (default figures)")
+                   help="keep finished chunks and the Dataset (sweep.zarr) here; a rerun resumes "
+                        "(one store per method: DIR/METHOD)")
+    r.add_argument("--outdir", default="figures", metavar="DIR",
+                   help="folder of the PNG, PDF and JSON (default figures)")
     r.add_argument("--stem", default=None, help="file name stem (default sweep_regimes_FUNCTION)")
     r.add_argument("--progress", action="store_true", help="progress bar over chunks")
 

@@ -35,7 +35,8 @@ def executor_for(executor=None, scheduler=None, workers=2, memory_limit=None):
         raise InvalidParameterError("give executor or scheduler, not both")
     if executor is not None:
         if not hasattr(executor, "submit"):
-            raise InvalidParameterError(f"executor must be a concurrent.futures.Executor; got {type(executor).__name__}")
+            raise InvalidParameterError(f"executor must be a concurrent.futures.Executor; "
+                                        f"got {type(executor).__name__}")
         yield executor, type(executor).__name__
         return
     if scheduler is None:

@@ -83,9 +83,11 @@ def draw(datasets, objective, outdir, stem, title=None, amplitude_levels=None) -
         }
     handles = [Patch(facecolor=c, edgecolor="#808080", label=n) for c, n in zip(COLORS, CATEGORIES)]
     handles += [Line2D([], [], color="black", lw=1.4, ls=(0, (5, 3)), label=r"GD edge $\eta=2/\beta$"),
-                Line2D([], [], color="black", lw=1.4, ls=(0, (1, 1.5)), label=r"SAM edge $\eta\lambda=2$"),
+                Line2D([], [], color="black", lw=1.4, ls=(0, (1, 1.5)),
+                       label=r"SAM edge $\eta\lambda=2$ (on the GD edge if $\lambda=\beta$)"),
                 Line2D([], [], color="black", lw=1.4, label=r"USAM edge $\eta\lambda(1+\rho\lambda)=2$"),
-                Line2D([], [], color=AMPLITUDE_COLOR, lw=1.2, label=r"2-cycle amplitude $a=\eta\rho\lambda/(2-\eta\lambda)$")]
+                Line2D([], [], color=AMPLITUDE_COLOR, lw=1.2,
+                       label=r"2-cycle amplitude $a=\eta\rho\lambda/(2-\eta\lambda)$")]
     fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8.5, frameon=False)
     first = next(iter(doc["panels"].values()))
     subtitle = (f"$\\lambda$ = {first['curvature_at_minimizer']:.4g} (curvature at the minimizer), "
@@ -135,7 +137,8 @@ REPRODUCE = {
     "sweep-regimes-quadratic": ("quadratic", (0.005, 0.5), (0.002, 2.0),
                                 "Regimes on the diagonal quadratic, spectrum (1, 3, 10)"),
     "sweep-regimes-cosine": ("cosine", (0.05, 5.0), (0.002, 0.5),
-                             "Regimes on the cosine family member with omega = 3 pi / (2 * 0.1) (Si & Yun stall at rho = 0.1)"),
+                             "Regimes on the cosine family member with omega = 3 pi / (2 * 0.1) "
+                             "(Si & Yun stall at rho = 0.1)"),
     "sweep-regimes-valley": ("hyperbola-valley", (0.002, 1.0), (0.002, 1.0),
                              "Regimes on the valley (xy - 1)^2 (Si & Yun Fig. 1)"),
 }

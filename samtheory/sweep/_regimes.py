@@ -30,11 +30,11 @@ regime per trajectory, in this order of tests:
   point or a cycle), when it is a drifting cycle (for some :math:`k\le8` the displacement
   :math:`x_t-x_{t-k}` is nearly constant: its change :math:`\|x_t-2x_{t-k}+x_{t-2k}\|` stays below
   :data:`NEAR` times the window's spread over the last :data:`CHECKED` steps, such as SAM's
-  oscillation across a valley of minimizers while it drifts along it), or when :math:`\|x_t\|` grows by more than the factor
-  :data:`ESCAPING` over the window, but not steadily;
-* **chaotic**: bounded, no period :math:`\le8`, not a drifting cycle and not settling. This is "no period found" of
-  the issue; a positive finite-time Lyapunov exponent is not computed, so a cycle of period
-  above 8 (or an approach that is not steady) is also called chaotic.
+  oscillation across a valley of minimizers while it drifts along it), or when :math:`\|x_t\|`
+  grows by more than the factor :data:`ESCAPING` over the window, but not steadily;
+* **chaotic**: bounded, no period :math:`\le8`, not a drifting cycle and not settling. This is
+  "no period found" of issue #15; a positive finite-time Lyapunov exponent is not computed, so a
+  cycle of period above 8 (or an approach that is not steady) is also called chaotic.
 
 Honest limits: near a stability edge the contraction towards the fixed point or cycle is
 :math:`1-O(\text{distance to the edge})` per step, so cells next to an edge need many steps and

@@ -24,7 +24,7 @@ from . import _regimes
 from ._chunk import SweepSpec, run_chunk
 from ._dataset import assemble
 from ._executor import executor_for
-from ._grid import AXES, Grid, check_sweep_seed, chunk_ranges
+from ._grid import Grid, check_sweep_seed, chunk_ranges
 from ._memory import DEFAULT_LIMIT, chunk_bytes, chunk_for_limit, parse_bytes
 from ._store import Store
 
@@ -48,7 +48,8 @@ def make_spec(objective, method, grid, *, steps, trajectories, seed, oracle=None
     """Validate a sweep's arguments into a :class:`SweepSpec` (errors name the parameter)."""
     objective = get_function(objective)
     if isinstance(objective, StackedObjective):
-        raise InvalidParameterError("objective: sweep takes one objective, not a stack (its grid axes are eta, rho, lam)")
+        raise InvalidParameterError("objective: sweep takes one objective, not a stack "
+                                    "(its grid axes are eta, rho, lam)")
     meth = get_method(method)
     grid = grid if isinstance(grid, Grid) else Grid(grid)
     if "lam" in grid.names and not meth.uses_lam:
@@ -65,8 +66,9 @@ def make_spec(objective, method, grid, *, steps, trajectories, seed, oracle=None
     tail_window = check_positive_int("tail_window", tail_window)
     least = _regimes.CHECKED + _regimes.MAX_PERIOD
     if tail_window < least:
-        raise InvalidParameterError(f"tail_window must be >= {least} (the classifier checks {_regimes.CHECKED} steps of "
-                                    f"periods up to {_regimes.MAX_PERIOD}); got {tail_window}")
+        raise InvalidParameterError(f"tail_window must be >= {least} (the classifier checks "
+                                    f"{_regimes.CHECKED} steps of periods up to {_regimes.MAX_PERIOD}); "
+                                    f"got {tail_window}")
     steps = check_positive_int("steps", steps)
     if steps < tail_window:
         raise InvalidParameterError(f"steps must be >= tail_window ({tail_window}); got {steps}")
