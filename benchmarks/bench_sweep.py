@@ -8,7 +8,7 @@ trajectories, 1.28e9 trajectory-steps.
 * **in process**: one ``simulate(objective, "sam", eta=E, rho=R, steps=2000, trajectories=16,
   record_every=None, backend="numpy")`` over the whole grid (E and R broadcast to 200 x 200);
 * **LocalCluster**: ``sweep(objective, "sam", grid, steps=2000, trajectories=16,
-  scheduler="local", workers=2)``: chunks sized for the 512 MiB per-worker limit, each chunk two
+  scheduler="local", workers=2)``: chunks sized for the 1 GiB per-worker limit, each chunk two
   vectorized ``simulate`` calls plus the recorded tail window and the regime classifier, so the
   sweep does strictly more work than the single call (and includes starting the cluster).
 

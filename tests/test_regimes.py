@@ -135,6 +135,8 @@ def test_cli_draws_the_map(tmp_path, capsys):
     (["--method", "nope"], "method"),
     (["--trajectories", "0"], "trajectories"),
     (["--function", "nope"], "function"),
+    (["--chunk", "0"], "--chunk"),
+    (["--memory-limit", "lots"], "--memory-limit"),
 ])
 def test_cli_usage_errors_exit_2(tmp_path, capsys, argv, match):
     from samtheory.cli import main

@@ -12,7 +12,8 @@ xr = pytest.importorskip("xarray")
 from samtheory import InvalidParameterError  # noqa: E402
 from samtheory.functions import get_function  # noqa: E402
 from samtheory.oracles import AdditiveNoise  # noqa: E402
-from samtheory.sweep import chunk_bytes, chunk_ranges, make_spec, sweep  # noqa: E402
+from samtheory.sweep import chunk_budget, chunk_bytes, chunk_ranges, make_spec, sweep  # noqa: E402
+from samtheory.sweep._memory import CHUNK_SHARE, WORKER_OVERHEAD  # noqa: E402
 from samtheory.sweep._chunk import run_chunk  # noqa: E402
 
 GRID = {"eta": np.geomspace(0.05, 2.5, 4), "rho": np.geomspace(0.01, 0.3, 5)}  # 20 points
@@ -115,13 +116,16 @@ def test_chunk_size_follows_the_memory_limit(tmp_path):
     spec = make_spec("quadratic", "usam", GRID, steps=90, trajectories=2, seed=3)
     one = chunk_bytes(spec, 1)
     assert chunk_bytes(spec, 6) == 6 * one  # linear in the points
+    # the limit whose chunk budget (a share of it, minus the worker's own memory) holds 6 points
+    limit = int((6.5 * one + WORKER_OVERHEAD) / CHUNK_SHARE)
+    assert chunk_budget(limit) // one == 6
     store = tmp_path / "store"
-    sweep(**_plain(), store=store, memory_limit=6 * one + 1)  # 6 points fit: chunks 6, 6, 6, 2
+    sweep(**_plain(), store=store, memory_limit=limit)  # chunks of 6, 6, 6, 2 points
     assert len(os.listdir(store / "chunks")) == 4
-    with pytest.raises(InvalidParameterError, match="memory_limit"):
-        sweep(**_plain(), memory_limit=one - 1)
+    with pytest.raises(InvalidParameterError, match="memory_limit .* too small"):
+        sweep(**_plain(), memory_limit=WORKER_OVERHEAD)
     with pytest.raises(InvalidParameterError, match="chunk=7.*memory_limit"):
-        sweep(**_plain(), chunk=7, memory_limit=6 * one + 1)
+        sweep(**_plain(), chunk=7, memory_limit=limit)
 
 
 @pytest.mark.parametrize("function, dim_steps", [("cosine", 300), ("quadratic", 500), ("hyperbola-valley", 200)])

@@ -9,9 +9,9 @@
 See docs/sweeps.md.
 """
 from ._grid import Grid, chunk_ranges
-from ._memory import chunk_bytes, chunk_for_limit, parse_bytes
+from ._memory import chunk_budget, chunk_bytes, chunk_for_limit, parse_bytes
 from ._regimes import REGIMES, classify, label
 from ._sweep import make_spec, sweep
 
-__all__ = ["sweep", "Grid", "chunk_ranges", "classify", "REGIMES", "label", "chunk_bytes", "chunk_for_limit",
+__all__ = ["sweep", "Grid", "chunk_ranges", "classify", "REGIMES", "label", "chunk_bytes", "chunk_budget", "chunk_for_limit",
            "parse_bytes", "make_spec"]

@@ -51,8 +51,8 @@ def configure(p, parser_class):
                         "(needs pip install \"samtheory[distributed]\"); default: in this process")
     r.add_argument("--workers", type=int, default=2, help="workers of --scheduler local (default 2)")
     r.add_argument("--chunk", type=int, default=None, help="grid points per chunk (default: from --memory-limit)")
-    r.add_argument("--memory-limit", default="512MiB", metavar="SIZE",
-                   help="per-worker memory limit the chunks are sized for (default 512MiB)")
+    r.add_argument("--memory-limit", default="1GiB", metavar="SIZE",
+                   help="per-worker memory limit the chunks are sized for (default 1GiB)")
     r.add_argument("--store", default=None, metavar="DIR",
                    help="keep finished chunks and the Dataset (sweep.zarr) here; a rerun resumes "
                         "(one store per method: DIR/METHOD)")
@@ -82,6 +82,10 @@ def run(args) -> int:
             raise UsageError(f"--{name} must be >= 1; got {getattr(args, name)}")
     if args.seed < 0:
         raise UsageError(f"--seed must be >= 0; got {args.seed}")
+    if args.chunk is not None and args.chunk < 1:
+        raise UsageError(f"--chunk must be >= 1; got {args.chunk}")
+    from ._memory import parse_bytes
+    parse_bytes(args.memory_limit, "--memory-limit")
     try:
         doc = regime_map(objective, methods, eta=args.eta, rho=args.rho, steps=args.steps,
                          trajectories=args.trajectories, seed=args.seed, outdir=args.outdir, stem=args.stem,

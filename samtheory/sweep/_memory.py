@@ -14,7 +14,9 @@ returns:
   tail window and curves when histories are kept.
 
 Every term is linear in :math:`p`, so the largest chunk under a limit is one division
-(:func:`chunk_for_limit`). The test compares the estimate with the bytes numpy actually allocates
+(:func:`chunk_for_limit`). The limit is a whole worker's, as Dask counts it: a chunk gets
+:data:`CHUNK_SHARE` of it minus :data:`WORKER_OVERHEAD` (:func:`chunk_budget`), so that a worker
+stays below Dask's spill, pause and restart thresholds. The test compares the estimate with the bytes numpy actually allocates
 (``tracemalloc``).
 """
 from __future__ import annotations
@@ -27,8 +29,15 @@ from . import _regimes
 
 #: per-trajectory scalars a chunk returns (summaries, status, regime, period, amplitude, ...)
 RESULT_FLOATS = 12
-#: the per-worker memory limit used when none is given
-DEFAULT_LIMIT = "512MiB"
+#: the per-worker memory limit used when none is given (a whole worker process, as Dask counts it)
+DEFAULT_LIMIT = "1GiB"
+#: a chunk may use this share of the limit ... (Dask starts spilling at 60-70 % of a worker's limit,
+#: pauses it at 80 % and restarts it at 95 %)
+CHUNK_SHARE = 0.6
+#: ... minus what a worker holds before any chunk: the interpreter, numpy, samtheory and Dask
+#: (measured about 100 MB of resident memory for a process that ran one small chunk), and a
+#: result in transit
+WORKER_OVERHEAD = 160 * 2 ** 20
 
 _UNITS = {"": 1, "B": 1, "KB": 10 ** 3, "MB": 10 ** 6, "GB": 10 ** 9, "KIB": 2 ** 10, "MIB": 2 ** 20, "GIB": 2 ** 30}
 
@@ -72,12 +81,21 @@ def chunk_bytes(spec, points) -> int:
     return int(max(head, tail + classifier) + result)
 
 
+def chunk_budget(limit_bytes) -> int:
+    """Bytes a chunk may use in a worker limited to ``limit_bytes``:
+    :data:`CHUNK_SHARE` of the limit minus :data:`WORKER_OVERHEAD`."""
+    return int(CHUNK_SHARE * limit_bytes - WORKER_OVERHEAD)
+
+
 def chunk_for_limit(spec, limit_bytes) -> int:
-    """The most grid points whose chunk fits ``limit_bytes`` (at most the whole grid); refuses a
-    limit below one point's estimate, naming ``memory_limit``."""
-    one = chunk_bytes(spec, 1)
-    if one > limit_bytes:
+    """The most grid points whose chunk fits :func:`chunk_budget` of ``limit_bytes`` (at most the
+    whole grid); refuses a limit too small for one point, naming ``memory_limit``."""
+    one, budget = chunk_bytes(spec, 1), chunk_budget(limit_bytes)
+    if one > budget:
+        need = (one + WORKER_OVERHEAD) / CHUNK_SHARE
         raise InvalidParameterError(
-            f"memory_limit {limit_bytes:,} bytes is below the estimate for one grid point ({one:,} bytes with "
-            f"{spec.trajectories} trajectories, d={spec.objective.dim}); raise memory_limit or use fewer trajectories")
-    return int(min(spec.grid.size, limit_bytes // one))
+            f"memory_limit {limit_bytes:,} bytes is too small: a worker needs about {need:,.0f} bytes for a chunk "
+            f"of one grid point ({one:,} bytes with {spec.trajectories} trajectories, d={spec.objective.dim}, "
+            f"plus {WORKER_OVERHEAD // 2 ** 20} MiB for the worker itself, within {int(CHUNK_SHARE * 100)}% of "
+            f"the limit); raise memory_limit or use fewer trajectories")
+    return int(min(spec.grid.size, budget // one))

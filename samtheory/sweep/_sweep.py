@@ -125,8 +125,9 @@ def sweep(objective, method="sam", grid=None, *, steps, trajectories=1, seed=0, 
         :func:`samtheory.sweep.chunk_bytes`, and with an executor at most ``size / 8`` so that the
         workers share the load.
     memory_limit : int or str
-        Per-worker memory limit (bytes or ``"512MiB"``): chunks are sized to fit it, and a
-        LocalCluster's workers get it as their Dask memory limit.
+        Per-worker memory limit (bytes or ``"1GiB"``, the whole worker process): chunks are sized
+        to fit :func:`samtheory.sweep._memory.chunk_budget` of it, and a LocalCluster's workers
+        get it as their Dask memory limit.
     store : path, optional
         Directory of finished chunks and of the Dataset (``sweep.zarr``); a rerun with the same
         store resumes (:mod:`samtheory.sweep._store`).
@@ -159,7 +160,7 @@ def sweep(objective, method="sam", grid=None, *, steps, trajectories=1, seed=0, 
         if chunk > fit:
             raise InvalidParameterError(
                 f"chunk={chunk} grid points need about {chunk_bytes(spec, chunk):,} bytes per worker, more than "
-                f"memory_limit ({limit:,} bytes; at most {fit} points fit)")
+                f"a chunk may use under memory_limit ({limit:,} bytes; at most {fit} points fit)")
     attrs = parameters(spec)
     stored = None
     finished = []
