@@ -184,8 +184,9 @@ def sweep(objective, method="sam", grid=None, *, steps, trajectories=1, seed=0, 
         from tqdm.auto import tqdm
         bar = tqdm(total=len(ranges), desc=f"sweep {spec.method} on {spec.objective.name}", unit="chunk")
     try:
-        with executor_for(executor, scheduler, workers, limit) as (pool, _):
-            _run_chunks(spec, ranges, pool, keep, bar, workers, _stop_after)
+        if ranges:  # a store that holds every point starts no cluster
+            with executor_for(executor, scheduler, workers, limit) as (pool, _):
+                _run_chunks(spec, ranges, pool, keep, bar, workers, _stop_after)
     finally:
         if bar is not None:
             bar.close()
