@@ -19,6 +19,7 @@ Usage::
 
     python benchmarks/bench_sweep.py            # the full workload; writes benchmarks/results/bench_sweep.json
     python benchmarks/bench_sweep.py --quick    # 40 x 40 x 4 x 500 (a smoke test; writes nothing)
+    python benchmarks/bench_sweep.py --cells 100 --results benchmarks/results/bench_sweep-100.json
 """
 from __future__ import annotations
 
@@ -59,8 +60,10 @@ def _timed(label, run, work):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a reduced size; writes no results file")
+    parser.add_argument("--cells", type=int, default=200, help="grid points per axis (default 200)")
+    parser.add_argument("--results", default=RESULTS, help=f"results file (default {RESULTS})")
     args = parser.parse_args(argv)
-    cells, trajectories, steps = (40, 4, 500) if args.quick else (200, 16, 2000)
+    cells, trajectories, steps = (40, 4, 500) if args.quick else (args.cells, 16, 2000)
     objective = get_function("cosine")
     eta, rho = np.geomspace(0.05, 5.0, cells), np.geomspace(0.002, 0.5, cells)
     work = cells * cells * trajectories * steps
@@ -83,8 +86,8 @@ def main(argv=None):
                        "numpy": np.__version__, "samtheory": samtheory.__version__,
                        "note": "shared machine (2 cores, other jobs running): see the load averages"}}
     if not args.quick:
-        atomic_write_text(RESULTS, json.dumps(to_jsonable(doc), indent=1, allow_nan=False) + "\n")
-        print(f"wrote {RESULTS}")
+        atomic_write_text(args.results, json.dumps(to_jsonable(doc), indent=1, allow_nan=False) + "\n")
+        print(f"wrote {args.results}")
     return 0
 
 

@@ -63,7 +63,7 @@ def test_process_pool_is_bit_identical(reference):
 def test_dask_local_cluster_is_bit_identical(reference):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         assert len(client.scheduler_info()["workers"]) == 2
         executor = client.get_executor()
         for chunk in (1, 7):
@@ -197,7 +197,7 @@ def test_fuzz_on_executors_matches_in_process():
         assert _fuzz_doc(pool) == reference
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         assert _fuzz_doc(client.get_executor()) == reference
 
 
