@@ -125,9 +125,53 @@ class JaxRandom:
         return jax.lax.fori_loop(0, b, swap, (empty, empty, empty))[2]
 
 
+class PointwiseRandom:
+    """One numpy Generator per grid point, each drawing the rows of its own trajectories.
+
+    Every draw has one row per trajectory (``shape[0]``, or ``rows``, is the batch size: grid
+    point after grid point, ``trajectories`` rows each); row block ``k`` is drawn from
+    ``generators[k]`` exactly as :class:`NumpyRandom` draws a batch of ``trajectories`` rows. A
+    grid point's samples are therefore the same numbers whichever other points share the batch,
+    which is what makes :func:`samtheory.sweep.sweep` bit-identical across chunkings.
+    """
+
+    xp = np
+
+    def __init__(self, generators, trajectories):
+        self.sources = [NumpyRandom(g) for g in generators]
+        self.trajectories = int(trajectories)
+
+    def _per_point(self, shape):
+        shape = tuple(shape)
+        if shape[0] != self.trajectories * len(self.sources):
+            raise ValueError(f"a pointwise source draws {self.trajectories} rows for each of its "
+                             f"{len(self.sources)} grid points; asked for {shape[0]}")
+        return (self.trajectories,) + shape[1:]
+
+    def normal(self, shape):
+        per = self._per_point(shape)
+        return np.concatenate([s.normal(per) for s in self.sources])
+
+    def signs(self, shape):
+        per = self._per_point(shape)
+        return np.concatenate([s.signs(per) for s in self.sources])
+
+    def integers(self, high, shape):
+        per = self._per_point(shape)
+        return np.concatenate([s.integers(high, per) for s in self.sources])
+
+    def choice(self, high, shape, p):
+        per = self._per_point(shape)
+        return np.concatenate([s.choice(high, per, p) for s in self.sources])
+
+    def subsets(self, rows, n, b):
+        self._per_point((rows,))
+        return np.concatenate([s.subsets(self.trajectories, n, b) for s in self.sources])
+
+
 def as_source(rng):
     """A random source from a source, a numpy Generator, or an integer seed."""
-    if isinstance(rng, (NumpyRandom, JaxRandom)):
+    if isinstance(rng, (NumpyRandom, JaxRandom, PointwiseRandom)):
         return rng
     if isinstance(rng, np.random.Generator):
         return NumpyRandom(rng)

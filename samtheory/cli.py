@@ -377,6 +377,9 @@ def _configure_verify(p):
                    help="run N random instances per theorem (inside each theorem's preconditions) and report counts")
     p.add_argument("--fuzz-seed", metavar="S", type=_integer(0), default=None,
                    help="seed of the random instances (default 0)")
+    p.add_argument("--scheduler", metavar="local|ADDRESS", default=None,
+                   help="with --fuzz: check the theorems on a Dask LocalCluster of 2 workers ('local') or the Dask "
+                        "scheduler at ADDRESS (same counts as in process; needs pip install \"samtheory[distributed]\")")
     p.add_argument("--only", metavar="PREFIX", default=None, help="restrict the registry run to ids starting with PREFIX")
     p.add_argument("--search-budget", metavar="N", type=_integer(0), default=None,
                    help="worst-case search per entry after the defaults: N evaluations, at most "
@@ -433,6 +436,8 @@ def _check_verify_mode(args):
         return
     if args.fuzz_seed is not None:
         raise UsageError("--fuzz-seed needs --fuzz N")
+    if args.scheduler is not None:
+        raise UsageError("--scheduler needs --fuzz N")
     if args.theorem is not None:
         if args.only is not None:
             raise UsageError("--only selects theorems of the registry run; with THEOREM it would be ignored")
@@ -618,7 +623,10 @@ def _cmd_fuzz(args) -> int:
     from . import verify as V
     ids = [get_theorem(args.theorem).id] if args.theorem else _only_ids(args.only)
     seed = args.fuzz_seed or 0
-    counts, details = V.fuzz(args.fuzz, ids, seed=seed, progress=_progress_printer())
+    from .sweep._executor import executor_for
+    with executor_for(scheduler=args.scheduler) as (executor, _):
+        counts, details = V.fuzz(args.fuzz, ids, seed=seed, progress=_progress_printer(),
+                                 executor=executor)
     cols = ["holds", "violated", "inconclusive", "not-applicable", "diverged", "error", "no-instance"]
     total = {k: sum(c.get(k, 0) for c in counts.values()) for k in cols}
     if args.json is not None:  # files first
@@ -985,6 +993,20 @@ def _pep_text(result, instance) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# samtheory sweep (samtheory/sweep/_cli.py)
+# ---------------------------------------------------------------------------------------------
+
+def _configure_sweep(p):
+    from .sweep._cli import configure
+    configure(p, _Parser)
+
+
+def cmd_sweep(args) -> int:
+    from .sweep._cli import run
+    return run(args)
+
+
+# ---------------------------------------------------------------------------------------------
 # registration and entry point
 # ---------------------------------------------------------------------------------------------
 
@@ -1017,6 +1039,8 @@ COMMANDS = [
             _configure_bench, cmd_bench),
     Command("pep", "exact worst case of a few steps over a function class (performance estimation; needs the extra 'pep')",
             _configure_pep, cmd_pep),
+    Command("sweep", "sweep a method over a grid of (eta, rho) in chunks, in process or on Dask; regime maps",
+            _configure_sweep, cmd_sweep),
 ]
 
 

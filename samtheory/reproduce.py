@@ -181,3 +181,19 @@ def _pep_figure(outdir=None, quick=False):
 register("pep-sam-worst-case", _pep_figure,
          "exact worst case of SAM (PEP) against rho with D1, simulation and 1-D quadratics; GD/USAM/SAM "
          "one-step table (needs pip install \"samtheory[pep]\")")
+
+
+def _sweep_map(name):
+    def run_map(outdir="figures", quick=False):
+        from .sweep._figure import reproduce as run_regime_map  # needs xarray (extra 'distributed')
+        return run_regime_map(name, outdir, quick=quick)
+    return run_map
+
+
+for _name, _description in (
+        ("sweep-regimes-quadratic", "regime map of SAM and USAM over (eta, rho) on the diagonal quadratic, with the "
+                                    "GD/SAM/USAM edges and 2-cycle amplitudes (needs pip install \"samtheory[distributed]\")"),
+        ("sweep-regimes-cosine", "regime map of SAM and USAM on the cosine family (the Si & Yun stall member) "
+                                 "(needs the extra 'distributed')"),
+        ("sweep-regimes-valley", "regime map of SAM and USAM on the valley (xy - 1)^2 (needs the extra 'distributed')")):
+    register(_name, _sweep_map(_name), _description)

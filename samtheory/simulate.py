@@ -305,6 +305,7 @@ class _Run:
     step_seed: object
     measures: bool = True
     dtype: str = "float64"
+    pointwise: bool = False  # one random stream per grid point (simulate's ``streams``)
 
     @property
     def dim(self):
@@ -426,8 +427,8 @@ class _Records:
 
 def _drive_numpy(run, state, records, bar, rng):
     """The numpy reference loop: one :func:`_advance` per step."""
-    from ._random import NumpyRandom
-    source = NumpyRandom(rng)
+    from ._random import as_source
+    source = as_source(rng)  # a Generator, or the per-grid-point streams
     tables = [run.tables[k] for k in ("eta", "rho", "lam")]
     fixed = all(kind in ("scalar", "static") for _, kind in tables)
     eta, rho, lam = (value for value, _ in tables)  # constant in time: looked up once
@@ -483,6 +484,11 @@ def _choose_backend(backend, run):
         raise InvalidParameterError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
     if backend == "numpy":
         return "numpy", "requested"
+    if run.pointwise:
+        if backend == "jax" or run.dtype != "float64":
+            raise InvalidParameterError("per-grid-point streams (streams=) run on numpy in float64 only; "
+                                        "use backend='numpy' or 'auto' and dtype='float64'")
+        return "numpy", "per-grid-point streams run on numpy"
     if run.dtype != "float64":
         from . import _jax_backend
         reason = _jax_backend.unsupported(run)
@@ -504,13 +510,25 @@ def _choose_backend(backend, run):
     return "numpy", reason
 
 
+def _point_sequences(streams, grid_shape):
+    """``(init, step)`` sequences of every grid point from ``streams`` (simulate's parameter),
+    spawned from copies so that the caller's sequences are not advanced."""
+    streams = list(streams)
+    size = math.prod(grid_shape)
+    if len(streams) != size or not all(isinstance(s, np.random.SeedSequence) for s in streams):
+        raise InvalidParameterError(f"streams must hold one numpy.random.SeedSequence per grid point "
+                                    f"({size} for grid shape {tuple(grid_shape)}); got {len(streams)} items")
+    return [tuple(np.random.SeedSequence(s.entropy, spawn_key=s.spawn_key, pool_size=s.pool_size).spawn(2))
+            for s in streams]
+
+
 def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLike | Schedule,
              rho: ArrayLike | Schedule = 0.0, lam: ArrayLike | Schedule | None = None, steps: int,
              x0: ArrayLike | None = None, trajectories: int = 1, oracle: Oracle | None = None, same_sample: bool = True,
              seed: int | None = 0, eps: float = 0.0, record_every: int | str | None = "auto", history: bool = False,
              tail: float = 0.1, divergence_threshold: float = 1e100, progress: bool = False,
              start_scale: float | None = None, backend: str = "auto", measures: bool = True,
-             dtype: str = "float64") -> SimulationResult:
+             dtype: str = "float64", streams: Sequence[np.random.SeedSequence] | None = None) -> SimulationResult:
     r"""Simulate a SAM-family method on many trajectories at once.
 
     Parameters
@@ -579,6 +597,12 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
         evaluated in float64 at the float32 iterates. The theorem checks always run float64: their
         tolerances are float64 rounding (``samtheory.theorems``), which a float32 run exceeds, so
         do not judge a bound on a float32 run.
+    streams : sequence of numpy.random.SeedSequence, optional
+        One random stream per grid point (in C order of ``grid_shape``), replacing ``seed``'s one
+        stream for the whole batch: point :math:`k`'s sequence is spawned into two exactly as
+        ``seed``'s (starting points, then oracle samples), and its ``trajectories`` rows of every
+        draw come from its own generators. A grid point then gets the same numbers whichever grid
+        it is run in (:func:`samtheory.sweep.sweep` relies on it). Runs on the numpy backend.
 
     Returns
     -------
@@ -627,6 +651,7 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
     n_total = math.prod(batch_shape)
     dim = objective.dim
     init_seq, step_seq = np.random.SeedSequence(seed).spawn(2)
+    point_seqs = None if streams is None else _point_sequences(streams, grid_shape)
     if stacked:  # each point is evaluated as its own member (the member axis is a grid axis)
         member_of_point = _expand_grid(np.arange(len(objective)), grid_shape, trajectories)[:, 0]
         members, objective = objective, objective.rows(member_of_point)
@@ -637,7 +662,13 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
             oracle.objective = objective
     elif oracle is not None and oracle.objective is not objective:
         raise InvalidParameterError("oracle.objective must be the objective being simulated")
-    if x0 is None:
+    if x0 is None and point_seqs is not None:  # each point from its own stream, at its own member
+        x = np.empty((n_total, dim))
+        for k, (point_init, _) in enumerate(point_seqs):
+            rows = slice(k * trajectories, (k + 1) * trajectories)
+            member = members.members[member_of_point[rows.start]] if stacked else objective
+            x[rows] = _random_starts(member, np.random.default_rng(point_init), trajectories, start_scale)
+    elif x0 is None:
         init_rng = np.random.default_rng(init_seq)
         if stacked:  # member by member, each around its own minimizer and at its own scale
             x = np.empty((n_total, dim))
@@ -649,7 +680,11 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
     else:
         x = _validate_x0(x0, dim, grid_shape, trajectories).reshape(n_total, dim)
     x_start = x.copy()
-    rng = np.random.default_rng(step_seq)
+    if point_seqs is None:
+        rng = np.random.default_rng(step_seq)
+    else:
+        from ._random import PointwiseRandom
+        rng = PointwiseRandom([np.random.default_rng(step) for _, step in point_seqs], trajectories)
 
     if not measures:
         if history or record_every not in ("auto", None):
@@ -668,7 +703,8 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
                threshold=float(divergence_threshold), grid_shape=tuple(grid_shape),
                trajectories=trajectories, n_total=n_total, tables=tables,
                record_times=record_times, record_every=record_every, history=history, seed=seed,
-               step_seed=step_seq, measures=bool(measures), dtype=dtype)
+               step_seed=step_seq, measures=bool(measures), dtype=dtype,
+               pointwise=point_seqs is not None)
     chosen, backend_note = _choose_backend(backend, run)
     state = _initial_state(run, x)
     records = _Records(record_times, n_total, dim, history)

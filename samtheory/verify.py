@@ -411,34 +411,51 @@ def fuzz_generator(seed, theorem_id, k):
     return np.random.default_rng([int(seed), zlib.crc32(theorem_id.encode()), int(k)])
 
 
-def fuzz(n, theorem_ids=None, seed=0, progress=None):
+def _fuzz_theorem(tid, n, seed):
+    """The verdict counts and the non-holding verdicts of ``n`` random instances of theorem
+    ``tid`` (picklable in and out, so any executor can run it)."""
+    th = get_theorem(tid)
+    c = {v: 0 for v in VERDICTS}
+    c["no-instance"] = 0
+    drawn = [(k, random_instance(th, fuzz_generator(seed, tid, k))) for k in range(n)]
+    cases = [(k, inst) for k, inst in drawn if inst is not None]
+    c["no-instance"] = n - len(cases)
+    # members of one family with one shape are simulated together (check_many: the same
+    # verdicts as one by one; stochastic instances stay on their own sample streams)
+    try:
+        verdicts = check_many(th, [inst for _, inst in cases])
+    except Exception:  # noqa: BLE001 - one by one, so that the instance that raises is named
+        verdicts = [_safe_check(th, inst) for _, inst in cases]
+    details = []
+    for (k, _), v in zip(cases, verdicts):
+        c[v.verdict] += 1
+        if v.verdict != "holds":
+            v.details["fuzz_case"] = [int(seed), k]
+            details.append(v)
+    return c, details
+
+
+def fuzz(n, theorem_ids=None, seed=0, progress=None, executor=None):
     """Run ``n`` random instances per theorem; returns ``{id: {verdict: count}}`` and the
     non-holding verdicts (their ``details["fuzz_case"]`` = (seed, k) re-creates the instance with
-    :func:`fuzz_generator`)."""
+    :func:`fuzz_generator`).
+
+    ``executor`` (any :class:`concurrent.futures.Executor`, e.g. a Dask client's
+    ``get_executor()``) runs one job per theorem; each instance is drawn from its own generator
+    (``fuzz_generator(seed, id, k)``), so the counts and verdicts are the in-process ones. Workers
+    in other processes know the theorems of the installed registry, not entries registered in this
+    process only."""
     ids = list(THEOREMS) if theorem_ids is None else list(theorem_ids)
     counts, details = {}, []
     total = n * len(ids)
-    done = 0
-    for tid in ids:
-        th = get_theorem(tid)
-        c = {v: 0 for v in VERDICTS}
-        c["no-instance"] = 0
-        drawn = [(k, random_instance(th, fuzz_generator(seed, tid, k))) for k in range(n)]
-        cases = [(k, inst) for k, inst in drawn if inst is not None]
-        c["no-instance"] = n - len(cases)
-        # members of one family with one shape are simulated together (check_many: the same
-        # verdicts as one by one; stochastic instances stay on their own sample streams)
-        try:
-            verdicts = check_many(th, [inst for _, inst in cases])
-        except Exception:  # noqa: BLE001 - one by one, so that the instance that raises is named
-            verdicts = [_safe_check(th, inst) for _, inst in cases]
-        for (k, _), v in zip(cases, verdicts):
-            c[v.verdict] += 1
-            if v.verdict != "holds":
-                v.details["fuzz_case"] = [int(seed), k]
-                details.append(v)
-        done += n
+    if executor is None:
+        results = (_fuzz_theorem(tid, n, seed) for tid in ids)
+    else:
+        futures = [executor.submit(_fuzz_theorem, tid, n, seed) for tid in ids]
+        results = (future.result() for future in futures)
+    for done, (tid, (c, found)) in enumerate(zip(ids, results), start=1):
+        details.extend(found)
         if progress is not None:
-            progress(done, total, tid)
+            progress(done * n, total, tid)
         counts[tid] = c
     return counts, details

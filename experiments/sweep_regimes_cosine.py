@@ -1,0 +1,22 @@
+"""Regime map: `samtheory reproduce sweep-regimes-cosine` (see samtheory.sweep._figure; needs pip install "samtheory[distributed]").
+
+Usage: python experiments/sweep_regimes_cosine.py [--quick] [--outdir DIR]
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from samtheory import InvalidParameterError, reproduce
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=reproduce.get("sweep-regimes-cosine").description)
+    parser.add_argument("--quick", action="store_true", help="the same code at a reduced size")
+    parser.add_argument("--outdir", default=str(Path(__file__).resolve().parent.parent / "figures"))
+    args = parser.parse_args()
+    try:
+        doc = reproduce.run("sweep-regimes-cosine", args.outdir, quick=args.quick)
+    except InvalidParameterError as exc:
+        print(f"sweep-regimes-cosine: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    print("\n".join(doc["files"]))
+    sys.exit(0)
