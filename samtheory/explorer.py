@@ -33,7 +33,7 @@ non-interactive ones such as Agg). ``benchmarks/bench_explorer.py`` measures all
 """
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import Any, TYPE_CHECKING, cast
 
 import math
 import os
@@ -47,10 +47,10 @@ from .functions import Objective
 from .simulate import simulate
 
 if TYPE_CHECKING:  # names used in annotations only
-    from pathlib import Path
-
-    from .theorems._core import Instance
+    from .counterexamples import Counterexample
     from .oracles import Oracle
+    from .simulate import SimulationResult
+    from .theorems._core import Instance, Verdict
 
 __all__ = ["Explorer", "explore", "names", "METHOD_LABELS", "PRESETS"]
 
@@ -386,6 +386,9 @@ class Explorer:
 
     def __init__(self, target: str | Objective = "cosine-stall", *, figure: Any = None, check_theorems: bool = True,
                  params: Any = None, **initial: Any):
+        # exactly one of the two is None: a catalog counterexample, or the user's objective
+        self.ce: Counterexample | None
+        self._objective: Objective | None
         if isinstance(target, Objective):
             if target.dim not in (1, 2):
                 raise InvalidParameterError(f"explore needs a 1-D or 2-D objective; {target.name} has dimension {target.dim}")
@@ -402,16 +405,16 @@ class Explorer:
                 construction[key] = initial.pop(key)
         self.construction = construction
         self._checks_initially = check_theorems
-        self.name = self.ce.name if self.ce is not None else target.name
+        self.name = self.ce.name if self.ce is not None else cast(Objective, target).name  # for mypy: not a str here
         self.defaults = self._initial_state(initial)
         self.state = dict(self.defaults)
-        self.result = None
-        self.prediction = None
-        self.verdicts = []
-        self.not_applicable = []
-        self.error = None
-        self.last_update_seconds = None
-        self._cache = {}
+        self.result: SimulationResult | None = None
+        self.prediction: dict[str, Any] | None = None
+        self.verdicts: list[Verdict] = []
+        self.not_applicable: list[str] = []  # the reasons the other registry entries give
+        self.error: Exception | None = None
+        self.last_update_seconds: float | None = None
+        self._cache: dict[tuple, Any] = {}
         self._pending_timer = None
         self._build_figure(figure)
         self.figure._samtheory_explorer = self  # keep the widgets alive as long as the figure
@@ -498,6 +501,7 @@ class Explorer:
     def objective(self, state: dict[str, Any] | None = None) -> Objective:
         """The objective of the current (or the given) state."""
         if self.ce is None:
+            assert self._objective is not None  # for mypy: __init__ sets it whenever ce is None
             return self._objective
         params = self._construction_params(state)
         key = ("objective", tuple(sorted((k, v) for k, v in params.items() if k not in ("eta", "x0", "y0"))))
@@ -721,7 +725,7 @@ class Explorer:
     # ------------------------------------------------------------------------------------------
     # updating
     # ------------------------------------------------------------------------------------------
-    def simulate(self) -> dict[str, Any]:
+    def simulate(self) -> SimulationResult:
         """The run the panels show: exactly ``simulate(*simulation_arguments())``."""
         f, method, kwargs = self.simulation_arguments()
         return simulate(f, method, **kwargs)
@@ -1030,7 +1034,7 @@ class Explorer:
 
     def observed_floor(self) -> float:
         """Mean over the chains of the tail mean (last 10 % of the steps) of the plotted measure."""
-        r = self.result
+        r = cast("SimulationResult", self.result)  # for mypy: a run is shown (as before, None raises AttributeError)
         tail = r.loss_tail_mean if self.measure_kind() == "loss" else r.gradsq_tail_mean
         return float(np.mean(tail))
 
@@ -1043,8 +1047,9 @@ class Explorer:
         if not off.any():
             return 0
         last = int(np.flatnonzero(off)[-1]) + 1
-        steps = int(self.result.steps)
-        return last if last <= steps - max(1, int(round(self.result.tail * steps))) else None
+        result = cast("SimulationResult", self.result)  # for mypy: _curve above has used the run shown
+        steps = int(result.steps)
+        return last if last <= steps - max(1, int(round(result.tail * steps))) else None
 
     def _set_readout(self, checks_text=None):
         kind = self.measure_kind()
@@ -1210,7 +1215,7 @@ class Explorer:
         return "\n".join(lines)
 
     # ------------------------------------------------------------------------------------------
-    def save(self, path: str | os.PathLike[str], dpi: int = 100) -> Path:
+    def save(self, path: str | os.PathLike[str], dpi: int = 100) -> str | os.PathLike[str]:
         """Render the figure to ``path`` (the format from its extension: png, pdf, svg, ...) and
         return the path. The file is written through :func:`samtheory._io.open_output`: replaced
         whole or not at all."""

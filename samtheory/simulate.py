@@ -36,7 +36,7 @@ trajectory whose iterate or perturbed point leaves the box gets status ``"left-r
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence, TYPE_CHECKING
+from typing import Any, Callable, Sequence, TYPE_CHECKING, cast
 
 import copy
 import math
@@ -85,7 +85,7 @@ class SimulationResult(dict):
         keys = ", ".join(self.keys())
         return f"SimulationResult(method={self.get('method')!r}, batch_shape={self.get('batch_shape')}, keys=[{keys}])"
 
-    def grid_point(self, index: int | tuple[int, ...], axis: int | None = 0,
+    def grid_point(self, index: int, axis: int = 0,
                    **parameters: Sequence[str] | None) -> SimulationResult:
         """The result of one point along one axis of the hyperparameter grid, as if run alone.
 
@@ -632,7 +632,7 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
     lam_s = as_schedule("lam", 1.0 if lam is None else lam, unit_interval=True)
     used = [eta_s, rho_s] + ([lam_s] if meth.uses_lam else [])
     stacked = isinstance(objective, StackedObjective)
-    shapes = [s.shape for s in used] + ([(len(objective),)] if stacked else [])
+    shapes = [s.shape for s in used] + ([(len(cast(StackedObjective, objective)),)] if stacked else [])
     try:
         grid_shape = np.broadcast_shapes(*shapes)
     except ValueError:
@@ -653,6 +653,7 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
     init_seq, step_seq = np.random.SeedSequence(seed).spawn(2)
     point_seqs = None if streams is None else _point_sequences(streams, grid_shape)
     if stacked:  # each point is evaluated as its own member (the member axis is a grid axis)
+        assert isinstance(objective, StackedObjective)  # for mypy: `stacked` is this very test
         member_of_point = _expand_grid(np.arange(len(objective)), grid_shape, trajectories)[:, 0]
         members, objective = objective, objective.rows(member_of_point)
         if oracle is not None:
@@ -695,6 +696,7 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
         record_every = _auto_stride(steps, n_total, history * dim)
     elif record_every is not None:
         record_every = check_positive_int("record_every", record_every)
+    assert not isinstance(record_every, str)  # for mypy: "auto" was replaced and any other string refused
     record_times = [] if record_every is None else sorted(set(range(0, steps + 1, record_every)) | {steps})
     tail_start = steps - max(1, int(round(tail * steps)))
 

@@ -229,7 +229,7 @@ def verify_all(theorem_ids: Iterable[str] | None = None, *, selfchecks: bool = T
     total = len(jobs) + len(searched)
     # checks of one instance go to one process, where the first check's run serves the others
     # (samtheory.theorems._core.SIMULATION_CACHE); verdicts are reported in registry order
-    groups = {}
+    groups: dict[str, list[tuple[str, int]]] = {}
     for tid, index in jobs:
         groups.setdefault(repr(get_theorem(tid).instances[index].to_dict()), []).append((tid, index))
     batches = list(groups.values())

@@ -51,7 +51,7 @@ kinks where :math:`v` jumps from negative to positive). Everything works for any
 """
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import Any, TYPE_CHECKING, cast
 
 from dataclasses import dataclass
 
@@ -144,9 +144,10 @@ def noise_model(noise: str | DiscreteNoise | GaussianNoise | AdditiveNoise | Non
         return noise
     kind = getattr(noise, "kind", None)
     if kind is not None:  # an AdditiveNoise oracle
-        if noise.objective.dim != 1:
+        oracle = cast("AdditiveNoise", noise)  # for mypy: strings and noise models have no `kind`
+        if oracle.objective.dim != 1:
             raise InvalidParameterError("the virtual loss needs a 1-D objective")
-        noise, sigma = kind, noise.sigma
+        noise, sigma = kind, oracle.sigma
     noise = check_choice("noise", noise, ("rademacher", "gaussian"))
     if sigma is None:
         raise InvalidParameterError(f"noise {noise!r} needs sigma (allowed range: (0, inf))")
@@ -262,7 +263,7 @@ def _piece_integral_exact(objective, a, b, rho, model):
 def virtual_loss(objective: Objective, x: np.ndarray, rho: float, *, form: str = "integral",
                  noise: str | DiscreteNoise | GaussianNoise | None = None, sigma: float | None = None,
                  mode: str = "same_sample", x_ref: float | None = None, J_ref: float | None = None,
-                 method: str = "auto") -> np.ndarray | None:
+                 method: str = "auto") -> np.ndarray:
     r"""The virtual loss at the points ``x`` (any shape).
 
     Parameters

@@ -28,7 +28,7 @@ iterate (a lucky landing near 0 is possible for a finely tuned :math:`\eta` and 
 """
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import Any, Iterable, TYPE_CHECKING, cast
 
 import math
 
@@ -107,7 +107,7 @@ class QuadraticCycle(Counterexample):
         p = self.resolve(**params)
         f = self.objective(**p)
         x0 = self._initializations()
-        steps = min(self.steps_needed(**p), MAX_STEPS)
+        steps = cast(int, min(self.steps_needed(**p), MAX_STEPS))  # an int, or inf capped by the int MAX_STEPS
         r = simulate(f, "sam", eta=p["eta"], rho=p["rho"], steps=steps, x0=x0, trajectories=len(x0),
                      tail=0.1, record_every=None)
         levels = r.loss_tail_mean.ravel()
@@ -178,7 +178,7 @@ class QuadraticCycle(Counterexample):
             predicted.append(self.predict(**q)["floor"])
         return finish_floor_sweep(self, rhos, predicted, measured, p)
 
-    def rate_scaling(self, Ts: ArrayLike | None = None, kappa: float = 2.0, quick: bool = False,
+    def rate_scaling(self, Ts: Iterable[float] | None = None, kappa: float = 2.0, quick: bool = False,
                      **params: Any) -> dict[str, Any]:
         r"""The :math:`\tilde\Theta(1/T^2)` behaviour: for each horizon :math:`T`, run SAM for :math:`T`
         steps with :math:`\eta_T=\min\{1/(2\lambda),\kappa\ln T/(\lambda T)\}` and report

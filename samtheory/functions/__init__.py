@@ -6,7 +6,7 @@ beta=2.0)``).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -38,7 +38,7 @@ def _quadratic_dense(d=5, low=0.5, high=4.0, seed=0):
 
 
 #: name -> (factory, one-line description). Factories take keyword overrides.
-CATALOG = {
+CATALOG: dict[str, tuple[Callable[..., Objective], str]] = {
     "quadratic": (lambda eigenvalues=(1.0, 3.0, 10.0): Quadratic.diagonal(eigenvalues, name="quadratic"),
                   "diagonal quadratic, spectrum (1, 3, 10)"),
     "quadratic-1d": (lambda curvature=2.0: Quadratic.diagonal([curvature], name="quadratic-1d"),
@@ -94,6 +94,7 @@ def search_families() -> dict[str, Family]:
     """Every :class:`Family` declared by a subclass of :class:`Objective` (the package's and the
     user's, found by walking the subclasses), by family name; a subclass that inherits its parent's
     families does not list them twice."""
+    found: dict[str, Family]
     found, stack = {}, [Objective]
     while stack:
         cls = stack.pop()

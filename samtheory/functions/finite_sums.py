@@ -446,7 +446,7 @@ class LeastSquares(_LinearModelSum):
         # Consistent data without regularization (interpolation): the residual is rounding noise and
         # f* is exactly 0 (f is a sum of squares, so 0 is a valid lower bound); this makes
         # Delta^inf, and with it the constant C of every sampling scheme, exactly 0.
-        self.consistent = bool(reg == 0 and np.linalg.norm(residual) <= 1e-12 * max(np.linalg.norm(b), 1e-300))
+        self.consistent = bool(reg == 0 and np.linalg.norm(residual) <= 1e-12 * max(float(np.linalg.norm(b)), 1e-300))
         if self.consistent:
             self.f_star = 0.0
 
@@ -807,6 +807,6 @@ def regression_targets(A: np.ndarray, rng: np.random.Generator | int | None = No
     A = _check_design(A)
     rng = np.random.default_rng(rng)
     if consistent:
-        x_star = rng.standard_normal(A.shape[1])
+        x_star = rng.standard_normal(int(A.shape[1]))
         return A @ x_star, x_star
-    return rng.standard_normal(A.shape[0]), None
+    return rng.standard_normal(int(A.shape[0])), None

@@ -53,7 +53,7 @@ class LogCosh(Objective):
         constants = {
             "smoothness": Constant(a.max(), True, "max_i a_i sech^2(0) = max_i a_i, at x = c", (c - e, c + e)),
             "strong_convexity": Constant(0.0, True, "sech^2 -> 0 at infinity: convex, not strongly", (c + 40, c + 41)),
-            "lipschitz": Constant(np.linalg.norm(a), True, "sup ||a * tanh|| = ||a||_2 (supremum)", (c + 40,)),
+            "lipschitz": Constant(float(np.linalg.norm(a)), True, "sup ||a * tanh|| = ||a||_2 (supremum)", (c + 40,)),
         }
         super().__init__(d, constants, 0.0, c, name=name, sample_scale=3.0,
                          description=f"sum a_i log cosh(x_i - c_i), d={d}")

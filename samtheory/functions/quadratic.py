@@ -51,7 +51,8 @@ class Quadratic(Objective):
         c = np.zeros(d) if center is None else np.asarray(center, dtype=float).reshape(d)
         self.H, self.c, self.eigenvalues, self.eigenvectors = H, c, eig, vec
         self.diagonal_only = bool(np.all(H == np.diag(np.diag(H))))
-        self.diagonal = np.diag(H).copy()
+        # on an instance the array shadows the classmethod `diagonal` (a constructor, called on the class)
+        self.diagonal = np.diag(H).copy()  # type: ignore[method-assign]
         top, bottom = vec[:, -1], vec[:, 0]
         constants = {
             "smoothness": Constant(eig[-1], True, "largest eigenvalue of H (eigh)", (c, c + top)),

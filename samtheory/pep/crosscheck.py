@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Any, Callable, cast
 
 import numpy as np
 
@@ -128,6 +129,7 @@ def _carrier_context(entry: Entry, T: int):
     from ..theorems import Instance
     from ..theorems._core import make_context
     f = Quadratic.diagonal([entry.strong_convexity, entry.smoothness], name="pep-constants")
+    x0: list[float] | list[list[float]]
     if entry.initial == "distance":
         x0 = [math.sqrt(entry.radius), 0.0]  # ||x0 - x*||^2 = R
     else:
@@ -144,7 +146,7 @@ def bound_value(entry: Entry, T: int):
     from ..theorems import get_theorem
     theorem = get_theorem(entry.theorem)
     ctx = _carrier_context(entry, T)
-    bound = theorem.bound(ctx)
+    bound = cast(Callable[..., Any], theorem.bound)(ctx)  # declared `object` in _core; it maps a Context to the bound
     if ctx.unmet:
         return None, list(ctx.unmet)
     value = bound(entry.index(T)) if callable(bound) else bound

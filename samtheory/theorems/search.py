@@ -152,6 +152,8 @@ class Candidate:
     def instance(self, theorem, objective=None) -> Instance:
         obj = self.objective() if objective is None else objective
         beta = obj.smoothness or 1.0
+        eta: float | Rule | None
+        rho: float | Rule
         eta, rho = (None if self.eta_scale is None else self.eta_scale / beta), self.rho
         if self.rule_from is not None:
             template = theorem.instances[self.rule_from]
