@@ -36,14 +36,14 @@ def two_cycle_loss(eta: float | np.ndarray, rho: float | np.ndarray,
 # Stability edges on a quadratic (literature.md §2.1-2.3; the regime maps of samtheory.sweep)
 # ---------------------------------------------------------------------------------------------
 
-def gd_stability_edge(smoothness):
+def gd_stability_edge(smoothness: float | np.ndarray) -> float | np.ndarray:
     r"""The step size :math:`\eta=2/\beta` above which gradient descent diverges on a quadratic
     of top curvature :math:`\beta` (``smoothness``): :math:`x^+=(1-\eta\beta)x` grows iff
     :math:`|1-\eta\beta|>1`."""
     return 2.0 / smoothness
 
 
-def usam_stability_edge(rho, curvature):
+def usam_stability_edge(rho: float | np.ndarray, curvature: float | np.ndarray) -> float | np.ndarray:
     r"""The step size where USAM's linear map :math:`x^+=(1-\eta\lambda-\eta\rho\lambda^2)x` along
     curvature :math:`\lambda` stops contracting: :math:`\eta\lambda(1+\rho\lambda)=2`, so
     :math:`\eta=2/(\lambda(1+\rho\lambda))` (literature.md §2.3, DERIVED; :math:`\rho=0` is the GD
@@ -51,7 +51,7 @@ def usam_stability_edge(rho, curvature):
     return gd_stability_edge(curvature * (1.0 + rho * curvature))
 
 
-def sam_stability_edge(curvature):
+def sam_stability_edge(curvature: float | np.ndarray) -> float | np.ndarray:
     r"""The step size :math:`\eta=2/\lambda` where SAM's 2-cycle along curvature :math:`\lambda`
     ceases to exist (its amplitude :func:`two_cycle_amplitude` blows up as :math:`\eta\lambda\to2`)
     and the deviation from it, multiplied by :math:`1-\eta\lambda` per step, stops contracting.
@@ -61,7 +61,7 @@ def sam_stability_edge(curvature):
     return gd_stability_edge(curvature)
 
 
-def two_cycle_contraction(eta, curvature):
+def two_cycle_contraction(eta: float | np.ndarray, curvature: float | np.ndarray) -> float | np.ndarray:
     r"""Per-step factor :math:`|1-\eta\lambda|` by which a 1-D deviation from SAM's 2-cycle
     shrinks (the map :math:`x\mapsto x-\eta\lambda(x+\rho\,\mathrm{sign}\,x)` has slope
     :math:`1-\eta\lambda` on each side of 0)."""

@@ -681,6 +681,7 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
     else:
         x = _validate_x0(x0, dim, grid_shape, trajectories).reshape(n_total, dim)
     x_start = x.copy()
+    rng: Any  # a numpy Generator, or the per-grid-point streams (both are random sources)
     if point_seqs is None:
         rng = np.random.default_rng(step_seq)
     else:
