@@ -90,6 +90,11 @@ REFERENCE_SECONDS = {
     "siyun-fig6-examples": (89.1, 158.1),
     "siyun-floor-vs-rho": (105.3, 155.7),
     "pep-sam-worst-case": (209.7, 298.4),
+    # the regime maps: quick runs timed on 2026-11-30 (load about 4, process start included); their
+    # full-size time was not recorded, so an estimate says so rather than guess
+    "sweep-regimes-quadratic": (None, 8.4),
+    "sweep-regimes-cosine": (None, 9.5),
+    "sweep-regimes-valley": (None, 10.1),
 }
 
 

@@ -116,7 +116,7 @@ def regime_map(objective, methods=("sam", "usam"), *, eta, rho, steps, trajector
     import os
 
     from ..functions import get_function
-    from ..paper_experiments._common import prepare_outdir, write_json
+    from ..paper_experiments._common import json_path, prepare_outdir, relative_files, write_json
     from ._sweep import sweep
 
     objective = get_function(objective)
@@ -128,7 +128,9 @@ def regime_map(objective, methods=("sam", "usam"), *, eta, rho, steps, trajector
                          store=None if store is None else os.path.join(store, m), **sweep_options)
                 for m in methods}
     doc = draw(datasets, objective, outdir, stem, title=title)
-    doc["files"].append(write_json(outdir, stem, doc))
+    # like every figure JSON: its files named relative to the output folder (no machine's paths)
+    doc["files"] = relative_files(doc["files"] + [json_path(outdir, stem)], outdir)
+    write_json(outdir, stem, doc)
     return doc
 
 
