@@ -2,21 +2,19 @@
 
 Usage: python experiments/sweep_regimes_cosine.py [--quick] [--outdir DIR]
 """
-import argparse
+import os
 import sys
 from pathlib import Path
 
 from samtheory import InvalidParameterError, reproduce
+from samtheory.paper_experiments._common import script_arguments
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=reproduce.get("sweep-regimes-cosine").description)
-    parser.add_argument("--quick", action="store_true", help="the same code at a reduced size")
-    parser.add_argument("--outdir", default=str(Path(__file__).resolve().parent.parent / "figures"))
-    args = parser.parse_args()
+    args = script_arguments(reproduce.get("sweep-regimes-cosine").description, Path(__file__).resolve().parent.parent / "figures")
     try:
         doc = reproduce.run("sweep-regimes-cosine", args.outdir, quick=args.quick)
     except InvalidParameterError as exc:
         print(f"sweep-regimes-cosine: error: {exc}", file=sys.stderr)
         sys.exit(2)
-    print("\n".join(doc["files"]))
+    print("\n".join(os.path.join(args.outdir, path) for path in doc["files"]))
     sys.exit(0)
