@@ -33,7 +33,7 @@ def two_cycle_loss(eta: float | np.ndarray, rho: float | np.ndarray,
 
 
 # ---------------------------------------------------------------------------------------------
-# Stability edges on a quadratic (literature.md §2.1-2.3; the regime maps of samtheory.sweep)
+# Stability edges on a quadratic (docs/proofs/literature.md §1, §3, §4; the regime maps of samtheory.sweep)
 # ---------------------------------------------------------------------------------------------
 
 def gd_stability_edge(smoothness: float | np.ndarray) -> float | np.ndarray:
@@ -46,7 +46,7 @@ def gd_stability_edge(smoothness: float | np.ndarray) -> float | np.ndarray:
 def usam_stability_edge(rho: float | np.ndarray, curvature: float | np.ndarray) -> float | np.ndarray:
     r"""The step size where USAM's linear map :math:`x^+=(1-\eta\lambda-\eta\rho\lambda^2)x` along
     curvature :math:`\lambda` stops contracting: :math:`\eta\lambda(1+\rho\lambda)=2`, so
-    :math:`\eta=2/(\lambda(1+\rho\lambda))` (literature.md §2.3, DERIVED; :math:`\rho=0` is the GD
+    :math:`\eta=2/(\lambda(1+\rho\lambda))` (``docs/proofs/literature.md`` §4; :math:`\rho=0` is the GD
     edge)."""
     return gd_stability_edge(curvature * (1.0 + rho * curvature))
 
@@ -55,7 +55,7 @@ def sam_stability_edge(curvature: float | np.ndarray) -> float | np.ndarray:
     r"""The step size :math:`\eta=2/\lambda` where SAM's 2-cycle along curvature :math:`\lambda`
     ceases to exist (its amplitude :func:`two_cycle_amplitude` blows up as :math:`\eta\lambda\to2`)
     and the deviation from it, multiplied by :math:`1-\eta\lambda` per step, stops contracting.
-    Long & Bartlett's gradient-dependent edge (literature.md §2.2, DERIVED) tends to this value as
+    Long & Bartlett's gradient-dependent edge (arXiv:2309.12488; ``docs/proofs/literature.md`` §3) tends to this value as
     :math:`\rho/\|g\|\to0`; on a quadratic with no other gradient it is this one, for every
     :math:`\rho`."""
     return gd_stability_edge(curvature)
