@@ -105,8 +105,11 @@ def _fresh_venv(path):
 def test_wheel_and_sdist_install_into_a_fresh_venv(dist, tmp_path, kind):
     artifact = dist[0] if kind == "wheel" else dist[1]
     python = _fresh_venv(tmp_path / "venv")
-    install = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--quiet", str(artifact)],
-                             capture_output=True, text=True)
+    # --ignore-installed: the parent environment (on the path through the .pth file) may hold
+    # samtheory of the same version already, and pip would then call the requirement satisfied and
+    # install nothing here (seen in CI, where the parent is a non-editable install)
+    install = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--ignore-installed", "--quiet",
+                              str(artifact)], capture_output=True, text=True)
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     probe = subprocess.run(
         [str(python), "-c", "import pathlib, samtheory; p = pathlib.Path(samtheory.__file__).parent; "
