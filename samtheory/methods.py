@@ -113,8 +113,8 @@ def register_method(name: str, perturbation: Callable[..., Any], *, uses_lam: bo
         ``perturbation(g, rho, lam, eps)``: ``g`` has shape ``(n, d)``; ``rho`` and ``lam`` are
         floats or arrays of shape ``(n, 1)``; return the perturbation, shape ``(n, d)``.
 
-    Example
-    -------
+    Examples
+    --------
     Sign-SAM perturbs by :math:`\\rho\\,\\mathrm{sign}(g)/\\sqrt d`::
 
         register_method("sign-sam", lambda g, rho, lam, eps: rho * np.sign(g) / np.sqrt(g.shape[-1]))
