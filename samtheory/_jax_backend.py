@@ -58,6 +58,10 @@ import numpy as np
 CACHE_SIZE = 32
 #: Steps per chunk are about this many when nothing is recorded (fewer chunks = less Python).
 TARGET_CHUNK_STEPS = 4096
+#: A recording chunk's output buffer (its recorded f, ||grad f||^2 and iterates) holds at most
+#: this many bytes: the strides per chunk are the largest power of two within it and within
+#: TARGET_CHUNK_STEPS steps, whatever the run's length, so runs of any length share one program.
+CHUNK_RECORD_BYTES = 32 * 2 ** 20
 #: Deterministic runs with more trajectories than this run the chunk block by block (see
 #: ``blocked_chunk`` in :func:`_chunk_function`).
 BLOCK_TRAJECTORIES = 4096
@@ -123,20 +127,22 @@ def available() -> bool:
 
 def chunking(run):
     """``(k, m, n_chunks)``: stride ``k``, strides per chunk ``m`` and the number of chunks, with
-    ``n_chunks * m * k >= steps`` and fewer than ``n_chunks * k`` padded steps."""
+    ``n_chunks * m * k >= steps``.
+
+    A recording run's ``m`` depends on the stride, the batch and the recorded floats only
+    (:data:`CHUNK_RECORD_BYTES`), not on the number of steps: the steps are a traced argument, so
+    runs of different lengths (the horizons of a rate check) share one compiled program; the
+    padded strides of the last chunk run no step (their trip count is 0). Without recording,
+    ``k`` spreads the steps evenly over chunks of about :data:`TARGET_CHUNK_STEPS`."""
     steps = run.steps
     if run.record_every is not None:
-        k = min(run.record_every, steps)
-        n_strides = math.ceil(steps / k)
-        m_max = max(1, TARGET_CHUNK_STEPS // k)
-    else:
-        n_strides = math.ceil(steps / TARGET_CHUNK_STEPS)
-        k = math.ceil(steps / n_strides)
-        n_strides = math.ceil(steps / k)
-        m_max = 1
-    n_chunks = math.ceil(n_strides / m_max)
-    m = math.ceil(n_strides / n_chunks)
-    return k, m, n_chunks
+        k = run.record_every
+        per_stride = 8 * run.n_total * (2 + (run.dim if run.history else 0))
+        m = max(1, min(TARGET_CHUNK_STEPS // k, CHUNK_RECORD_BYTES // per_stride))
+        m = 2 ** int(math.log2(m))
+        return k, m, math.ceil(math.ceil(steps / k) / m)
+    n_chunks = math.ceil(steps / TARGET_CHUNK_STEPS)
+    return math.ceil(steps / n_chunks), 1, n_chunks
 
 
 def traced_parameters(objective) -> tuple:
@@ -183,7 +189,7 @@ def _x64(run) -> bool:
 def _key(run, k, m):
     kinds = tuple((name, kind, np.shape(value)) for name, (value, kind) in sorted(run.tables.items()))
     return (_objective_key(run.objective), _oracle_key(run.oracle), id(run.perturbation), run.eps,
-            run.same_sample, run.steps, run.tail_start, run.threshold, run.grid_shape, run.trajectories,
+            run.same_sample, run.threshold, run.grid_shape, run.trajectories,
             run.n_total, run.history, run.measures, kinds, k, m, _x64(run))
 
 
@@ -250,11 +256,11 @@ def _chunk_function(run, k, m):
             if run.measures:
                 record = (c["loss"], jnp.einsum("ij,ij->i", c["grad"], c["grad"]),
                           c["x"] if run.history else None)
-            hi = jnp.minimum(t + k, run.steps)  # the last chunk's padding runs no step
+            hi = jnp.minimum(t + k, values["steps"])  # the last chunk's padding runs no step
             if run.measures:
                 # before the tail and in it as two loops, so that the first adds nothing to the
                 # tail sums (in_tail is then static in _advance)
-                mid = jnp.clip(run.tail_start, t, hi)
+                mid = jnp.clip(values["tail_start"], t, hi)
                 c = steps(mid, hi, True, steps(t, mid, False, c))
             else:
                 c = steps(t, hi, None, c)
@@ -308,6 +314,8 @@ def _arguments(run, state):
     import jax
     import jax.numpy as jnp
     values = {name: jnp.asarray(value) for name, (value, _) in run.tables.items()}
+    # traced, not compiled in: a run of another length reuses the program (see chunking)
+    values["steps"], values["tail_start"] = jnp.asarray(run.steps), jnp.asarray(run.tail_start)
     values["objective"] = {name: jnp.asarray(getattr(run.objective, name))
                            for name in traced_parameters(run.objective)}
     seed_word = int(run.step_seed.generate_state(1, np.uint32)[0])

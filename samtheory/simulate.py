@@ -464,18 +464,25 @@ def _auto_stride(steps, n_total, history_floats=0):
 
 #: Above this predicted numpy run time (seconds), ``backend="auto"`` compiles the run with JAX
 #: (when installed). Compiling costs about a second, so shorter runs stay on numpy; see
-#: docs/backend.md for the measurements behind the cost model of :func:`_predicted_numpy_seconds`.
+#: docs/backend.md for the measurements behind the cost model of :func:`predicted_numpy_seconds`.
 AUTO_JAX_SECONDS = 2.0
 BACKENDS = ("auto", "numpy", "jax")
 #: Precisions of ``simulate(dtype=...)``; anything but float64 runs on the JAX backend only.
 DTYPES = ("float64", "float32")
 
 
+def predicted_numpy_seconds(steps: int, batch: int, dim: int, stochastic: bool) -> float:
+    """A rough cost model of the numpy loop over ``steps`` steps of ``batch`` trajectories in
+    dimension ``dim``: a fixed Python cost per step (twice that with an oracle) plus a cost per
+    element (trajectory x coordinate) per step; constants measured on 2 cores (docs/backend.md).
+    ``backend="auto"`` compiles with JAX above :data:`AUTO_JAX_SECONDS`; a caller running several
+    simulations of one program (the horizons of a rate check) can apply the rule to their total."""
+    per_step = 45e-6 + (45e-6 if stochastic else 0.0) + 45e-9 * batch * dim
+    return steps * per_step
+
+
 def _predicted_numpy_seconds(run):
-    """A rough cost model of the numpy loop: a fixed Python cost per step plus a cost per
-    element (trajectory x coordinate) per step; constants measured on 2 cores (docs/backend.md)."""
-    per_step = 45e-6 + (45e-6 if run.oracle is not None else 0.0) + 45e-9 * run.n_total * run.dim
-    return run.steps * per_step
+    return predicted_numpy_seconds(run.steps, run.n_total, run.dim, run.oracle is not None)
 
 
 def _choose_backend(backend, run):

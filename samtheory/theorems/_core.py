@@ -53,7 +53,8 @@ from ..functions import Objective, get_function, stack
 from ..functions._stack import stack_signature
 from ..oracles import AdditiveNoise
 from ..schedules import Schedule, as_schedule
-from ..simulate import simulate
+from ..simulate import AUTO_JAX_SECONDS, predicted_numpy_seconds, simulate
+from ._horizons import HorizonRuns, horizon_seed
 
 if TYPE_CHECKING:  # names used in annotations only
     from numpy.typing import ArrayLike
@@ -576,7 +577,17 @@ def admissible(theorem: Theorem, instance: Instance) -> bool:
 #: states several properties of one run (Khanh et al.'s five properties of SAM's iterates on one
 #: schedule), and a check reads its run without changing it (the arrays are made read-only).
 SIMULATION_CACHE = 4
+#: ... and at most this many bytes of arrays: the oldest are dropped first, and a run larger than
+#: this is not kept at all (a rate check's dense records reach 100 MB; keeping four of those
+#: was most of verify's peak memory).
+SIMULATION_CACHE_BYTES = 64 * 2 ** 20
 _simulations: dict = {}
+
+
+def _nbytes(result) -> int:
+    """The bytes held by the arrays of a simulation result (or of every run of a HorizonRuns)."""
+    parts = result.results if isinstance(result, HorizonRuns) else (result,)
+    return sum(v.nbytes for part in parts for v in part.values() if isinstance(v, np.ndarray))
 
 
 def _simulation_key(ctx, theorem, horizons):
@@ -614,27 +625,43 @@ def _simulate(ctx: Context, theorem: Theorem, horizons=None):
         return _simulations[key]
     result = _run(ctx, theorem, horizons)
     if key is not None:
-        for value in result.values():
-            if isinstance(value, np.ndarray):
-                value.flags.writeable = False
+        if isinstance(result, HorizonRuns):
+            result.freeze()
+        else:
+            for value in result.values():
+                if isinstance(value, np.ndarray):
+                    value.flags.writeable = False
         _simulations[key] = result
-        while len(_simulations) > SIMULATION_CACHE:
+        while len(_simulations) > SIMULATION_CACHE or (
+                _simulations and sum(map(_nbytes, _simulations.values())) > SIMULATION_CACHE_BYTES):
             _simulations.pop(next(iter(_simulations)))
     return result
 
 
 def _run(ctx: Context, theorem: Theorem, horizons=None):
     inst = ctx.instance
-    eta = inst.eta
-    steps = inst.steps
-    if horizons is not None:
-        # one trajectory batch per horizon, each with its own step size, all run to the largest T
-        eta = np.array([theorem.step_rule(ctx, T) for T in horizons])  # grid axis 0 = horizon
-        steps = int(max(horizons))
-    return simulate(ctx.objective, inst.method, eta=eta, rho=inst.rho, lam=inst.lam, steps=steps,
-                    x0=inst.x0, trajectories=inst.trajectories, oracle=ctx.oracle,
-                    same_sample=inst.same_sample, seed=inst.seed, record_every=1,
-                    history=theorem.needs_history)
+    arguments = dict(rho=inst.rho, lam=inst.lam, x0=inst.x0, trajectories=inst.trajectories, oracle=ctx.oracle,
+                     same_sample=inst.same_sample, record_every=1, history=theorem.needs_history)
+    if horizons is None:
+        return simulate(ctx.objective, inst.method, eta=inst.eta, steps=inst.steps, seed=inst.seed, **arguments)
+    # step sizes chosen per horizon: horizon T runs T steps with its own step size (nothing after
+    # T is read), each with its own stream (samtheory.theorems._horizons). The runs differ only in
+    # length and step size, so they share one compiled program, and the "auto" rule is applied to
+    # their total (one run alone may look too short to be worth compiling)
+    total = sum(predicted_numpy_seconds(int(T), inst.trajectories, ctx.objective.dim, ctx.oracle is not None)
+                for T in horizons)
+    backend = "jax" if total >= AUTO_JAX_SECONDS else "numpy"
+    runs = []
+    for k, T in enumerate(horizons):
+        arguments.update(eta=theorem.step_rule(ctx, T), steps=int(T), seed=horizon_seed(inst.seed, k))
+        try:
+            runs.append(simulate(ctx.objective, inst.method, backend=backend, **arguments))
+        except InvalidParameterError:
+            if backend == "numpy":
+                raise
+            backend = "numpy"  # JAX is not installed or cannot trace this run
+            runs.append(simulate(ctx.objective, inst.method, backend=backend, **arguments))
+    return HorizonRuns(runs, horizons)
 
 
 def check(theorem: Theorem, instance: Instance, result: SimulationResult | None = None) -> Verdict:
@@ -691,9 +718,9 @@ def check(theorem: Theorem, instance: Instance, result: SimulationResult | None 
         return Verdict(theorem.id, label, "diverged",
                        f"{int(diverged.sum())} of {result.status.size} trajectories diverged (first at step "
                        f"{int(result.diverged_at[diverged].min())})", instance_params=params)
-    if result.loss_history is not None:
-        first = result.loss_history[0]
-        ctx.delta = _common(first) if theorem.step_rule is None else _common(first.reshape(first.shape[0], -1)[0])
+    first = result.initial_losses() if isinstance(result, HorizonRuns) else result.loss_history
+    if first is not None:
+        ctx.delta = _common(first if isinstance(result, HorizonRuns) else first[0])
     run = Run(ctx, result, tuple(horizons) if horizons is not None else None)
     return _judge(theorem, run, bound, label, params)
 
@@ -713,8 +740,9 @@ def check_many(theorem: Theorem, instances: Sequence[Instance], *, share_streams
     samples come from one stream for the whole grid, so each verdict is that of an equally
     distributed but different sample path than ``check(instance)`` would draw (the search uses
     this for speed and re-checks what it reports on the lone run). Rate checks whose step size the
-    theorem chooses per horizon are grouped over the same given ``horizons`` (a grid of horizon ×
-    instance); theorems that simulate themselves are always checked one by one.
+    theorem chooses per horizon are grouped over the same given ``horizons`` (one grid of the
+    instances per horizon, each run as long as its horizon); theorems that simulate themselves are
+    always checked one by one.
 
     Returns the verdicts in the order of ``instances``.
     """
@@ -738,25 +766,29 @@ def check_many(theorem: Theorem, instances: Sequence[Instance], *, share_streams
         x0 = np.stack([np.broadcast_to(np.asarray(inst.x0, dtype=float), (inst.trajectories, first.function.dim))
                        for inst in group])
         try:
-            if first.horizons is None:  # a 1-D grid: one point per instance
-                eta, steps, axis = np.array([float(inst.eta) for inst in group]), first.steps, 0
-            else:  # step sizes chosen per horizon: grid axis 0 the horizon (as check runs it), 1 the instance
-                eta = np.array([[float(theorem.step_rule(make_context(inst), T)) for inst in group]
-                                for T in first.horizons])
-                steps, axis, rho, x0 = int(max(first.horizons)), 1, rho[None, :], x0[None]
             objectives = [inst.function for inst in group]
             objective = objectives[0] if all(f is objectives[0] for f in objectives) else stack(objectives)
-            result = simulate(objective, first.method, eta=eta, rho=rho, lam=first.lam, steps=steps,
-                              x0=x0, trajectories=first.trajectories, oracle=first.oracle(objective),
-                              same_sample=first.same_sample, seed=first.seed, record_every=1,
-                              history=theorem.needs_history, backend="numpy")
+            arguments = dict(rho=rho, lam=first.lam, x0=x0, trajectories=first.trajectories,
+                             oracle=first.oracle(objective), same_sample=first.same_sample, record_every=1,
+                             history=theorem.needs_history, backend="numpy")
+            if first.horizons is None:  # a 1-D grid: one point per instance
+                eta = np.array([float(inst.eta) for inst in group])
+                result = simulate(objective, first.method, eta=eta, steps=first.steps, seed=first.seed, **arguments)
+            else:  # step sizes chosen per horizon: one grid per horizon, as check runs each horizon alone
+                eta = np.array([[float(theorem.step_rule(make_context(inst), T)) for inst in group]
+                                for T in first.horizons])
+                result = HorizonRuns([simulate(objective, first.method, eta=eta[k], steps=int(T),
+                                               seed=horizon_seed(first.seed, k), **arguments)
+                                      for k, T in enumerate(first.horizons)], first.horizons)
         except Exception:  # noqa: BLE001 - an instance the grid cannot hold: check each alone
             for i in members:
                 verdicts[i] = check(theorem, instances[i])
             continue
         for position, i in enumerate(members):
-            point_eta = resolved[i].eta if axis == 0 else tuple(float(e) for e in eta[:, position])
-            point = result.grid_point(position, axis=axis, eta=point_eta, rho=float(resolved[i].rho))
+            if isinstance(result, HorizonRuns):
+                point = result.grid_point(position, eta=eta[:, position], rho=float(resolved[i].rho))
+            else:
+                point = result.grid_point(position, eta=resolved[i].eta, rho=float(resolved[i].rho))
             verdicts[i] = check(theorem, instances[i], result=point)
     return verdicts
 
@@ -802,13 +834,21 @@ def _reusable(result, ctx, theorem, horizons=None) -> bool:
     """Whether a caller's simulation can stand for the one :func:`check` would run: the same
     function, method, length, batch, recording and η, ρ (for step sizes chosen per horizon: one
     grid point per horizon, ``parameters["eta"]`` the tuple of the rule's step sizes)."""
-    if result is None or (theorem.step_rule is not None and horizons is None):
+    if result is None or (theorem.step_rule is not None) != isinstance(result, HorizonRuns):
         return False
     inst = ctx.instance
-    steps, batch, params = inst.steps, (inst.trajectories,), {"eta": inst.eta, "rho": inst.rho}
-    if theorem.step_rule is not None:
-        steps, batch = int(max(horizons)), (len(horizons), inst.trajectories)
-        params["eta"] = tuple(float(theorem.step_rule(ctx, T)) for T in horizons)
+    if isinstance(result, HorizonRuns):  # one run per horizon, each with the rule's step size
+        if horizons is None or result.horizons != tuple(int(T) for T in horizons):
+            return False
+        return all(_same_run(part, ctx, theorem, int(T), {"eta": float(theorem.step_rule(ctx, T)), "rho": inst.rho})
+                   for part, T in zip(result.results, horizons))
+    return _same_run(result, ctx, theorem, inst.steps, {"eta": inst.eta, "rho": inst.rho})
+
+
+def _same_run(result, ctx, theorem, steps, params) -> bool:
+    """Whether ``result`` is one run of ``ctx.instance`` over ``steps`` steps with these η and ρ."""
+    inst = ctx.instance
+    batch = (inst.trajectories,)
     return (result.get("t") is not None and len(result.t) == steps + 1
             and tuple(result.batch_shape) == batch and result.steps == steps
             and result.method == inst.method and result.function == ctx.objective.name

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..methods import get_method
+from ._horizons import HorizonRuns
 
 
 def value_and_slope_at_zero(objective):
@@ -85,27 +86,26 @@ def tail_average(values, fraction=0.5):
 
 
 def at_horizons(run, curve):
-    r"""Evaluate a per-:math:`T` curve at the horizons of a ``rate`` check.
+    r"""Evaluate a per-:math:`T` curve at the horizons of a ``rate`` check that reads one run.
 
-    With a horizon-dependent step size the simulation batch has one row per horizon
-    (shape ``(K, trajectories)``) and horizon :math:`i` reads its own row at :math:`T_i`;
-    otherwise all horizons read the same trajectories.
+    All horizons read the same trajectories: row :math:`T_i` of ``curve``, shape ``(K, n)``.
     """
     T1 = curve.shape[0]
-    horizons = run.horizons
-    batch = run.result.batch_shape
-    per_horizon = run.ctx.instance.eta is None  # the theorem chose one step size per horizon
-    if per_horizon and not (len(batch) == 2 and batch[0] == len(horizons)):
-        raise ValueError(f"expected a batch of shape (horizons, trajectories); got {batch}")
-    c = curve.reshape((T1,) + tuple(batch))
-    if per_horizon:
-        return np.stack([c[T, i] for i, T in enumerate(horizons)])
-    return np.stack([c[T].reshape(-1) for T in horizons])
+    c = curve.reshape((T1,) + tuple(run.result.batch_shape))
+    return np.stack([c[T].reshape(-1) for T in run.horizons])
 
 
 def horizon(curve_fn):
-    """Wrap a per-T curve measure into its values at the check's horizons."""
+    r"""Wrap a per-:math:`T` curve measure into its values at the check's horizons, shape ``(K, n)``.
+
+    When the theorem chooses the step size per horizon, each horizon :math:`T_i` is its own run
+    of :math:`T_i` steps (:class:`~samtheory.theorems._horizons.HorizonRuns`) and row :math:`i`
+    is that run's curve at :math:`t=T_i`; otherwise :func:`at_horizons` reads one run.
+    """
     def measure(run):
+        if isinstance(run.result, HorizonRuns):
+            return np.stack([np.asarray(curve_fn(part))[T].reshape(-1)
+                             for part, T in zip(run.result.runs(run), run.result.horizons)])
         return at_horizons(run, curve_fn(run))
     measure.__doc__ = f"{curve_fn.__doc__} (at the horizons of a rate check)"
     return measure

@@ -759,7 +759,7 @@ class _SearchState:
                 continue
             # each member gets SIBLINGS choices of eta and start, simulated as one grid (where
             # check_many can: not for entries that run their own simulation)
-            work = base.trajectories * base.steps * (len(base.horizons) if base.horizons else 1)
+            work = base.trajectories * (sum(base.horizons) if base.horizons else base.steps)  # one run per horizon
             siblings = min(SIBLINGS, max(1, GROUP_WORK // max(work, 1))) - 1 if self.space.batchable else 0
             group = [base] + [self.space.sibling(base) for _ in range(siblings)]
             prepared = []
