@@ -271,3 +271,28 @@ def test_initial_controls_and_dependent_defaults():
     q = Explorer("quadratic-cycle", params={"lam": 4.0}, T=30)  # a construction parameter that is not a control
     assert q.objective().smoothness == 4.0 and q.state["steps"] == 30 and q.state["eta"] == 0.2
     assert_matches_direct(q)
+
+
+def test_the_explorer_package_and_its_state_model():
+    """samtheory.explorer is a package: samtheory.explorer._figure (Explorer, the widgets),
+    samtheory.explorer._panels (the two plots), samtheory.explorer._text (cached text drawing) and the
+    matplotlib-free state model (tests/test_explorer_state.py). The Explorer's data are its model's."""
+    from samtheory.explorer import ExplorerState, save_format
+    from samtheory.explorer._panels import snap_window
+    from samtheory.explorer._text import int_label, power_label
+    e = Explorer("quadratic-cycle", check_theorems=False)
+    assert isinstance(e.model, ExplorerState) and e.state is e.model.state and e.result is e.model.result
+    assert e.lines is e.panels.lines and e.bound_lines is e.panels.bound_lines
+    e.set(T=20)
+    assert e.model.state["steps"] == 20 == e.sliders["steps"].val and e.result.steps == 20
+    with pytest.raises(samtheory.InvalidParameterError, match="unknown method 'adam'"):
+        e.set(x0=0.5, method="adam")  # nothing changes, the widgets included
+    assert e.state["x0"] == e.defaults["x0"] == e.sliders["x0"].val and e.method_radio.value_selected == "SAM"
+    assert save_format("a/b.PNG") == "png"
+    assert [power_label(v) for v in (1e-3, 1.0, 100.0, 2e-3, 0.0)] == ["10⁻³", "10⁰", "10²", "", ""]
+    assert [int_label(v) for v in (1.0, 10.0, 1000.0, 50.0, -1.0)] == ["1", "10", "1000", "", ""]
+    lo, hi = snap_window(0.13, 0.87, 0.5)  # outward to multiples of a quarter of the span's decade
+    assert (lo, hi) == (pytest.approx(0.125), pytest.approx(0.875))
+    assert snap_window(0.131, 0.869, 0.5) == (lo, hi)  # a small move keeps the window (and the cache)
+    lo, hi = snap_window(0.0, 0.01, 0.5)  # widened to the minimum span around its centre, then snapped
+    assert hi - lo >= 0.5 and lo <= -0.245 and hi >= 0.255 and hi - lo <= 0.5 + 2 * 0.025 + 1e-12
