@@ -30,7 +30,7 @@ compiles the same code.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, TYPE_CHECKING
+from typing import Any, Callable, Sequence, TYPE_CHECKING
 
 from dataclasses import dataclass
 
@@ -82,6 +82,11 @@ class Method:
     deterministic_only : bool
         ``gd``: refuses an oracle (use ``sgd``).
     description : str
+    label : str
+        The name shown to people (legends, the explorer's selector); ``name`` when empty.
+    unified_lam : float or None
+        The λ of Unified SAM whose step this method's step is (SAM: λ = 1, USAM: λ = 0), so that
+        Unified SAM's theorems judge it; ``None`` when it is not a member of that family.
     """
 
     name: str
@@ -90,20 +95,39 @@ class Method:
     stochastic_only: bool = False
     deterministic_only: bool = False
     description: str = ""
+    label: str = ""
+    unified_lam: float | None = None
+
+    def __post_init__(self):
+        if not self.label:
+            object.__setattr__(self, "label", self.name)
+
+    def covered_by(self, methods: Sequence[str]) -> bool:
+        """Whether a result stated for ``methods`` covers this method: it is one of them, or its
+        step is Unified SAM's with a fixed λ (:attr:`unified_lam`) and they include Unified SAM,
+        or SAM for λ = 1, or USAM for λ = 0."""
+        if self.name in methods:
+            return True
+        if self.unified_lam is None:
+            return False
+        return ("unified" in methods or (self.unified_lam == 1.0 and "sam" in methods)
+                or (self.unified_lam == 0.0 and "usam" in methods))
 
 
 METHODS = {
-    "gd": Method("gd", None, deterministic_only=True, description="gradient descent"),
-    "sgd": Method("sgd", None, stochastic_only=True, description="stochastic gradient descent"),
-    "sam": Method("sam", sam_perturbation, description="SAM, normalized ascent rho*g/||g||"),
-    "usam": Method("usam", usam_perturbation, description="unnormalized SAM, ascent rho*g"),
+    "gd": Method("gd", None, deterministic_only=True, description="gradient descent", label="GD"),
+    "sgd": Method("sgd", None, stochastic_only=True, description="stochastic gradient descent", label="SGD"),
+    "sam": Method("sam", sam_perturbation, description="SAM, normalized ascent rho*g/||g||", label="SAM",
+                  unified_lam=1.0),
+    "usam": Method("usam", usam_perturbation, description="unnormalized SAM, ascent rho*g", label="USAM",
+                   unified_lam=0.0),
     "unified": Method("unified", unified_perturbation, uses_lam=True,
-                      description="Unified SAM, ascent rho*((1-lam) + lam/||g||)*g"),
+                      description="Unified SAM, ascent rho*((1-lam) + lam/||g||)*g", label="Unified SAM"),
 }
 
 
 def register_method(name: str, perturbation: Callable[..., Any], *, uses_lam: bool = False, description: str = "",
-                    overwrite: bool = False) -> Method:
+                    label: str = "", unified_lam: float | None = None, overwrite: bool = False) -> Method:
     """Add a SAM variant given by its ascent direction.
 
     Parameters
@@ -112,6 +136,10 @@ def register_method(name: str, perturbation: Callable[..., Any], *, uses_lam: bo
     perturbation : callable
         ``perturbation(g, rho, lam, eps)``: ``g`` has shape ``(n, d)``; ``rho`` and ``lam`` are
         floats or arrays of shape ``(n, 1)``; return the perturbation, shape ``(n, d)``.
+    label : str
+        Name shown in legends (default ``name``).
+    unified_lam : float in [0, 1], optional
+        If the method's step is Unified SAM's with this fixed λ: Unified SAM's theorems then judge it.
 
     Examples
     --------
@@ -135,7 +163,10 @@ def register_method(name: str, perturbation: Callable[..., Any], *, uses_lam: bo
                                     f"{inspect.signature(perturbation)}") from None
     except ValueError:
         pass  # no signature to inspect (some builtins): accepted as it is
-    METHODS[name] = Method(name, perturbation, uses_lam=uses_lam, description=description)
+    if unified_lam is not None and not (isinstance(unified_lam, (int, float)) and 0.0 <= unified_lam <= 1.0):
+        raise InvalidParameterError(f"unified_lam must be a number in [0, 1] or None; got {unified_lam!r}")
+    METHODS[name] = Method(name, perturbation, uses_lam=uses_lam, description=description, label=label,
+                           unified_lam=None if unified_lam is None else float(unified_lam))
     return METHODS[name]
 
 

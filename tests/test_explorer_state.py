@@ -14,7 +14,8 @@ from samtheory import simulate
 from samtheory.counterexamples import COUNTEREXAMPLES
 from samtheory.explorer._readout import MAX_VERDICT_LINES, READOUT_WIDTH, invalid_text, readout_text, state_line
 from samtheory.explorer._readout import verdict_text, wrap_line
-from samtheory.explorer._state import AVERAGED_MEASURES, POINTWISE_MEASURES, PRESETS, ExplorerState, names
+from samtheory.counterexamples import get_counterexample
+from samtheory.explorer._state import AVERAGED_MEASURES, POINTWISE_MEASURES, ExplorerState, names
 from samtheory.functions import CustomObjective
 from samtheory.theorems import THEOREMS, check
 
@@ -135,8 +136,12 @@ def test_ranges_contain_the_defaults_and_follow_the_presets():
         for key, (low, high) in ranges.items():
             assert low <= model.defaults[key] <= high, (name, key)
         assert ("sigma" in ranges) == model.stochastic
-        if "x0_range" in PRESETS.get(name, {}):
-            assert ranges["x0"] == PRESETS[name]["x0_range"]
+        preset = get_counterexample(name).explorer  # the counterexample carries its explorer preset
+        assert model.preset == preset
+        if "x0_range" in preset:
+            assert ranges["x0"] == preset["x0_range"]
+        if "steps" in preset:
+            assert model.defaults["steps"] == preset["steps"]
     user = ExplorerState(my_cosine(), rho=4.0, eta=0.5, x0=1.0)
     assert user.ranges()["eta"] == (0.0, 2.0)  # 2/L of the user's objective
     with pytest.raises(samtheory.InvalidParameterError, match="y0 needs a 2-D objective"):
@@ -238,3 +243,10 @@ def test_objectives_are_cached_per_construction_parameters():
     model.set(rho=model.state["rho"] * 1.5)
     assert model.objective() is not first and model.objective() is model.objective()
     assert math.isfinite(model.objective().f_star)
+
+
+def test_the_method_selector_reads_the_methods_own_labels():
+    from samtheory.explorer._state import METHOD_LABELS
+    from samtheory.methods import METHODS
+    assert METHOD_LABELS == {"GD": "gd", "SAM": "sam", "USAM": "usam", "Unified SAM": "unified"}
+    assert all(METHODS[name].label == label for label, name in METHOD_LABELS.items())

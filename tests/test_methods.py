@@ -2,6 +2,7 @@
 method registered in the package gets these tests without writing any."""
 import numpy as np
 import pytest
+import samtheory
 
 from samtheory import simulate
 from samtheory.functions import Quadratic, get_function
@@ -54,3 +55,27 @@ def test_every_perturbation_keeps_the_shape_and_scales_with_the_radius(name):
     assert small.shape == g.shape
     assert np.allclose(large, 2 * small, rtol=1e-14, atol=0)
     assert np.array_equal(small[1], [0.0, 0.0])  # zero gradient: zero perturbation (the convention)
+
+
+def test_a_method_carries_its_label_and_its_unified_sam_lambda():
+    from samtheory.methods import METHODS, get_method
+    assert [METHODS[n].label for n in ("gd", "sam", "usam", "unified")] == ["GD", "SAM", "USAM", "Unified SAM"]
+    assert get_method("sam").unified_lam == 1.0 and get_method("usam").unified_lam == 0.0
+    assert get_method("unified").unified_lam is None and get_method("gd").unified_lam is None
+    assert get_method("sam").covered_by(("unified",)) and get_method("usam").covered_by(("unified",))
+    assert not get_method("gd").covered_by(("unified", "sam", "usam"))
+
+
+def test_a_registered_member_of_unified_sam_is_covered_where_its_lambda_is(tmp_path):
+    from samtheory.methods import METHODS, register_method, sam_perturbation
+    try:
+        method = register_method("sam-twin", sam_perturbation, label="SAM twin", unified_lam=1)
+        assert method.label == "SAM twin" and method.unified_lam == 1.0
+        assert method.covered_by(("sam",)) and method.covered_by(("unified",))
+        assert not method.covered_by(("usam",)) and not method.covered_by(("gd",))
+        assert register_method("plain", sam_perturbation, overwrite=True).label == "plain"
+        with pytest.raises(samtheory.InvalidParameterError, match="unified_lam must be a number in"):
+            register_method("bad-lam", sam_perturbation, unified_lam=2.0)
+    finally:
+        for name in ("sam-twin", "plain", "bad-lam"):
+            METHODS.pop(name, None)

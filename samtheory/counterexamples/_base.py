@@ -226,6 +226,11 @@ class Counterexample:
     #: the measured quantity plotted against rho
     floor_quantity = ""
     parameters: tuple = ()
+    #: the explorer's starting state where the construction's parameters do not say it (all
+    #: optional): ``x0`` the start, ``steps`` the horizon, ``x0_range`` the start slider's range,
+    #: ``steps_max`` the horizon slider's end, ``eta``/``rho`` starting values that replace the
+    #: construction's defaults (``samtheory explore NAME``). Kept short so that an update is fast.
+    explorer: dict[str, Any] = {}
 
     # -- parameters -----------------------------------------------------------------------------
     def defaults(self) -> dict[str, Any]:

@@ -43,6 +43,7 @@ Z = 4.0
 
 class CosineNoise(Counterexample):
     name = "cosine-noise"
+    explorer = {"x0": 0.05, "steps": 150, "x0_range": (-0.25, 0.25)}
     title = "stochastic SAM stalls on the cosine counterexample with bounded +-sigma noise"
     setting = "stochastic, beta-smooth, L-Lipschitz, nonconvex"
     provenance = "DERIVED substitute (docs/proofs/si-yun-lower-bounds.md §5), not the paper's own example"

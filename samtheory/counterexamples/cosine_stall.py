@@ -94,6 +94,7 @@ def run_stall(f, eta, rho, beta, period, n_init=48, method="sam", steps=None):
 
 class CosineStall(Counterexample):
     name = "cosine-stall"
+    explorer = {"x0": 0.062, "steps": 60, "x0_range": (-0.25, 0.25)}
     title = "SAM stalls on beta/omega^2 (1 - cos omega x), omega = theta/rho"
     setting = "deterministic, beta-smooth, L-Lipschitz, nonconvex"
     provenance = "DERIVED substitute (docs/proofs/si-yun-lower-bounds.md §2), not the paper's own example"

@@ -52,6 +52,7 @@ RTOL = 1e-8
 
 class HallucinatedMinimizer(Counterexample):
     name = "hallucinated-minimizer"
+    explorer = {"x0": 1.0, "steps": 60, "x0_range": (-math.pi, math.pi)}
     title = "SAM converges to non-stationary points of 1 - cos x (rho in (pi, 2pi))"
     setting = "deterministic, smooth, Lipschitz, nonconvex (analytic)"
     provenance = "DERIVED (after arXiv 2509.21818, Hallucinate Minimizers), not the paper's own example"

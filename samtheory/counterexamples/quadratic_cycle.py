@@ -59,6 +59,7 @@ def cycle_floor(lam, eta, rho):
 
 class QuadraticCycle(Counterexample):
     name = "quadratic-cycle"
+    explorer = {"x0": 1.0, "steps": 60, "x0_range": (-2.0, 2.0)}
     title = "SAM 2-cycle on lambda/2 x^2"
     setting = "deterministic, beta-smooth and mu-strongly convex (beta = mu = lambda)"
     provenance = "DERIVED substitute (docs/proofs/si-yun-lower-bounds.md §1; Bartlett-Long-Bousquet 2-cycle), not the paper's own example"

@@ -68,6 +68,9 @@ POSITION_TOL = 0.05
 
 class Valley(Counterexample):
     name = "valley"
+    # the drift from (2, 0.25) to (1, 1) takes about 1.1/(eta rho^2) steps: 550 at eta = 0.05,
+    # rho = 0.2 (5500 at the construction's eta = 0.02, rho = 0.1, too slow for a slider)
+    explorer = {"eta": 0.05, "rho": 0.2, "steps": 1000, "steps_max": 30000}
     title = "(xy - 1)^2: SAM drifts to the flattest minimizer (1, 1) and keeps oscillating; GD and USAM converge"
     setting = "deterministic, not globally smooth, nonconvex"
     provenance = "function CONFIRMED (Figure 1 of Si & Yun, NeurIPS 2023); parameters samtheory's"

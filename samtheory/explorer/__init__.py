@@ -45,6 +45,6 @@ from __future__ import annotations
 
 from ._figure import Explorer, explore
 from ._figure import save_format as save_format  # for `samtheory explore --save` (samtheory.cli)
-from ._state import METHOD_LABELS, PRESETS, ExplorerState, names
+from ._state import METHOD_LABELS, ExplorerState, names
 
-__all__ = ["Explorer", "ExplorerState", "explore", "names", "METHOD_LABELS", "PRESETS"]
+__all__ = ["Explorer", "ExplorerState", "explore", "names", "METHOD_LABELS"]

@@ -26,6 +26,7 @@ import numpy as np
 from .._validation import InvalidParameterError
 from ..counterexamples import COUNTEREXAMPLES, get_counterexample
 from ..functions import Objective
+from ..methods import METHODS
 from ..simulate import simulate
 
 if TYPE_CHECKING:  # names used in annotations only
@@ -34,8 +35,10 @@ if TYPE_CHECKING:  # names used in annotations only
     from ..simulate import SimulationResult
     from ..theorems import Instance, Verdict
 
-#: radio label -> simulate() method name (GD becomes SGD when the example is stochastic)
-METHOD_LABELS = {"GD": "gd", "SAM": "sam", "USAM": "usam", "Unified SAM": "unified"}
+#: the methods the explorer offers, and their selector labels (``Method.label``) -> method names
+#: (GD becomes SGD when the example is stochastic)
+EXPLORED_METHODS = ("gd", "sam", "usam", "unified")
+METHOD_LABELS = {METHODS[name].label: name for name in EXPLORED_METHODS}
 #: the sampling selector's labels: the same sample for the ascent and the descent step, or two
 SAMPLING_LABELS = ("same sample", "independent samples")
 #: chains simulated for stochastic examples (the right panel shows their mean)
@@ -43,20 +46,6 @@ CHAINS = 16
 #: the run every update simulates: the same seed every time, every step recorded
 SEED = 0
 
-#: per-example starting state of the explorer (what the construction's parameters do not say):
-#: the start, the horizon and the slider range of x0. Kept short so that an update stays fast.
-PRESETS: dict[str, dict[str, Any]] = {
-    "quadratic-cycle": {"x0": 1.0, "steps": 60, "x0_range": (-2.0, 2.0)},
-    "cosine-stall": {"x0": 0.062, "steps": 60, "x0_range": (-0.25, 0.25)},
-    "hallucinated-minimizer": {"x0": 1.0, "steps": 60, "x0_range": (-math.pi, math.pi)},
-    # starts at f = 0.005, 11 times the floor: the chains cross the minimizer, dip below the floor
-    # and climb back onto it on the flat side (time scale 1/(eta mu) = 1000 steps)
-    "asymmetric-noise": {"x0": 0.1, "steps": 3000, "x0_range": (-0.3, 0.3)},
-    "cosine-noise": {"x0": 0.05, "steps": 150, "x0_range": (-0.25, 0.25)},
-    # the drift from (2, 0.25) to (1, 1) takes about 1.1/(eta rho^2) steps: 550 at eta = 0.05,
-    # rho = 0.2 (5500 at the construction's eta = 0.02, rho = 0.1, too slow for a slider)
-    "valley": {"eta": 0.05, "rho": 0.2, "steps": 1000, "steps_max": 30000},
-}
 
 #: the controls, in the order the figure lists them
 CONTROLS = ("method", "eta", "rho", "sigma", "x0", "y0", "steps", "lam", "same_sample", "checks")
@@ -151,8 +140,14 @@ class ExplorerState:
     # ------------------------------------------------------------------------------------------
     # parameters
     # ------------------------------------------------------------------------------------------
+    @property
+    def preset(self) -> dict[str, Any]:
+        """The counterexample's starting state for the explorer (``Counterexample.explorer``:
+        start, horizon, slider ranges); empty for a user's objective."""
+        return dict(self.ce.explorer) if self.ce is not None else {}
+
     def _initial_state(self, initial):
-        preset = PRESETS.get(self.name, {}) if self.ce is not None else {}
+        preset = self.preset
         # a preset's eta and rho act as if given by the caller (who may still override them)
         initial = {**{k: preset[k] for k in ("eta", "rho") if k in preset}, **initial}
         if self.ce is not None:
@@ -205,7 +200,7 @@ class ExplorerState:
             if key == "eta" and self.user_objective is not None and self.user_objective.smoothness:
                 fallback = (0.0, 2.0 / self.user_objective.smoothness)
             ranges[key] = finite_range(valid.get(key), d[key], fallback)
-        preset = PRESETS.get(self.name, {})
+        preset = self.preset
         span = max(3.0 * abs(d["x0"]), 3.0 * d["rho"], 1.0)
         ranges["x0"] = finite_range(valid.get("x0"), d["x0"], preset.get("x0_range", (-span, span)))
         if self.dim == 2:

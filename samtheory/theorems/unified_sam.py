@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import stepsizes as S
+from ..methods import get_method
 from ..schedules import Schedule
 from . import measures as M
 from ._core import Instance, Rule
@@ -35,12 +36,11 @@ PROOF = "docs/proofs/unified-sam.md"
 
 
 def _lam(ctx):
-    """λ of the instance: 1 for SAM, 0 for USAM, the constant ``lam`` for Unified SAM."""
-    method = ctx.instance.method
-    if method == "sam":
-        return 1.0
-    if method == "usam":
-        return 0.0
+    """λ of the instance: the method's own (``Method.unified_lam``: 1 for SAM, 0 for USAM), else
+    the constant ``lam`` of Unified SAM."""
+    fixed = get_method(ctx.instance.method).unified_lam
+    if fixed is not None:
+        return fixed
     lam = ctx.instance.lam
     if not isinstance(lam, (int, float, np.floating)):
         ctx.unmet.append("needs a constant lambda (the lambda schedules are outside the derived result)")
