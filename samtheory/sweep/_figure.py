@@ -15,7 +15,7 @@ import numpy as np
 from .. import closed_forms
 from ._maps import CATEGORIES, cell_categories, measured_edges, theory
 
-COLORS = ("#2ca02c", "#ff7f0e", "#1f77b4", "#17becf", "#9467bd", "#d62728", "#d9d9d9", "#404040")
+COLORS = ("#2ca02c", "#ff7f0e", "#1f77b4", "#17becf", "#9467bd", "#d62728", "#f7b6d2", "#d9d9d9", "#404040")
 AMPLITUDE_COLOR = "#ffd43b"
 METHOD_NAMES = {"sam": "SAM", "usam": "USAM", "gd": "GD", "unified": "Unified SAM"}
 
