@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..simulate import simulate
-from . import _lyapunov, _regimes
+from . import _lyapunov, _noise, _regimes
 
 #: status codes of the Dataset's ``status`` variable
 STATUSES = ("ok", "diverged", "left-region")
@@ -61,7 +61,10 @@ def run_chunk(spec: SweepSpec, start: int, stop: int) -> dict:
     grid, traj, dim = spec.grid, spec.trajectories, spec.objective.dim
     n_points = stop - start
     params = {**dict(spec.fixed), **spec.grid.values(start, stop)}
-    common = dict(trajectories=traj, oracle=spec.oracle, backend="numpy", tail=1.0,
+    oracle = spec.oracle
+    if "sigma" in params:  # the sigma axis: the oracle's kind at each point's noise level
+        oracle = _noise.GridNoise(spec.oracle, np.repeat(params.pop("sigma"), traj))
+    common = dict(trajectories=traj, oracle=oracle, backend="numpy", tail=1.0,
                   divergence_threshold=spec.divergence_threshold, **params)
     out = {"start": start, "stop": stop}
     x0 = None
