@@ -15,11 +15,14 @@ from typing import Any
 
 import numpy as np
 
+from ..functions import Objective
 from ..oracles import AdditiveNoise, Oracle
 
 
 class GridNoise(Oracle):
     """``base``'s noise kind with one σ per row of the batch (``sigma``: shape ``(n,)``)."""
+
+    objective: Objective
 
     def __init__(self, base: AdditiveNoise, sigma: np.ndarray):
         self.objective = base.objective

@@ -23,7 +23,10 @@ samples, longer horizons) stay in this process: they are few and sequential by n
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+if TYPE_CHECKING:  # annotations only
+    from ._core import Theorem
 
 #: batches of the global phase submitted ahead of the one being recorded (with an executor)
 IN_FLIGHT = 4
@@ -50,7 +53,7 @@ class BatchJudge:
     """Judges candidate batches for one search: ``executor=None`` in this process (the search's
     own instances, as before executors existed), else on ``executor`` (module docstring)."""
 
-    def __init__(self, theorem: Any, executor: Any = None):
+    def __init__(self, theorem: Theorem, executor: Any = None):
         if executor is not None and not callable(getattr(executor, "submit", None)):
             from .._validation import InvalidParameterError
             raise InvalidParameterError(f"executor must be a concurrent.futures.Executor (with submit); "
