@@ -1,6 +1,7 @@
 """The worst-case search on executors (samtheory.theorems.search_executor): the result of
 ``search(..., executor=)`` and of ``samtheory search --scheduler`` is the in-process one, bit for
 bit, on a process pool and on a 2-worker Dask LocalCluster (issue #15, item 3)."""
+import gc
 import json
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -26,8 +27,18 @@ def _everything(result):
     return json.dumps(doc, sort_keys=True)
 
 
+@pytest.fixture(autouse=True)
+def no_dead_families():
+    """The search's families are the subclasses of Objective that declare them, found through
+    ``type.__subclasses__`` (weak references): a user's class defined inside another test
+    (tests/test_search.py) takes part until the garbage collector frees it. Collect first, so that
+    every search here sees the same families whenever the collector would have run."""
+    gc.collect()
+
+
 @pytest.fixture(scope="module")
 def in_process():
+    gc.collect()
     return {tid: search(tid, budget=BUDGET, seed=SEED) for tid in SEARCHED}
 
 

@@ -25,8 +25,8 @@ def test_grid_numbers_points_in_c_order_and_gives_each_its_own_stream():
     within = grid.streams(7, 0, 6, phase=0)[3]
     assert alone.generate_state(4).tolist() == within.generate_state(4).tolist()
     assert grid.streams(7, 3, 4, phase=1)[0].generate_state(4).tolist() != alone.generate_state(4).tolist()
-    with pytest.raises(InvalidParameterError, match="sigma"):
-        Grid({"sigma": [1.0]})
+    with pytest.raises(InvalidParameterError, match="'beta' is not one of eta, rho, lam, sigma"):
+        Grid({"beta": [1.0]})
 
 
 def test_chunk_ranges_split_runs_of_consecutive_points():
