@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # annotations only
 #: batches of the global phase submitted ahead of the one being recorded (with an executor)
 IN_FLIGHT = 4
 
+#: a worker's search spaces, by theorem id (judge_batch)
+_SPACES: dict = {}
+
 
 def judge_batch(theorem: Any, candidates: list) -> list:
     """The verdicts of ``candidates`` (one :func:`~samtheory.theorems.check_many` call, as the
@@ -43,8 +46,14 @@ def judge_batch(theorem: Any, candidates: list) -> list:
     from .search import _Space
     th = get_theorem(theorem)
     # the space's generator draws nothing here: instance() only builds members and applies the
-    # theorem's fuzz, whose generator comes from each candidate's own seed
-    space = _Space(th, np.random.default_rng(0))
+    # theorem's fuzz, whose generator comes from each candidate's own seed. Building a space
+    # builds a member of every family (admissible_families), so a worker keeps one per registry
+    # id and reuses its members too (a member's numbers do not depend on which object holds them)
+    space = _SPACES.get(theorem) if isinstance(theorem, str) else None
+    if space is None or space.theorem is not th:
+        space = _Space(th, np.random.default_rng(0))
+        if isinstance(theorem, str):
+            _SPACES[theorem] = space
     with keeping_curves(False):
         return check_many(th, [space.instance(cand) for cand in candidates], share_streams=True)
 
