@@ -141,3 +141,9 @@ def test_cli_scheduler_is_for_searches_not_replays(capsys):
     from samtheory.cli import main
     assert main(["search", "siyun.derived.d1", "--replay", "{}", "--scheduler", "local"]) == 2
     assert "--scheduler applies to a search" in capsys.readouterr().err
+
+
+def test_cli_bad_scheduler_is_a_usage_error(capsys):
+    from samtheory.cli import main
+    assert main(["search", "siyun.derived.d1", "--budget", "5", "--scheduler", ""]) == 2
+    assert "scheduler must be 'local' or a scheduler address" in capsys.readouterr().err
