@@ -28,11 +28,13 @@ about :math:`10^{-16}\|x\|/\delta_t\approx10^{-9}` relative with the default
 :math:`\delta_t`, which is large: such points do not occur on the cycles and fixed points the
 classifier reads, whose gradients are nonzero or whose iterates sit at exactly :math:`0`.
 
-Checks (``tests/test_regimes.py``): on USAM's quadratic :math:`x\mapsto(1-\eta\lambda(1+\rho
-\lambda))x` the exponent is :math:`\log|1-\eta\lambda(1+\rho\lambda)|` to 1e-6; on SAM's 2-cycle
-of the quadratic it is :math:`\log|1-\eta\lambda|` (the transverse contraction of
-:func:`samtheory.closed_forms.two_cycle_contraction`); on the logistic map
-:math:`x\mapsto4x(1-x)` it is near :math:`\log2`.
+Checks (``tests/test_lyapunov.py``): on a quadratic of curvature :math:`\lambda`, GD's fixed point
+(:math:`x\mapsto(1-\eta\lambda)x`) and SAM's 2-cycle :math:`\pm a` (slope :math:`1-\eta\lambda`
+on both sides of 0) have exponent :math:`\log|1-\eta\lambda|` (the transverse contraction of
+:func:`samtheory.closed_forms.two_cycle_contraction`) to 1e-6; SAM on the cosine at
+:math:`\eta=5,\rho=0.3` has 1.33 per step, the mean of :math:`\log|1-\eta f''(x_t+\rho\,
+\mathrm{sign}f'(x_t))|` to 1e-5 relative; the logistic map :math:`x\mapsto4x(1-x)` gives about
+:math:`\log2`.
 """
 from __future__ import annotations
 
