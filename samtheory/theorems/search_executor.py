@@ -11,8 +11,8 @@ or on any :class:`concurrent.futures.Executor` (a ``ProcessPoolExecutor``, Dask'
 a worker is the theorem's registry id (or the entry itself, for one registered elsewhere) and the
 :class:`~samtheory.theorems.search.Candidate` records, plain data. The worker rebuilds each
 candidate's :class:`~samtheory.theorems.Instance` as the search does (members built from their
-``data_seed``, one object per member within the batch, the theorem's fuzz from the candidate's
-seed) and returns the verdicts. The search consumes the verdicts in the order it drew the
+``data_seed`` and kept, one object per member, the theorem's fuzz from the candidate's seed) and
+returns the verdicts. The search consumes the verdicts in the order it drew the
 batches, and drawing never reads a verdict (only the count of admissible candidates, which the
 preconditions decide without simulating), so the global phase can draw the next batches while
 earlier ones run: :meth:`BatchJudge.in_order` keeps up to :data:`IN_FLIGHT` batches submitted.
@@ -22,6 +22,7 @@ samples, longer horizons) stay in this process: they are few and sequential by n
 """
 from __future__ import annotations
 
+import threading
 from collections import deque
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
@@ -31,8 +32,9 @@ if TYPE_CHECKING:  # annotations only
 #: batches of the global phase submitted ahead of the one being recorded (with an executor)
 IN_FLIGHT = 4
 
-#: a worker's search spaces, by theorem id (judge_batch)
-_SPACES: dict = {}
+#: each worker thread's search spaces, by theorem id (judge_batch); per thread because a space's
+#: member cache is not safe to share between threads (a thread pool, a threaded Dask worker)
+_LOCAL = threading.local()
 
 
 def judge_batch(theorem: Any, candidates: list) -> list:
@@ -49,11 +51,12 @@ def judge_batch(theorem: Any, candidates: list) -> list:
     # theorem's fuzz, whose generator comes from each candidate's own seed. Building a space
     # builds a member of every family (admissible_families), so a worker keeps one per registry
     # id and reuses its members too (a member's numbers do not depend on which object holds them)
-    space = _SPACES.get(theorem) if isinstance(theorem, str) else None
+    spaces = _LOCAL.__dict__.setdefault("spaces", {})
+    space = spaces.get(theorem) if isinstance(theorem, str) else None
     if space is None or space.theorem is not th:
         space = _Space(th, np.random.default_rng(0))
         if isinstance(theorem, str):
-            _SPACES[theorem] = space
+            spaces[theorem] = space
     with keeping_curves(False):
         return check_many(th, [space.instance(cand) for cand in candidates], share_streams=True)
 
