@@ -658,6 +658,9 @@ def _configure_search(p):
                    help="re-check one candidate printed by an earlier search (its 'rerun' line) instead of searching")
     p.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
                    help="write the result as JSON to FILE (or stdout with no FILE)")
+    p.add_argument("--scheduler", metavar="local|ADDRESS", default=None,
+                   help="judge the candidate batches on a Dask LocalCluster of 2 workers ('local') or the Dask "
+                        "scheduler at ADDRESS (same result as in process; needs pip install \"samtheory[distributed]\")")
 
 
 def cmd_search(args) -> int:
@@ -665,6 +668,8 @@ def cmd_search(args) -> int:
     from .theorems.search import replay, search
     th = get_theorem(args.theorem)
     _check_output(args.json, "--json")
+    if args.replay is not None and args.scheduler is not None:
+        raise UsageError("--scheduler applies to a search, not to --replay (one candidate, checked here)")
     if args.replay is not None:
         verdict = replay(th, args.replay)
         doc = verdict.to_dict()
@@ -676,7 +681,10 @@ def cmd_search(args) -> int:
             def progress(done, total, best):
                 print(f"\r  [{done}/{total}] best ratio {best if best is not None else float('nan'):.4g}   ",
                       end="", file=sys.stderr, flush=True)
-        result = search(th, budget=args.budget, seed=args.seed, time_limit=args.seconds, progress=progress)
+        from .sweep._executor import executor_for
+        with executor_for(scheduler=args.scheduler) as (executor, _):
+            result = search(th, budget=args.budget, seed=args.seed, time_limit=args.seconds, progress=progress,
+                            executor=executor)
         if progress is not None:
             print(file=sys.stderr)
         doc = result.to_dict()

@@ -38,7 +38,11 @@ def test_classifier_on_known_tails():
     logistic = [0.3]
     for _ in range(K + 300):
         logistic.append(4 * logistic[-1] * (1 - logistic[-1]))
-    assert _one(logistic[-(K + 1):])[:2] == (CHAOTIC, 0)
+    # no period and not settling: chaotic only with a positive Lyapunov exponent (tests/test_lyapunov.py)
+    logistic_tail = np.asarray(logistic[-(K + 1):]).reshape(1, -1, 1)
+    assert classify(logistic_tail, [0.1], [0.0], lyapunov=[np.log(2)])["regime"][0] == CHAOTIC
+    assert classify(logistic_tail, [0.1], [0.0], lyapunov=[-0.1])["regime"][0] == REGIMES.index("aperiodic")
+    assert _one(logistic[-(K + 1):])[:2] == (REGIMES.index("aperiodic"), 0)  # no exponent given
     assert _one(1.05 ** t * (-1.0) ** t)[:2] == (DIVERGED, 0)  # escaping geometrically
     assert _one(np.full(K + 1, np.nan))[:2] == (DIVERGED, 0)
     assert _one(np.zeros(K + 1), diverged=True)[:2] == (DIVERGED, 0)

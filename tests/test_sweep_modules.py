@@ -11,7 +11,7 @@ from samtheory import InvalidParameterError
 from samtheory.sweep._executor import executor_for
 from samtheory.sweep._grid import Grid, chunk_ranges
 from samtheory.sweep._maps import CATEGORIES, category
-from samtheory.sweep._regimes import CHAOTIC, CONVERGED, CYCLE, DIVERGED
+from samtheory.sweep._regimes import APERIODIC, CHAOTIC, CONVERGED, CYCLE, DIVERGED
 
 
 def test_grid_numbers_points_in_c_order_and_gives_each_its_own_stream():
@@ -25,8 +25,8 @@ def test_grid_numbers_points_in_c_order_and_gives_each_its_own_stream():
     within = grid.streams(7, 0, 6, phase=0)[3]
     assert alone.generate_state(4).tolist() == within.generate_state(4).tolist()
     assert grid.streams(7, 3, 4, phase=1)[0].generate_state(4).tolist() != alone.generate_state(4).tolist()
-    with pytest.raises(InvalidParameterError, match="sigma"):
-        Grid({"sigma": [1.0]})
+    with pytest.raises(InvalidParameterError, match="'beta' is not one of eta, rho, lam, sigma"):
+        Grid({"beta": [1.0]})
 
 
 def test_chunk_ranges_split_runs_of_consecutive_points():
@@ -42,6 +42,7 @@ def test_map_categories_follow_the_regimes():
     assert CATEGORIES[category(CYCLE, 2)] == "period 2"
     assert CATEGORIES[category(CYCLE, 6)] == "other period 3-8"
     assert CATEGORIES[category(CHAOTIC, 0)] == "chaotic"
+    assert CATEGORIES[category(APERIODIC, 0)] == "aperiodic"
     assert CATEGORIES[category(DIVERGED, 0)] == "diverged"
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..simulate import simulate
-from . import _regimes
+from . import _lyapunov, _noise, _regimes
 
 #: status codes of the Dataset's ``status`` variable
 STATUSES = ("ok", "diverged", "left-region")
@@ -61,7 +61,10 @@ def run_chunk(spec: SweepSpec, start: int, stop: int) -> dict:
     grid, traj, dim = spec.grid, spec.trajectories, spec.objective.dim
     n_points = stop - start
     params = {**dict(spec.fixed), **spec.grid.values(start, stop)}
-    common = dict(trajectories=traj, oracle=spec.oracle, backend="numpy", tail=1.0,
+    oracle = spec.oracle
+    if "sigma" in params:  # the sigma axis: the oracle's kind at each point's noise level
+        oracle = _noise.GridNoise(spec.oracle, np.repeat(params.pop("sigma"), traj))
+    common = dict(trajectories=traj, oracle=oracle, backend="numpy", tail=1.0,
                   divergence_threshold=spec.divergence_threshold, **params)
     out = {"start": start, "stop": stop}
     x0 = None
@@ -96,14 +99,23 @@ def run_chunk(spec: SweepSpec, start: int, stop: int) -> dict:
     window = np.where(diverged[..., None, None], np.nan, window)
     eta = np.broadcast_to(np.asarray(params["eta"], dtype=float).reshape(
         (-1, 1) if np.ndim(params["eta"]) else ()), (n_points, traj))
-    regimes = _regimes.classify(window.reshape(n_points * traj, spec.window + 1, dim), eta.reshape(-1),
-                                np.sqrt(tail.gradsq).reshape(-1), diverged.reshape(-1))
+    flat_window = window.reshape(n_points * traj, spec.window + 1, dim)
+    lyapunov = np.full(n_points * traj, np.nan)
+    if spec.oracle is None:  # a deterministic map: the exponent of its tail (stochastic runs: unknown)
+        per_trajectory = {name: np.repeat(np.broadcast_to(np.asarray(params[name], dtype=float), (n_points,)), traj)
+                          for name in ("eta", "rho", "lam") if params.get(name) is not None}
+        step = _lyapunov.method_step(spec.objective, spec.method, per_trajectory["eta"], per_trajectory.get("rho", 0.0),
+                                     per_trajectory.get("lam", 1.0))  # simulate's default lambda
+        lyapunov = _lyapunov.finite_time_lyapunov(step, flat_window)
+    regimes = _regimes.classify(flat_window, eta.reshape(-1), np.sqrt(tail.gradsq).reshape(-1), diverged.reshape(-1),
+                                lyapunov=lyapunov)
     nan_if_diverged = lambda a: np.where(diverged, np.nan, a)  # noqa: E731
     out.update(
         x=np.where(diverged[..., None], np.nan, tail.x), status=status, diverged_at=diverged_at,
         loss=nan_if_diverged(tail.loss), gradsq=nan_if_diverged(tail.gradsq),
         loss_min=nan_if_diverged(np.fmin(loss_min, tail.loss_min)),
         loss_tail_mean=nan_if_diverged(tail.loss_tail_mean), gradsq_tail_mean=nan_if_diverged(tail.gradsq_tail_mean),
+        lyapunov=lyapunov.reshape(n_points, traj),
         **{key: value.reshape(n_points, traj) for key, value in regimes.items()},
     )
     if spec.history:

@@ -36,7 +36,7 @@ def configure(p, parser_class):
     r = sub.add_parser("regimes",
                        help="regime map of a method over a log-spaced (eta, rho) grid, with the theory's edges",
                        description="Sweep METHOD over the (eta, rho) grid and draw which regime each cell's "
-                                   "trajectories end in (converged, stalled, period k, chaotic, transient, diverged), "
+                                   "trajectories end in (converged, stalled, period k, chaotic, aperiodic, transient, diverged), "
                                    "with the GD, SAM and USAM stability edges and the 2-cycle amplitude contours.")
     r.add_argument("--function", required=True, metavar="NAME", help="a catalog function (samtheory functions)")
     r.add_argument("--method", default="sam", metavar="M[,M]",

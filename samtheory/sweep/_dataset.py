@@ -26,6 +26,7 @@ DESCRIPTIONS = {
     "gradsq_tail_mean": "mean of ||grad f(x_t)||^2 over the tail window",
     "regime": "index into attrs['regimes'] (samtheory.sweep._regimes)",
     "period": "period k of the tail (1 fixed point, 2..8 cycle, 0 none)",
+    "lyapunov": "finite-time Lyapunov exponent of the tail window, nats per step (nan: stochastic or diverged)",
     "amplitude": "cycle amplitude max_j ||x_{T-j} - mean|| over its k points (nan unless period >= 2)",
     "loss_history": "f(x_t) - f* at the recorded steps t",
     "gradsq_history": "||grad f(x_t)||^2 at the recorded steps t",

@@ -14,8 +14,9 @@ import numpy as np
 
 from .. import closed_forms
 from ._maps import CATEGORIES, cell_categories, measured_edges, theory
+from ._regimes import LYAPUNOV_TOL
 
-COLORS = ("#2ca02c", "#ff7f0e", "#1f77b4", "#17becf", "#9467bd", "#d62728", "#d9d9d9", "#404040")
+COLORS = ("#2ca02c", "#ff7f0e", "#1f77b4", "#17becf", "#9467bd", "#d62728", "#f7b6d2", "#d9d9d9", "#404040")
 AMPLITUDE_COLOR = "#ffd43b"
 METHOD_NAMES = {"sam": "SAM", "usam": "USAM", "gd": "GD", "unified": "Unified SAM"}
 
@@ -42,7 +43,7 @@ def draw(datasets, objective, outdir, stem, title=None, amplitude_levels=None) -
     fig, axes = new_figure(1, len(methods), size=(5.6 * len(methods) + 0.4, 6.2))
     cmap = ListedColormap(COLORS)
     norm = BoundaryNorm(np.arange(len(CATEGORIES) + 1) - 0.5, len(CATEGORIES))
-    doc = {"function": objective.name, "panels": {}}
+    doc = {"function": objective.name, "categories": list(CATEGORIES), "panels": {}}  # cells index categories
     for ax, method in zip(axes[0], methods):
         ds = datasets[method]
         eta, rho = ds["eta"].values, ds["rho"].values
@@ -92,7 +93,9 @@ def draw(datasets, objective, outdir, stem, title=None, amplitude_levels=None) -
     first = next(iter(doc["panels"].values()))
     subtitle = (f"$\\lambda$ = {first['curvature_at_minimizer']:.4g} (curvature at the minimizer), "
                 f"$\\beta$ = {first['smoothness']:.4g}; {first['steps']} steps, "
-                f"{first['trajectories']} trajectories per cell, majority regime of the last 64 steps")
+                f"{first['trajectories']} trajectories per cell, majority regime of the last 64 steps\n"
+                f"chaotic: no period $\\leq$ 8 and a finite-time Lyapunov exponent above {LYAPUNOV_TOL:g} per step; "
+                f"aperiodic: no period $\\leq$ 8, exponent below it")
     fig.suptitle((title + "\n" if title else "") + subtitle, fontsize=10)
     doc["files"] = save_figure(fig, outdir, stem)
     return doc

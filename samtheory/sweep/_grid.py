@@ -1,7 +1,8 @@
 r"""The grid of a sweep: named axes, their points in C order, chunks and per-point seeds.
 
 A grid is an ordered mapping ``{axis: values}`` over the hyperparameters that
-:func:`samtheory.simulate` broadcasts (η ``eta``, ρ ``rho``, λ ``lam``). Its points are numbered
+:func:`samtheory.simulate` broadcasts (η ``eta``, ρ ``rho``, λ ``lam``) and the noise level σ
+``sigma`` of an additive-noise oracle (:mod:`samtheory.sweep._noise`). Its points are numbered
 in C order (the last axis fastest), point :math:`p` having the multi-index
 :math:`(i_1,\dots,i_m)=` ``numpy.unravel_index(p, shape)``. A chunk is a run of consecutive point
 numbers ``[start, stop)``: one vectorized ``simulate`` call holds all of them.
@@ -19,8 +20,9 @@ import numpy as np
 
 from .._validation import InvalidParameterError, check_positive_int, check_seed
 
-#: the axes a grid may have: the hyperparameters :func:`samtheory.simulate` takes as arrays
-AXES = ("eta", "rho", "lam")
+#: the axes a grid may have: the hyperparameters :func:`samtheory.simulate` takes as arrays, and
+#: the noise level of an additive-noise oracle
+AXES = ("eta", "rho", "lam", "sigma")
 
 
 class Grid:

@@ -14,10 +14,11 @@ from collections import Counter
 import numpy as np
 
 from .. import closed_forms
-from ._regimes import CHAOTIC, CONVERGED, CYCLE, DIVERGED, STALLED, TRANSIENT
+from ._regimes import APERIODIC, CHAOTIC, CONVERGED, CYCLE, DIVERGED, STALLED, TRANSIENT
 
 #: what a map shows, in legend order
-CATEGORIES = ("converged", "stalled", "period 2", "period 4", "other period 3-8", "chaotic", "transient", "diverged")
+CATEGORIES = ("converged", "stalled", "period 2", "period 4", "other period 3-8", "chaotic", "aperiodic", "transient",
+              "diverged")
 
 
 def category(regime, period) -> int:
@@ -25,7 +26,7 @@ def category(regime, period) -> int:
     regime, period = int(regime), int(period)
     if regime == CYCLE:
         return {2: 2, 4: 3}.get(period, 4)
-    return {CONVERGED: 0, STALLED: 1, CHAOTIC: 5, TRANSIENT: 6, DIVERGED: 7}[regime]
+    return {CONVERGED: 0, STALLED: 1, CHAOTIC: 5, APERIODIC: 6, TRANSIENT: 7, DIVERGED: 8}[regime]
 
 
 def cell_categories(dataset) -> np.ndarray:

@@ -32,9 +32,15 @@ regime per trajectory, in this order of tests:
   :data:`NEAR` times the window's spread over the last :data:`CHECKED` steps, such as SAM's
   oscillation across a valley of minimizers while it drifts along it), or when :math:`\|x_t\|`
   grows by more than the factor :data:`ESCAPING` over the window, but not steadily;
-* **chaotic**: bounded, no period :math:`\le8`, not a drifting cycle and not settling. This is
-  "no period found" of issue #15; a positive finite-time Lyapunov exponent is not computed, so a
-  cycle of period above 8 (or an approach that is not steady) is also called chaotic.
+* **chaotic**: bounded, no period :math:`\le8`, not a drifting cycle, not settling, and a
+  finite-time Lyapunov exponent :math:`\Lambda_K` over the window (``lyapunov``, computed by
+  :func:`samtheory.sweep._lyapunov.finite_time_lyapunov`) above :data:`LYAPUNOV_TOL`: nearby
+  trajectories separate, by a factor :math:`e^{K\Lambda_K}>e^{64\cdot0.05}\approx25` over the
+  window;
+* **aperiodic**: the same, but :math:`\Lambda_K\le` :data:`LYAPUNOV_TOL` or not known (``nan``;
+  stochastic runs, whose map changes with every sample, get none): a cycle of period above 8, a
+  quasi-periodic orbit (:math:`\Lambda=0`), or an approach that is not steady. Not chaos, and not
+  decided either.
 
 Honest limits: near a stability edge the contraction towards the fixed point or cycle is
 :math:`1-O(\text{distance to the edge})` per step, so cells next to an edge need many steps and
@@ -46,8 +52,8 @@ from __future__ import annotations
 import numpy as np
 
 #: regime names; the Dataset stores the index (``regime``) and the period separately
-REGIMES = ("converged", "stalled", "cycle", "chaotic", "diverged", "transient")
-CONVERGED, STALLED, CYCLE, CHAOTIC, DIVERGED, TRANSIENT = range(len(REGIMES))
+REGIMES = ("converged", "stalled", "cycle", "chaotic", "diverged", "transient", "aperiodic")
+CONVERGED, STALLED, CYCLE, CHAOTIC, DIVERGED, TRANSIENT, APERIODIC = range(len(REGIMES))
 #: the longest period looked for
 MAX_PERIOD = 8
 #: a period must hold at each of the last CHECKED steps of the window
@@ -64,9 +70,14 @@ MONOTONE = 0.9
 NEAR = 1e-3
 #: escaping: the iterate's norm grew by more than this factor over the window (steadily: diverged)
 ESCAPING = 2.0
+#: chaotic: a finite-time Lyapunov exponent above this (nats per step). It leaves room for the
+#: exponent's finite-time spread on orbits whose true exponent is 0 or negative (a long cycle, a
+#: quasi-periodic orbit: O(1/K) per step from where the window starts and ends on the orbit) and
+#: for the finite difference's rounding (about 1e-9, samtheory.sweep._lyapunov)
+LYAPUNOV_TOL = 0.05
 
 
-def classify(tail, eta, grad_norm, diverged=None, *, rtol=1e-9, grad_tol=1e-8):
+def classify(tail, eta, grad_norm, diverged=None, *, lyapunov=None, rtol=1e-9, grad_tol=1e-8):
     r"""Classify trajectories by their tail window (module docstring).
 
     Parameters
@@ -79,6 +90,9 @@ def classify(tail, eta, grad_norm, diverged=None, *, rtol=1e-9, grad_tol=1e-8):
         :math:`\|\nabla f(x_T)\|`.
     diverged : bool array (n,), optional
         Trajectories the simulator marked diverged.
+    lyapunov : array (n,), optional
+        The finite-time Lyapunov exponent of each tail (``nan`` where unknown); without it no
+        trajectory is chaotic (bounded tails without a period are aperiodic).
 
     Returns
     -------
@@ -143,7 +157,12 @@ def classify(tail, eta, grad_norm, diverged=None, *, rtol=1e-9, grad_tol=1e-8):
         nearly = np.min(np.stack(second), axis=0) <= NEAR * spread
         free = undecided & ~bad & ~escaping
         unsettled = settling | grew | nearly
-        regime[free & ~unsettled] = CHAOTIC
+        if lyapunov is None:
+            separating = np.zeros(n, dtype=bool)
+        else:
+            separating = np.asarray(lyapunov, dtype=float) > LYAPUNOV_TOL  # nan: unknown, not chaos
+        regime[free & ~unsettled & separating] = CHAOTIC
+        regime[free & ~unsettled & ~separating] = APERIODIC
         regime[free & unsettled] = TRANSIENT
         bad |= escaping
         regime[bad] = DIVERGED

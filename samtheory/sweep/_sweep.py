@@ -54,6 +54,13 @@ def make_spec(objective, method, grid, *, steps, trajectories, seed, oracle=None
     grid = grid if isinstance(grid, Grid) else Grid(grid)
     if "lam" in grid.names and not meth.uses_lam:
         raise InvalidParameterError(f"grid axis 'lam' needs a method with lambda (unified); got {meth.name!r}")
+    if "sigma" in grid.names:
+        from ..oracles import AdditiveNoise
+        if not isinstance(oracle, AdditiveNoise):
+            raise InvalidParameterError("grid axis 'sigma' needs oracle=AdditiveNoise(objective, sigma, kind) "
+                                        f"(its kind is kept, its sigma replaced by the axis); got {oracle!r}")
+        if np.any(grid.axes["sigma"] < 0):
+            raise InvalidParameterError(f"grid axis 'sigma' must be >= 0; got {grid.axes['sigma'].tolist()}")
     fixed = {}
     for name, value in (("eta", eta), ("rho", rho), ("lam", lam)):
         if value is None:
@@ -89,7 +96,8 @@ def parameters(spec) -> dict:
         "function": obj.name, "function_description": getattr(obj, "description", ""), "dim": obj.dim,
         "method": spec.method, "grid": spec.grid.describe(), "fixed": dict(spec.fixed), "steps": spec.steps,
         "trajectories": spec.trajectories, "seed": spec.seed,
-        "oracle": None if spec.oracle is None else spec.oracle.describe(),
+        "oracle": None if spec.oracle is None else {**spec.oracle.describe(), **(
+            {"sigma": "grid axis sigma", "variance": None} if "sigma" in spec.grid.names else {})},
         "tail_window": spec.tail_window, "history": spec.history, "record_every": spec.record_every,
         "start_scale": spec.start_scale, "divergence_threshold": spec.divergence_threshold,
         "seeds": "point (i, j, ...) of phase p: SeedSequence(seed, spawn_key=(i, j, ..., p))",
@@ -110,8 +118,10 @@ def sweep(objective, method="sam", grid=None, *, steps, trajectories=1, seed=0, 
     method : str
         ``"gd"``, ``"sam"``, ``"usam"``, ``"unified"``, ... (:func:`samtheory.simulate`).
     grid : dict
-        ``{"eta": values, "rho": values, ("lam": values)}``: the axes, in this order, of the
-        Dataset; hyperparameters not on the grid are given as ``eta=``, ``rho=``, ``lam=``.
+        ``{"eta": values, "rho": values, ("lam": values), ("sigma": values)}``: the axes, in this
+        order, of the Dataset; hyperparameters not on the grid are given as ``eta=``, ``rho=``,
+        ``lam=``. A ``sigma`` axis (noise levels >= 0) needs ``oracle=AdditiveNoise(...)``, whose
+        kind it keeps (:mod:`samtheory.sweep._noise`).
     steps, trajectories, seed, oracle, start_scale, divergence_threshold
         As in :func:`samtheory.simulate` (``trajectories`` per grid point). Point
         :math:`(i,j,\dots)` draws from ``SeedSequence(seed, spawn_key=(i, j, ..., phase))``.

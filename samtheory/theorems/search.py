@@ -65,8 +65,9 @@ from .._validation import InvalidParameterError
 from ..functions import search_families
 from ..functions._stack import stack_signature
 from ..methods import get_method
-from ._core import Instance, Rule, Theorem, Verdict, admissible, check, check_many
+from ._core import Instance, Rule, Theorem, Verdict, admissible, check
 from .registry import get_theorem
+from .search_executor import BatchJudge
 
 #: Share of the budget spent on random candidates before local refinement.
 GLOBAL_SHARE = 0.6
@@ -551,15 +552,15 @@ class _Space:
 # ----------------------------------------------------------------------------------------------
 
 def search(theorem: str | Theorem, budget: int = 500, seed: int = 0, *, time_limit: float | None = None,
-           progress: Callable[..., Any] | None = None) -> SearchResult:
+           progress: Callable[..., Any] | None = None, executor: Any = None) -> SearchResult:
     # the docstring is _search's (set below); the candidates' checks keep no curves: the search
     # reports numbers, and thinning curves would cost it a few milliseconds per candidate
     from ._core import keeping_curves
     with keeping_curves(False):
-        return _search(theorem, budget, seed, time_limit=time_limit, progress=progress)
+        return _search(theorem, budget, seed, time_limit=time_limit, progress=progress, executor=executor)
 
 
-def _search(theorem, budget=500, seed=0, *, time_limit=None, progress=None) -> SearchResult:
+def _search(theorem, budget=500, seed=0, *, time_limit=None, progress=None, executor=None) -> SearchResult:
     """Search the instances ``theorem`` admits for the one closest to violating it.
 
     Parameters
@@ -574,6 +575,10 @@ def _search(theorem, budget=500, seed=0, *, time_limit=None, progress=None) -> S
         Stop after this many seconds (the result says so in ``reason``).
     progress : callable or None
         ``progress(evaluations, budget, best_ratio)`` after each evaluation.
+    executor : concurrent.futures.Executor or None
+        Judges the candidate batches (a ``ProcessPoolExecutor``, a Dask client's
+        ``get_executor()``); the result is the in-process one for the same seed and budget
+        (:mod:`samtheory.theorems.search_executor`). Default: in this process.
 
     Returns
     -------
@@ -592,7 +597,8 @@ def _search(theorem, budget=500, seed=0, *, time_limit=None, progress=None) -> S
         result.verdict = "not-searched"
         result.reason = "a limit statement cannot be refuted by a finite run; not searched"
         return result
-    state = _SearchState(th, _Space(th, np.random.default_rng(int(seed))), int(budget), time_limit, start, progress)
+    state = _SearchState(th, _Space(th, np.random.default_rng(int(seed))), int(budget), time_limit, start, progress,
+                         BatchJudge(th, executor))
     if not state.space.families:
         result.verdict = "no-instance"
         result.reason = f"no searchable function family has the tags {', '.join(th.function_class)}"
@@ -604,8 +610,8 @@ def _search(theorem, budget=500, seed=0, *, time_limit=None, progress=None) -> S
 
 
 class _SearchState:
-    def __init__(self, theorem, space, budget, time_limit, start, progress):
-        self.th, self.space, self.budget = theorem, space, budget
+    def __init__(self, theorem, space, budget, time_limit, start, progress, judge):
+        self.th, self.space, self.budget, self.judge = theorem, space, budget, judge
         self.time_limit, self.start, self.progress = time_limit, start, progress
         self.evaluations = self.rejected = 0
         self.scored = []  # (closeness, candidate, verdict)
@@ -640,22 +646,36 @@ class _SearchState:
         """Evaluate candidates together (one simulation for those that can share it); stops at
         the budget and at the first violation. Returns ``(closeness, verdict)`` per candidate,
         ``(-inf, None)`` for those not evaluated (inadmissible, or past the budget)."""
-        out = [(-math.inf, None)] * len(cands)
         if self.done():
-            return out
+            return [(-math.inf, None)] * len(cands)
+        admissible = self._admit(cands, self.evaluations)
+        if not admissible:
+            return [(-math.inf, None)] * len(cands)
+        chosen = [cands[i] for i in admissible]
+        try:
+            verdicts = self.judge.judge(chosen, lambda: [self.space.instance(cand) for cand in chosen])
+        except Exception as exc:  # noqa: BLE001 - judged one by one in _judged
+            verdicts = exc
+        return self._judged(cands, admissible, verdicts)
+
+    def _admit(self, cands, evaluations) -> list:
+        """The indices of the admissible candidates that fit the budget after ``evaluations``
+        (the others past it are not looked at); counts the rejected ones."""
         admissible: list[Any] = []
         for index, cand in enumerate(cands):
-            if self.evaluations + len(admissible) >= self.budget:
+            if evaluations + len(admissible) >= self.budget:
                 break
             if self.space.feasible(cand):
                 admissible.append(index)
             else:
                 self.rejected += 1
-        if not admissible:
-            return out
-        try:
-            verdicts = check_many(self.th, [self.space.instance(cands[i]) for i in admissible], share_streams=True)
-        except Exception:  # noqa: BLE001 - judge them one by one, so the one that raises is named
+        return admissible
+
+    def _judged(self, cands, admissible, verdicts) -> list:
+        """Record the verdicts of ``cands[admissible]`` (or, if their batch raised, judge them one
+        by one); the return value of :meth:`evaluate_many`."""
+        out = [(-math.inf, None)] * len(cands)
+        if isinstance(verdicts, Exception):  # judge them one by one, so the one that raises is named
             for index in admissible:
                 score = self.evaluate(cands[index])
                 out[index] = (score, self.scored[-1][2] if np.isfinite(score) else None)
@@ -745,13 +765,28 @@ class _SearchState:
         return max((s for s, _, _ in self.scored), default=None)
 
     def global_phase(self):
+        # the batches are drawn by _global_batches and judged in the same order (on an executor,
+        # several at once: drawing reads no verdict, search_executor's docstring)
+        batches = self.judge.in_order(self._global_batches(), lambda chosen: [self.space.instance(c) for c in chosen])
+        try:
+            for cands, admissible, verdicts in batches:
+                self._judged(cands, admissible, verdicts)
+                if self.violation is not None:
+                    return
+        finally:
+            batches.close()
+
+    def _global_batches(self):
+        """Yield the global phase's batches ``(candidates, admissible indices)``; ``planned`` counts
+        the evaluations they will make (each admissible candidate makes one, whatever its verdict)."""
         rng = self.space.rng
         target = max(1, int(math.ceil(GLOBAL_SHARE * self.budget)))
         attempts = 0
+        planned = self.evaluations
         # with a time limit, the global phase also stops at its share of the time, so that the
         # local refinement (sequential runs, the slower kind per evaluation) gets the rest
         deadline = math.inf if self.time_limit is None else self.start + GLOBAL_SHARE * self.time_limit
-        while (not self.done() and self.evaluations < target and attempts < 50 * self.budget
+        while (not self.done() and planned < min(target, self.budget) and attempts < 50 * self.budget
                and time.perf_counter() < deadline):
             attempts += 1
             base = self.space.draw()
@@ -775,7 +810,11 @@ class _SearchState:
                 if cand.rho > 0 and rng.random() < 1 / 4:
                     cand = self.space.push_to_edge(cand, "rho")
                 prepared.append(cand)
-            self.evaluate_many(prepared[:max(1, target - self.evaluations)])
+            batch = prepared[:max(1, target - planned)]
+            admissible = self._admit(batch, planned)
+            if admissible:
+                planned += len(admissible)
+                yield batch, admissible
 
     def local_phase(self):
         ranked = sorted((item for item in self.scored if np.isfinite(item[0])), key=lambda item: -item[0])
