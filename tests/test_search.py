@@ -1,6 +1,8 @@
 """The worst-case search (samtheory.theorems.search): it finds the extremal instances of the
 landed bounds, and it reports violated for false variants that a user registers through the
 public ``@theorem`` API with no default instances (the search builds every instance itself)."""
+import gc
+
 import numpy as np
 import pytest
 
@@ -194,6 +196,12 @@ def test_a_users_family_joins_the_search():
     assert "stretched" in search_families()
     cand = Candidate("stretched", 1, 0, {"scale": 1.5}, "sam", 0.5, 0.1, None, [1.0], 50)
     assert replay("siyun.derived.d1", cand).verdict == "holds"
+    # the class lives in a reference cycle until collected; while it lives, every later search in
+    # this process draws from its family too (found as a subclass), so results would depend on
+    # test order
+    del Stretched, cand
+    gc.collect()
+    assert "stretched" not in search_families()
 
 
 def test_families_come_in_rounds_and_each_first_member_is_the_extremal_one():
