@@ -142,7 +142,7 @@ class RawSolution:
     gram: np.ndarray | None
 
 
-def _pepit():
+def require_pepit():
     """Import PEPit lazily; without it say how to get it."""
     try:
         import PEPit  # noqa: F401
@@ -187,7 +187,7 @@ def solve_pep(spec: Spec, *, ascent="fixed-step", norms=None, measure=None, low_
         that witness, which is below the optimum by at most the slack; the duals are those of
         the first solve.
     """
-    _pepit()
+    require_pepit()
     from PEPit import PEP, Expression
     from PEPit.functions import SmoothConvexFunction, SmoothFunction, SmoothStronglyConvexFunction
     from ._methods import sam_like_step
