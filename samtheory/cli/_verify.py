@@ -230,7 +230,7 @@ def run_verify(args) -> int:
         if given:
             raise UsageError(f"{given[0]} writes the report of the registry run or of `verify THEOREM`; "
                              "--fuzz writes --json only")
-        return _cmd_fuzz(args)
+        return _run_fuzz(args)
     _check_table_outputs(args)
     budget = 0
     if args.theorem is not None:
@@ -266,7 +266,7 @@ def run_verify(args) -> int:
     return EXIT_VIOLATED if report.failed else EXIT_OK
 
 
-def _cmd_fuzz(args) -> int:
+def _run_fuzz(args) -> int:
     from ..theorems import get_theorem
     from .. import verify as V
     ids = [get_theorem(args.theorem).id] if args.theorem else _only_ids(args.only)
