@@ -18,6 +18,9 @@ import sys
 from dataclasses import dataclass
 from typing import Callable
 
+# at import, not in main(): a Ctrl-C between main()'s start and the interrupt guard would end
+# in a traceback instead of status 130 (the window an import inside main() leaves open)
+from .._io import interrupt_guard, interrupted
 from .._validation import InvalidParameterError
 from ._bench import configure_bench, run_bench
 from ._common import (EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_VIOLATED, PROG, Parser, UsageError,
@@ -88,7 +91,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
-    from .._io import interrupt_guard, interrupted
     reset_stdout()
     argv = list(sys.argv[1:] if argv is None else argv)
     with interrupt_guard():
