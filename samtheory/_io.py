@@ -92,7 +92,7 @@ def interrupt_guard():
 
 
 @contextlib.contextmanager
-def _sigint_held():
+def sigint_held():
     """Hold SIGINT back for a few system calls (delivered right after the block)."""
     can_block = (hasattr(signal, "pthread_sigmask")
                  and threading.current_thread() is threading.main_thread())
@@ -109,7 +109,7 @@ def _sigint_held():
 # what a path is
 # ---------------------------------------------------------------------------------------------
 
-def _is_stdout(path) -> bool:
+def is_stdout(path) -> bool:
     if path == STDOUT:
         return True
     try:
@@ -122,7 +122,7 @@ def _is_stdout(path) -> bool:
 def _kind(path) -> tuple:
     """``(kind, target)``: kind is ``"stdout"``, ``"stream"`` (a FIFO, written directly) or
     ``"file"`` (written atomically at ``target``, the path with symbolic links resolved)."""
-    if _is_stdout(path):
+    if is_stdout(path):
         return "stdout", path
     target = os.path.realpath(path)
     try:
@@ -227,7 +227,7 @@ def _probe(target, what) -> None:
     """Create and remove a temporary file next to ``target``: can files be created there?"""
     directory = os.path.dirname(target) or "."
     try:
-        with _sigint_held():
+        with sigint_held():
             fd, probe = _new_temporary(target)
             os.close(fd)
             os.unlink(probe)
@@ -284,12 +284,12 @@ def open_output(path):
     remove_stale_temporaries(target)
     tmp, fh = None, None
     try:
-        with _sigint_held():
+        with sigint_held():
             fd, tmp = _new_temporary(target)
             fh = os.fdopen(fd, "wb")
         yield fh
         raise_if_interrupted()
-        with _sigint_held():
+        with sigint_held():
             fh.flush()
             os.fsync(fh.fileno())
             fh.close()
@@ -301,7 +301,7 @@ def open_output(path):
             tmp = None
     finally:
         if tmp is not None:
-            with _sigint_held():
+            with sigint_held():
                 try:
                     fh.close()
                 except (OSError, AttributeError):

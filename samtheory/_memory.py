@@ -58,7 +58,7 @@ def available_bytes():
     return found
 
 
-def _record_count(steps, record_every, measures, n_total=1, history_floats=0):
+def record_count(steps, record_every, measures, n_total=1, history_floats=0):
     """Recorded steps: those of the stride ``record_every`` (for ``"auto"``, the simulator's own
     rule, :func:`samtheory.simulate._auto_stride`) plus the last step."""
     if not measures or record_every is None:
@@ -77,7 +77,7 @@ def simulation_bytes(*, n_total, dim, steps, record_every="auto", history=False,
                      table_elements=0) -> dict:
     """Bytes a simulation holds at once, by part: ``state``, ``records``, ``history`` and
     ``schedules`` (``table_elements``: the number of per-step schedule values), and ``total``."""
-    n_rec = _record_count(steps, record_every, measures, n_total, dim if history else 0)
+    n_rec = record_count(steps, record_every, measures, n_total, dim if history else 0)
     parts = {
         "state": 8 * n_total * (VECTORS_PER_TRAJECTORY * dim + SCALARS_PER_TRAJECTORY),
         "records": 8 * 2 * n_rec * n_total,

@@ -154,14 +154,11 @@ def _jax_reference(name, quick, summaries):
         return _build_jax_reference(name, quick, summaries)
 
 
-def _build_jax_reference(name, quick, summaries):
-    import jax
+def _jax_workload_oracle(name, f, kw):
+    """``(grad(x, sample), value(x), full_grad(x))`` of workload ``name`` in hand-written JAX: the
+    (stochastic) gradient given the step's sample (a Rademacher sign for W3, a component index for
+    W4, ``None`` otherwise), the loss, and the exact gradient that the summaries measure."""
     import jax.numpy as jnp
-    f, kw, x0, spec = problem(name, quick)
-    steps = spec["steps"]
-    eta, rho, lam = kw["eta"], kw["rho"], kw.get("lam", 1.0)
-    f_star = f.f_star
-
     if name == "W1":
         beta, omega = f.beta, f.omega
 
@@ -170,7 +167,8 @@ def _build_jax_reference(name, quick, summaries):
 
         def value(x):
             return beta / omega ** 2 * (1 - jnp.cos(omega * x[0]))
-    elif name == "W2":
+        return grad, value, lambda x: grad(x, None)
+    if name == "W2":
         H, c = jnp.asarray(f.H), jnp.asarray(f.c)
 
         def grad(x, s):
@@ -178,7 +176,8 @@ def _build_jax_reference(name, quick, summaries):
 
         def value(x):
             return 0.5 * (x - c) @ (H @ (x - c))
-    elif name == "W3":
+        return grad, value, lambda x: grad(x, None)
+    if name == "W3":
         mu, beta, sigma = f.mu, f.beta, kw["oracle"].sigma
 
         def exact(x):
@@ -189,22 +188,30 @@ def _build_jax_reference(name, quick, summaries):
 
         def value(x):
             return 0.5 * jnp.where(x[0] < 0, mu, beta) * x[0] ** 2
-    else:
-        A, b, reg = jnp.asarray(f.A), jnp.asarray(f.targets), f.reg
+        return grad, value, exact
+    A, b, reg = jnp.asarray(f.A), jnp.asarray(f.targets), f.reg
 
-        def grad(x, i):
-            return A[i] * (A[i] @ x - b[i]) + reg * x
+    def grad(x, i):
+        return A[i] * (A[i] @ x - b[i]) + reg * x
 
-        def value(x):
-            r = A @ x - b
-            return 0.5 * jnp.mean(r * r) + 0.5 * reg * x @ x
+    def value(x):
+        r = A @ x - b
+        return 0.5 * jnp.mean(r * r) + 0.5 * reg * x @ x
 
     def full_grad(x):
-        if name == "W4":
-            return A.T @ (A @ x - b) / A.shape[0] + reg * x
-        if name == "W3":
-            return exact(x)
-        return grad(x, None)
+        return A.T @ (A @ x - b) / A.shape[0] + reg * x
+    return grad, value, full_grad
+
+
+def _build_jax_reference(name, quick, summaries):
+    import jax
+    import jax.numpy as jnp
+    f, kw, x0, spec = problem(name, quick)
+    steps = spec["steps"]
+    eta, rho, lam = kw["eta"], kw["rho"], kw.get("lam", 1.0)
+    f_star = f.f_star
+    grad, value, full_grad = _jax_workload_oracle(name, f, kw)
+    components = f.A.shape[0] if name == "W4" else None
 
     def ascent(g):
         n = jnp.sqrt(g @ g)
@@ -218,7 +225,7 @@ def _build_jax_reference(name, quick, summaries):
             if name == "W3":
                 s_up, s_down = jax.random.rademacher(k, (2, 1), dtype=jnp.float64)
             elif name == "W4":
-                s_up = s_down = jax.random.randint(k, (), 0, A.shape[0])
+                s_up = s_down = jax.random.randint(k, (), 0, components)
             else:
                 s_up = s_down = None
             g = grad(x, s_up)

@@ -174,9 +174,9 @@ for _name, _description in (("siyun-fig1-valley", "Si & Yun Fig. 1: GD, USAM and
 
 
 def _pep_figure(outdir=None, quick=False):
-    from .pep._problem import _pepit
+    from .pep._problem import require_pepit
     try:
-        _pepit()  # the extra "pep" (PEPit, cvxpy, Clarabel)
+        require_pepit()  # the extra "pep" (PEPit, cvxpy, Clarabel)
     except ImportError as exc:  # a one-line usage error on the command line, not a traceback
         raise InvalidParameterError(f"pep-sam-worst-case: {exc}") from None
     from .pep.figure import run as run_figure

@@ -308,3 +308,20 @@ def test_bad_constructor_input():
     with pytest.raises(InvalidParameterError, match="d must be an integer >= 2"):
         haar_matrix_with_given_cond(1, 10.0)
     assert not isinstance(Quadratic.diagonal([1.0]), FiniteSum)
+
+
+def test_the_finite_sum_modules_and_their_overview_export_the_same_objects():
+    # finite_sums.py was split (issue #16) into samtheory.functions._finite_sum (the base class),
+    # least_squares, logistic_regression and regression_data; the old import paths still give the
+    # very same classes and functions (tests/test_structure.py checks that there is no import cycle)
+    import samtheory.functions as functions
+    from samtheory.functions import _finite_sum, finite_sums, least_squares, logistic_regression, regression_data
+    homes = {"FiniteSum": _finite_sum, "LeastSquares": least_squares, "Ridge": least_squares,
+             "LogisticRegression": logistic_regression, "sq_matrix_with_given_cond": regression_data,
+             "haar_matrix_with_given_cond": regression_data, "regression_targets": regression_data}
+    assert set(finite_sums.__all__) == set(homes)
+    for name, home in homes.items():
+        assert getattr(finite_sums, name) is getattr(home, name) is getattr(functions, name), name
+        assert name in home.__all__
+    assert issubclass(least_squares.LeastSquares, _finite_sum.FiniteSum)
+    assert issubclass(logistic_regression.LogisticRegression, _finite_sum.FiniteSum)

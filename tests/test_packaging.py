@@ -84,7 +84,7 @@ def test_sdist_has_the_sources_and_licence(dist):
     import tarfile
     _, sdist = dist
     names = {name.split("/", 1)[1] for name in tarfile.open(sdist).getnames() if "/" in name}
-    assert {"pyproject.toml", "README.md", "LICENSE", "samtheory/py.typed", "samtheory/cli.py"} <= names
+    assert {"pyproject.toml", "README.md", "LICENSE", "samtheory/py.typed", "samtheory/cli/__init__.py"} <= names
 
 
 def _fresh_venv(path):

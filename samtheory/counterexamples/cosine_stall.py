@@ -70,7 +70,7 @@ def stall_steps(eta, beta):
     return math.ceil(3 * math.log(1e14) / rate) + 500 if rate > 0 else math.inf
 
 
-def _nearest_distance(points, centers, period):
+def nearest_distance(points, centers, period):
     """Distance of each point to the nearest element of ``centers + period * Z``."""
     points = np.asarray(points, float).ravel()
     d = np.full(points.shape, np.inf)
@@ -153,9 +153,9 @@ class CosineStall(Counterexample):
         level = pred["gradsq"] if predicted is None else float(predicted)
         meas = self.cached("run", self.run, p)
         err = relative_error(meas["gradsq"], level)
-        dist = _nearest_distance(meas["limit"], pred["stall_points"], pred["period"])
+        dist = nearest_distance(meas["limit"], pred["stall_points"], pred["period"])
         mins = self._virtual_minimizers(p, pred)
-        vdist = _nearest_distance([m.x for m in mins], pred["stall_points"], pred["period"])
+        vdist = nearest_distance([m.x for m in mins], pred["stall_points"], pred["period"])
         criteria = [
             (f"all {len(err)} initializations stall with ||grad f||^2 within {RTOL:g} of the prediction "
              f"(worst relative error {err.max():.2g})", bool(np.all(err <= RTOL))),

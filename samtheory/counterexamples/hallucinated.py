@@ -41,7 +41,7 @@ import numpy as np
 from ..functions import get_function
 from .. import virtual_loss as vl
 from ._base import CheckReport, Counterexample, Interval, Parameter, relative_error
-from .cosine_stall import _nearest_distance, run_stall
+from .cosine_stall import nearest_distance, run_stall
 
 if TYPE_CHECKING:  # names used in annotations only
     from numpy.typing import ArrayLike
@@ -93,9 +93,9 @@ class HallucinatedMinimizer(Counterexample):
         level = pred["gradsq"] if predicted is None else float(predicted)
         meas = self.cached("run", self.run, p)
         err = relative_error(meas["gradsq"], level)
-        dist = _nearest_distance(meas["limit"], pred["fixed_points"], 2 * math.pi)
+        dist = nearest_distance(meas["limit"], pred["fixed_points"], 2 * math.pi)
         mins = vl.minimizers(self.objective(), p["rho"], (-math.pi + 1e-9, math.pi + 1e-9), grid=2001)
-        vdist = _nearest_distance([m.x for m in mins], pred["fixed_points"], 2 * math.pi)
+        vdist = nearest_distance([m.x for m in mins], pred["fixed_points"], 2 * math.pi)
         criteria = [
             (f"all {len(err)} initializations end with |f'|^2 within {RTOL:g} of sin^2(rho) "
              f"(worst relative error {err.max():.2g})", bool(np.all(err <= RTOL))),

@@ -365,6 +365,44 @@ def sample_pairs(objective, rng, n):
     return x, y
 
 
+def _claimed_values(objective: Objective, constants: dict[str, Any] | None) -> dict[str, Any]:
+    """The objective's claimed constants, with the overrides of :func:`check_constants` validated
+    and applied."""
+    claimed = {k: c.value for k, c in objective.constants.items()}
+    if constants:
+        from .._validation import InvalidParameterError, check_nonnegative, suggest
+        for key, value in constants.items():
+            if key not in CONSTANT_NAMES:  # a typo would otherwise test nothing and pass
+                raise InvalidParameterError(f"unknown constant {key!r}{suggest(key, CONSTANT_NAMES)}; "
+                                            f"allowed: {', '.join(CONSTANT_NAMES)}")
+            if value is not None:
+                check_nonnegative(key, value)
+        claimed.update(constants)
+    return claimed
+
+
+def _hessian_checks(objective: Objective, claimed: dict[str, Any], x: np.ndarray) -> list:
+    r"""Curvature: where a Hessian is available, its spectrum at the sampled points ``x`` (the
+    first 500) bounds :math:`\beta` from below and :math:`\mu` from above (exact for quadratics at
+    any point). No Hessian, no check."""
+    try:
+        hess = objective.hessian(x[: min(len(x), 500)])
+    except NotImplementedError:
+        hess = None
+    if hess is None:
+        return []
+    eig = np.linalg.eigvalsh(np.asarray(hess))
+    pts = x[: len(eig)]
+    checks = []
+    if "smoothness" in claimed:
+        checks.append(_record("smoothness (Hessian)", claimed["smoothness"], np.abs(eig).max(axis=-1),
+                              np.full(len(eig), claimed["smoothness"]), pts))
+    if "strong_convexity" in claimed:
+        checks.append(_record("strong convexity (Hessian)", claimed["strong_convexity"],
+                              np.full(len(eig), claimed["strong_convexity"]), eig.min(axis=-1), pts))
+    return checks
+
+
 def check_constants(objective: Objective, rng: np.random.Generator | int | None = None, n: int = 4000,
                     constants: dict[str, Any] | None = None) -> ConstantsReport:
     """Try to falsify every constant ``objective`` claims, on ``n`` random points and pairs.
@@ -387,16 +425,7 @@ def check_constants(objective: Objective, rng: np.random.Generator | int | None 
     ConstantsReport
     """
     rng = np.random.default_rng(rng)
-    claimed = {k: c.value for k, c in objective.constants.items()}
-    if constants:
-        from .._validation import InvalidParameterError, check_nonnegative, suggest
-        for key, value in constants.items():
-            if key not in CONSTANT_NAMES:  # a typo would otherwise test nothing and pass
-                raise InvalidParameterError(f"unknown constant {key!r}{suggest(key, CONSTANT_NAMES)}; "
-                                            f"allowed: {', '.join(CONSTANT_NAMES)}")
-            if value is not None:
-                check_nonnegative(key, value)
-        claimed.update(constants)
+    claimed = _claimed_values(objective, constants)
     report = ConstantsReport(objective.name)
     # random points, plus the witnesses where tight constants are attained: in d > 2 random
     # points almost never align with an extreme eigenvector, and the witnesses are exactly the
@@ -444,21 +473,7 @@ def check_constants(objective: Objective, rng: np.random.Generator | int | None 
         fa, fb = objective.value(xa), objective.value(xb)
         lower = fa + np.sum(ga * (xb - xa), axis=-1) + 0.5 * mu * dist ** 2
         report.checks.append(_record("strong convexity (f)", mu, lower, fb, pairs))
-    # curvature: where a Hessian is available, its spectrum at the sampled points bounds beta
-    # from below and mu from above (exact for quadratics at any point)
-    try:
-        hess = objective.hessian(x[: min(len(x), 500)])
-    except NotImplementedError:
-        hess = None
-    if hess is not None:
-        eig = np.linalg.eigvalsh(np.asarray(hess))
-        pts = x[: len(eig)]
-        if "smoothness" in claimed:
-            report.checks.append(_record("smoothness (Hessian)", claimed["smoothness"], np.abs(eig).max(axis=-1),
-                                         np.full(len(eig), claimed["smoothness"]), pts))
-        if "strong_convexity" in claimed:
-            report.checks.append(_record("strong convexity (Hessian)", claimed["strong_convexity"],
-                                         np.full(len(eig), claimed["strong_convexity"]), eig.min(axis=-1), pts))
+    report.checks.extend(_hessian_checks(objective, claimed, x))
     if "pl" in claimed:
         pl = claimed["pl"]
         report.checks.append(_record("pl", pl, 2 * pl * (fx - objective.f_star), np.sum(gx ** 2, axis=-1), x))

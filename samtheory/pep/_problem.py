@@ -142,7 +142,7 @@ class RawSolution:
     gram: np.ndarray | None
 
 
-def _pepit():
+def require_pepit():
     """Import PEPit lazily; without it say how to get it."""
     try:
         import PEPit  # noqa: F401
@@ -160,6 +160,69 @@ def _duality_gap_ok(dual, primal) -> bool:
     if dual is None or primal is None:
         return True  # infeasible or unbounded: the status says so
     return abs(dual - primal) <= 1e-6 * max(1.0, abs(primal))
+
+
+def _declare_function(problem, spec: Spec):
+    """The PEPit function of ``spec``'s class, declared in ``problem``."""
+    from PEPit.functions import SmoothConvexFunction, SmoothFunction, SmoothStronglyConvexFunction
+    L, mu = spec.smoothness, spec.strong_convexity
+    if spec.function_class == "smooth-strongly-convex":
+        return problem.declare_function(SmoothStronglyConvexFunction, mu=mu, L=L)
+    if spec.function_class == "smooth-convex":
+        return problem.declare_function(SmoothConvexFunction, L=L)
+    return problem.declare_function(SmoothFunction, L=L)
+
+
+def _lower_bound_constraints(problem, evaluated, f_low, smoothness) -> dict:
+    r"""Nonconvex classes: every :math:`L`-smooth :math:`f` with :math:`\inf f\ge f_{\rm low}` has
+    :math:`f(z)-f_{\rm low}\ge\|\nabla f(z)\|^2/(2L)` (one gradient step from :math:`z` cannot go
+    below :math:`f_{\rm low}`); imposed at the ``evaluated`` points ``(g, f)`` only, so a relaxation.
+    Returns the constraints by name."""
+    constraints = {}
+    for i, (g, f) in enumerate(evaluated):
+        con = (f - f_low >= g ** 2 / (2 * smoothness))
+        problem.add_constraint(con)
+        constraints[f"lower-bound[{i}]"] = con
+    return constraints
+
+
+def _metrics(spec: Spec, measure, grads_x, final_offset, final_gap) -> list:
+    """The performance metrics of ``spec`` (or of ``measure``, see :func:`solve_pep`) from the
+    gradients at the iterates ``grads_x``, ``x_T - x*`` (``final_offset``; convex classes only)
+    and ``f(x_T) - f*`` (``final_gap``). Several metrics: PEPit maximizes their minimum."""
+    if measure is not None:
+        return [grads_x[measure[1]] ** 2]
+    if spec.metric == "distance":
+        return [final_offset ** 2]
+    if spec.metric == "loss":
+        return [final_gap]
+    if spec.metric == "gradsq-min":
+        return [g ** 2 for g in grads_x]
+    avg = grads_x[0] ** 2
+    for g in grads_x[1:spec.steps]:
+        avg = avg + g ** 2
+    return [avg / spec.steps]
+
+
+def _solve_with_retries(problem, low_rank: bool):
+    """Solve ``problem`` with the options of :data:`SOLVER_ATTEMPTS` in turn until the status is
+    not ``optimal_inaccurate`` (an optimum whose duality gap is too large counts as inaccurate);
+    ``(value, status)``, the status ``"solver error: ..."`` when the solver raised."""
+    heuristic = dict(dimension_reduction_heuristic="trace", tol_dimension_reduction=LOW_RANK_SLACK) if low_rank else {}
+    value, status = None, "not solved"
+    for options in SOLVER_ATTEMPTS:
+        try:
+            # PEPit prints some warnings even at verbose=0; the status below carries them
+            with contextlib.redirect_stdout(io.StringIO()):
+                value = problem.solve(wrapper="cvxpy", solver=SOLVER, verbose=0, **heuristic, **options)
+        except Exception as exc:  # cvxpy.SolverError and friends: report, do not crash the sweep
+            return None, f"solver error: {exc}"
+        status = str(problem.wrapper.prob.status)
+        if status == "optimal" and not low_rank and not _duality_gap_ok(value, problem.wrapper.prob.value):
+            status = "optimal_inaccurate"
+        if status != "optimal_inaccurate":
+            break
+    return value, status
 
 
 def solve_pep(spec: Spec, *, ascent="fixed-step", norms=None, measure=None, low_rank=False) -> RawSolution:
@@ -187,19 +250,12 @@ def solve_pep(spec: Spec, *, ascent="fixed-step", norms=None, measure=None, low_
         that witness, which is below the optimum by at most the slack; the duals are those of
         the first solve.
     """
-    _pepit()
+    require_pepit()
     from PEPit import PEP, Expression
-    from PEPit.functions import SmoothConvexFunction, SmoothFunction, SmoothStronglyConvexFunction
     from ._methods import sam_like_step
 
     problem = PEP()
-    L, mu = spec.smoothness, spec.strong_convexity
-    if spec.function_class == "smooth-strongly-convex":
-        func = problem.declare_function(SmoothStronglyConvexFunction, mu=mu, L=L)
-    elif spec.function_class == "smooth-convex":
-        func = problem.declare_function(SmoothConvexFunction, L=L)
-    else:
-        func = problem.declare_function(SmoothFunction, L=L)
+    func = _declare_function(problem, spec)
 
     convex = spec.function_class != "smooth"
     if convex:
@@ -233,52 +289,22 @@ def solve_pep(spec: Spec, *, ascent="fixed-step", norms=None, measure=None, low_
     evaluated.append((gT, fT))
 
     if not convex:
-        # every L-smooth f with inf f >= f_low has f(z) - f_low >= ||grad f(z)||^2 / (2L) (one gradient
-        # step from z cannot go below f_low); imposed at the evaluated points only, so a relaxation
-        for i, (g, f) in enumerate(evaluated):
-            con = (f - f_star >= g ** 2 / (2 * L))
-            problem.add_constraint(con)
-            extra[f"lower-bound[{i}]"] = con
+        extra.update(_lower_bound_constraints(problem, evaluated, f_star, spec.smoothness))
 
-    if spec.initial == "distance":
-        initial = ((x0 - x_star) ** 2 <= 1)
-    else:
-        initial = (values["f(x0)"] - f_star <= 1)
+    # ||x0 - x*||^2 <= 1 or f(x0) - f* <= 1
+    initial = ((x0 - x_star) ** 2 <= 1) if spec.initial == "distance" else (values["f(x0)"] - f_star <= 1)
     problem.set_initial_condition(initial)
 
     grads_x = [gradients[f"g{k}"] for k in range(spec.steps + 1)]
-    if measure is not None:
-        metrics = [grads_x[measure[1]] ** 2]
-    elif spec.metric == "distance":
-        metrics = [(x - x_star) ** 2]
-    elif spec.metric == "loss":
-        metrics = [fT - f_star]
-    elif spec.metric == "gradsq-min":
-        metrics = [g ** 2 for g in grads_x]  # PEPit maximizes the minimum of several metrics
-    else:
-        avg = grads_x[0] ** 2
-        for g in grads_x[1:spec.steps]:
-            avg = avg + g ** 2
-        metrics = [avg / spec.steps]
+    metrics = _metrics(spec, measure, grads_x, x - x_star if convex else None, fT - f_star)
     for m in metrics:
         problem.set_performance_metric(m)
 
     start = time.perf_counter()
-    heuristic = dict(dimension_reduction_heuristic="trace", tol_dimension_reduction=LOW_RANK_SLACK) if low_rank else {}
-    for options in SOLVER_ATTEMPTS:
-        try:
-            # PEPit prints some warnings even at verbose=0; the status below carries them
-            with contextlib.redirect_stdout(io.StringIO()):
-                value = problem.solve(wrapper="cvxpy", solver=SOLVER, verbose=0, **heuristic, **options)
-        except Exception as exc:  # cvxpy.SolverError and friends: report, do not crash the sweep
-            return RawSolution(None, f"solver error: {exc}", SOLVER, time.perf_counter() - start, {}, {}, {}, {}, None)
-        status = str(problem.wrapper.prob.status)
-        if status == "optimal" and not low_rank and not _duality_gap_ok(value, problem.wrapper.prob.value):
-            status = "optimal_inaccurate"
-        if status != "optimal_inaccurate":
-            break
+    value, status = _solve_with_retries(problem, low_rank)
     seconds = time.perf_counter() - start
-    prob = problem.wrapper.prob
+    if status.startswith("solver error"):
+        return RawSolution(None, status, SOLVER, seconds, {}, {}, {}, {}, None)
     solver = problem.wrapper.solver_name or SOLVER
     if value is None or status not in ("optimal", "optimal_inaccurate"):
         if status in ("unbounded", "unbounded_inaccurate"):

@@ -5,7 +5,7 @@ import math
 import warnings
 
 from .._validation import InvalidParameterError, check_choice
-from ._problem import MAX_EXACT_SAM_STEPS, MODES, _pepit, make_spec, solve_pep
+from ._problem import MAX_EXACT_SAM_STEPS, MODES, make_spec, require_pepit, solve_pep
 from ._result import WorstCase
 
 
@@ -86,7 +86,7 @@ def worst_case(method: str, function_class: str, *, steps: int, metric: str, ini
     spec = make_spec(method, function_class, steps=steps, metric=metric, initial=initial, smoothness=smoothness,
                      strong_convexity=strong_convexity, eta=eta, rho=rho, lam=lam)
     check_choice("mode", mode, MODES)
-    _pepit()
+    require_pepit()
     convex = spec.function_class != "smooth"
     suffix = "" if convex else " + lower bound at the evaluated points"
     notes = [] if convex else ["nonconvex class: f >= f_low imposed at the evaluated points only "

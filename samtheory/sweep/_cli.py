@@ -63,7 +63,7 @@ def configure(p, parser_class):
 
 
 def run(args) -> int:
-    from ..cli import EXIT_OK, UsageError, _fmt, _out, _table
+    from ..cli._common import EXIT_OK, UsageError, fmt, print_stdout, table
     from .._io import check_output_dir
     from ..functions import get_function
     from ..methods import get_method
@@ -99,11 +99,12 @@ def run(args) -> int:
         counts = ", ".join(f"{CATEGORIES[c]} {int((cells == c).sum())}" for c in range(len(CATEGORIES))
                            if (cells == c).any())
         edges = np.asarray(panel["measured_edge_eta"], dtype=float)
-        measured = "-" if np.all(np.isnan(edges)) else _fmt(float(np.nanmedian(edges)))
-        rows.append([method, counts, measured, _fmt(panel["gd_edge"]), _fmt(panel["sam_edge"]),
-                     f"{_fmt(min(panel['usam_edge']))}..{_fmt(max(panel['usam_edge']))}"])
-    _out(_table(["method", "cells by regime", "measured edge (median eta)", "GD edge", "SAM edge", "USAM edge"], rows))
+        measured = "-" if np.all(np.isnan(edges)) else fmt(float(np.nanmedian(edges)))
+        rows.append([method, counts, measured, fmt(panel["gd_edge"]), fmt(panel["sam_edge"]),
+                     f"{fmt(min(panel['usam_edge']))}..{fmt(max(panel['usam_edge']))}"])
+    print_stdout(table(["method", "cells by regime", "measured edge (median eta)", "GD edge", "SAM edge", "USAM edge"],
+                       rows))
     for path in doc["files"]:
-        _out(f"  {path}")
+        print_stdout(f"  {path}")
     return EXIT_OK
 

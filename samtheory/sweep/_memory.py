@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from .._memory import _record_count, simulation_bytes
+from .._memory import record_count, simulation_bytes
 from .._validation import InvalidParameterError
 from . import _regimes
 
@@ -77,7 +77,7 @@ def chunk_bytes(spec, points) -> int:
     if spec.history:
         result += 8 * n * window_records * d
         if spec.head_steps:
-            result += 8 * 2 * n * _record_count(spec.head_steps, spec.record_every, True)
+            result += 8 * 2 * n * record_count(spec.head_steps, spec.record_every, True)
     return int(max(head, tail + classifier) + result)
 
 

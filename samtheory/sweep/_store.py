@@ -23,7 +23,7 @@ import shutil
 
 import numpy as np
 
-from .._io import _sigint_held, open_output, to_jsonable, write_output
+from .._io import open_output, sigint_held, to_jsonable, write_output
 from .._validation import InvalidParameterError
 
 _CHUNK_NAME = re.compile(r"points-(\d+)-(\d+)\.npz")
@@ -99,7 +99,7 @@ class Store:
             shutil.rmtree(leftover, ignore_errors=True)
         try:
             write_dataset(dataset, tmp)
-            with _sigint_held():
+            with sigint_held():
                 if os.path.exists(self.dataset_path):
                     os.replace(self.dataset_path, old)
                 os.replace(tmp, self.dataset_path)
