@@ -54,7 +54,6 @@ PENDING = frozenset({
     "samtheory.theorems._core",  # by the lead
     "samtheory.theorems.search",  # by the lead
     "samtheory.theorems.si_yun",  # 754 lines; samtheory/theorems/ is the lead's while _core is split
-    "samtheory.explorer",  # by the explorer's helper
 })
 
 
