@@ -45,7 +45,7 @@ points on the cosine) and (stochastic runs) a start at the minimizer.
 **Two numbers per entry.** ``ratio`` is the largest closeness; ``tail_ratio`` (every-t bounds) the
 largest share of the bound's neighbourhood term (its ρ² and noise terms, the limit as t → ∞) that
 an instance used once the decaying terms were paid: the bound with that term cut to a share c fails
-as soon as this exceeds c (see ``_core._tail_ratio``).
+as soon as this exceeds c (see ``samtheory.theorems._judges._tail_ratio``).
 
 **Reproducibility.** The search is deterministic given ``seed``. The worst candidate is returned as
 an :class:`~samtheory.theorems.Instance` that :func:`~samtheory.theorems.check` reproduces exactly,
@@ -65,7 +65,10 @@ from .._validation import InvalidParameterError
 from ..functions import search_families
 from ..functions._stack import stack_signature
 from ..methods import get_method
-from ._core import Instance, Rule, Theorem, Verdict, admissible, check, check_many
+from ._check import check, check_many
+from ._instance import Instance, Rule
+from ._judges import keeping_curves
+from ._theorem import Theorem, Verdict, admissible
 from .registry import get_theorem
 
 #: Share of the budget spent on random candidates before local refinement.
@@ -554,7 +557,6 @@ def search(theorem: str | Theorem, budget: int = 500, seed: int = 0, *, time_lim
            progress: Callable[..., Any] | None = None) -> SearchResult:
     # the docstring is _search's (set below); the candidates' checks keep no curves: the search
     # reports numbers, and thinning curves would cost it a few milliseconds per candidate
-    from ._core import keeping_curves
     with keeping_curves(False):
         return _search(theorem, budget, seed, time_limit=time_limit, progress=progress)
 

@@ -27,7 +27,7 @@ import numpy as np
 from .. import stepsizes as S
 from ..schedules import Schedule
 from . import measures as M
-from ._core import Instance, Rule
+from ._instance import Instance, Rule
 from .registry import theorem
 
 PAPER = "oikonomou-loizou-2025"
