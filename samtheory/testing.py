@@ -46,7 +46,7 @@ from .theorems import Instance, check, get_theorem
 
 if TYPE_CHECKING:  # names used in annotations only
     from .functions._base import Objective
-    from .theorems._core import Verdict
+    from .theorems import Verdict
 
 __all__ = ["assert_bound_holds", "assert_floor_at_least", "assert_not_applicable", "instance"]
 

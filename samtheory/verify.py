@@ -22,7 +22,7 @@ import numpy as np
 from .functions import (AsymmetricQuadratic, CosineFamily, Huber, LogCosh, Objective, PLSine, Quadratic,
                         RobustRegression)
 from .theorems import THEOREMS, check, check_many, get_theorem
-from .theorems._core import admissible
+from .theorems._theorem import admissible
 from .theorems.literature import TiltedValley
 
 VERDICTS = ("holds", "violated", "inconclusive", "not-applicable", "diverged", "error")
@@ -228,7 +228,7 @@ def verify_all(theorem_ids: Iterable[str] | None = None, *, selfchecks: bool = T
     searched = [i for i in ids if search_budget > 0 and get_theorem(i).kind == "upper"]
     total = len(jobs) + len(searched)
     # checks of one instance go to one process, where the first check's run serves the others
-    # (samtheory.theorems._core.SIMULATION_CACHE); verdicts are reported in registry order
+    # (samtheory.theorems._check.SIMULATION_CACHE); verdicts are reported in registry order
     groups: dict[str, list[tuple[str, int]]] = {}
     for tid, index in jobs:
         groups.setdefault(repr(get_theorem(tid).instances[index].to_dict()), []).append((tid, index))

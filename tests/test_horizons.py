@@ -7,8 +7,9 @@ import pytest
 
 from samtheory import simulate
 from samtheory.theorems import Instance, check, check_many, get_theorem
-from samtheory.theorems import _core
-from samtheory.theorems._core import Run, make_context
+from samtheory.theorems import _check
+from samtheory.theorems import make_context
+from samtheory.theorems._theorem import Run
 from samtheory.theorems._horizons import HorizonRuns, horizon_seed
 
 P1 = "siyun.deterministic.strongly-convex.upper"  # deterministic, eta chosen per horizon
@@ -36,7 +37,7 @@ def test_horizon_seed_is_deterministic_and_distinct():
 def test_each_horizon_is_its_own_run_of_exactly_that_length(theorem_id):
     theorem, inst = get_theorem(theorem_id), small(theorem_id)
     ctx = make_context(inst)
-    result = _core._run(ctx, theorem, inst.horizons)
+    result = _check._run(ctx, theorem, inst.horizons)
     assert isinstance(result, HorizonRuns) and result.horizons == inst.horizons
     for k, (part, T) in enumerate(zip(result.results, inst.horizons)):
         assert part.steps == T and len(part.t) == T + 1
@@ -52,7 +53,7 @@ def test_each_horizon_is_its_own_run_of_exactly_that_length(theorem_id):
 def test_the_measure_reads_each_horizon_at_its_own_end():
     theorem, inst = get_theorem(P6), small(P6)
     ctx = make_context(inst)
-    result = _core._run(ctx, theorem, inst.horizons)
+    result = _check._run(ctx, theorem, inst.horizons)
     measured = theorem.measure(Run(ctx, result, inst.horizons))
     assert measured.shape == (len(inst.horizons), inst.trajectories)
     for row, part, T in zip(measured, result.results, inst.horizons):
@@ -72,21 +73,21 @@ def test_check_many_equals_check_for_deterministic_instances():
 
 def test_reading_a_whole_history_says_to_use_the_horizon_wrapper():
     theorem, inst = get_theorem(P1), small(P1)
-    result = _core._run(make_context(inst), theorem, inst.horizons)
+    result = _check._run(make_context(inst), theorem, inst.horizons)
     with pytest.raises(AttributeError, match="measures.horizon"):
         result.gradsq_history  # noqa: B018 - the access is the test
 
 
 def test_a_run_over_the_cache_budget_is_not_kept(monkeypatch):
     theorem, inst = get_theorem(P1), small(P1)
-    monkeypatch.setattr(_core, "_simulations", {})
-    monkeypatch.setattr(_core, "SIMULATION_CACHE_BYTES", 1000)
+    monkeypatch.setattr(_check, "_simulations", {})
+    monkeypatch.setattr(_check, "SIMULATION_CACHE_BYTES", 1000)
     check(theorem, inst)
-    assert _core._simulations == {}
-    monkeypatch.setattr(_core, "SIMULATION_CACHE_BYTES", 10 ** 9)
+    assert _check._simulations == {}
+    monkeypatch.setattr(_check, "SIMULATION_CACHE_BYTES", 10 ** 9)
     check(theorem, inst)
-    assert len(_core._simulations) == 1
-    kept = next(iter(_core._simulations.values()))
+    assert len(_check._simulations) == 1
+    kept = next(iter(_check._simulations.values()))
     assert isinstance(kept, HorizonRuns) and not kept.results[0].gradsq_history.flags.writeable
 
 

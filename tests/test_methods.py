@@ -79,3 +79,25 @@ def test_a_registered_member_of_unified_sam_is_covered_where_its_lambda_is(tmp_p
     finally:
         for name in ("sam-twin", "plain", "bad-lam"):
             METHODS.pop(name, None)
+
+
+def test_unified_sams_theorems_judge_a_registered_member_at_its_lambda():
+    from samtheory.methods import METHODS, register_method, sam_perturbation
+    from samtheory.theorems import Instance, check, get_theorem
+    th = get_theorem("unifiedsam.pl.constant-step")
+    inst = th.instances[0]
+    try:
+        register_method("sam-twin", sam_perturbation, unified_lam=1.0)
+        twin, sam = (check(th, Instance(inst.function, method=name, eta=inst.eta, rho=inst.rho, steps=inst.steps,
+                                         x0=inst.x0, trajectories=inst.trajectories, sampling=inst.sampling,
+                                         same_sample=inst.same_sample, seed=inst.seed))
+                     for name in ("sam-twin", "sam"))
+        # the same step as SAM, so the same verdict on the same run; a method outside the family is refused
+        assert twin.verdict == sam.verdict != "not-applicable" and twin.ratio == sam.ratio
+        register_method("sign-sam", lambda g, rho, lam, eps: rho * np.sign(g), overwrite=True)
+        outside = check(th, Instance(inst.function, method="sign-sam", eta=inst.eta, rho=inst.rho, steps=inst.steps,
+                                     x0=inst.x0, trajectories=inst.trajectories, sampling=inst.sampling, seed=inst.seed))
+        assert outside.verdict == "not-applicable" and "covers methods" in outside.reason
+    finally:
+        for name in ("sam-twin", "sign-sam"):
+            METHODS.pop(name, None)

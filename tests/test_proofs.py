@@ -18,7 +18,7 @@ from samtheory.theorems import THEOREMS
 from samtheory.theorems import khanh as KH
 from samtheory.theorems import literature as LIT
 from samtheory.theorems import si_yun as SY
-from samtheory.theorems._core import make_context
+from samtheory.theorems import make_context
 
 pos = dict(positive=True)
 L, mu, rho, gamma, lam, A, B, C = sp.symbols("L mu rho gamma lambda A B C", **pos)

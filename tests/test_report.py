@@ -21,7 +21,7 @@ jinja2 = pytest.importorskip("jinja2")
 from samtheory import cli  # noqa: E402
 from samtheory.report import mathtext, render_html  # noqa: E402
 from samtheory.theorems import THEOREMS, Instance, check  # noqa: E402
-from samtheory.theorems._core import Inconclusive  # noqa: E402
+from samtheory.theorems import Inconclusive  # noqa: E402
 from samtheory.theorems.search import SearchResult  # noqa: E402
 from samtheory.verify import VERDICTS, Report, _safe_check  # noqa: E402
 

@@ -133,8 +133,8 @@ def test_d1_neighbourhood_regime_is_reported_separately():
 
 
 def search_instance(candidate):
-    from samtheory.theorems.search import _Space
-    return _Space(THEOREMS["siyun.derived.d1"], np.random.default_rng(0)).instance(candidate)
+    from samtheory.theorems.search import CandidateSpace
+    return CandidateSpace(THEOREMS["siyun.derived.d1"], np.random.default_rng(0)).instance(candidate)
 
 
 def test_stochastic_worst_case_is_the_lone_run():
@@ -205,9 +205,9 @@ def test_a_users_family_joins_the_search():
 
 
 def test_families_come_in_rounds_and_each_first_member_is_the_extremal_one():
-    from samtheory.theorems.search import _Space, admissible_families
+    from samtheory.theorems.search import CandidateSpace, admissible_families
     th = THEOREMS["siyun.deterministic.smooth.upper"]
-    space = _Space(th, np.random.default_rng(5))
+    space = CandidateSpace(th, np.random.default_rng(5))
     names = {fam.name for fam, _ in admissible_families(th)}
     first_round = [space.draw() for _ in range(len(names))]
     assert {c.family for c in first_round if c is not None} == names
@@ -216,8 +216,8 @@ def test_families_come_in_rounds_and_each_first_member_is_the_extremal_one():
 
 
 def test_siblings_of_a_stackable_family_are_new_members_of_one_shape():
-    from samtheory.theorems.search import _Space
-    space = _Space(THEOREMS["siyun.derived.d1"], np.random.default_rng(0))
+    from samtheory.theorems.search import CandidateSpace
+    space = CandidateSpace(THEOREMS["siyun.derived.d1"], np.random.default_rng(0))
     base = next(c for c in iter(space.draw, "stop") if c is not None and c.family == "quadratic")
     siblings = [space.sibling(base) for _ in range(20)]
     assert space.stackable(base)
@@ -228,14 +228,14 @@ def test_siblings_of_a_stackable_family_are_new_members_of_one_shape():
 
 
 def test_siblings_of_other_families_share_the_member_and_vary_rho_only_where_free():
-    from samtheory.theorems.search import _Space
-    space = _Space(THEOREMS["siyun.derived.d1"], np.random.default_rng(0))
+    from samtheory.theorems.search import CandidateSpace
+    space = CandidateSpace(THEOREMS["siyun.derived.d1"], np.random.default_rng(0))
     ridge = Candidate("ridge", 2, 3, {"reg": 0.1}, "sam", 0.1, 0.1, None, [0.5, 0.5], 50)
     assert not space.stackable(ridge)  # a finite sum: one object per member
     siblings = [space.sibling(ridge) for _ in range(10)]
     assert all(s.params == ridge.params for s in siblings) and len({s.rho for s in siblings}) > 1
     assert space.objective(siblings[0]) is space.objective(siblings[1])  # one member object, one grid
-    space = _Space(THEOREMS["siyun.derived.fixed-point"], np.random.default_rng(0))
+    space = CandidateSpace(THEOREMS["siyun.derived.fixed-point"], np.random.default_rng(0))
     cosine = Candidate("cosine", 1, 0, {"smoothness": 1.0, "theta": 2.0}, "sam", 0.1, 0.1, None, [0.5], 50)
     assert space.rho_dependent(cosine)
 
@@ -315,8 +315,8 @@ def test_the_envelope_does_not_shield_a_sharpened_rate(monkeypatch):
 
 
 def test_siblings_of_a_familys_first_member_keep_its_special_values():
-    from samtheory.theorems.search import _Space
-    space = _Space(THEOREMS["siyun.deterministic.smooth.upper"], np.random.default_rng(3))
+    from samtheory.theorems.search import CandidateSpace
+    space = CandidateSpace(THEOREMS["siyun.deterministic.smooth.upper"], np.random.default_rng(3))
     first = next(c for c in iter(space.draw, "stop") if c is not None and c.family == "cosine")
     assert first.params["theta"] == pytest.approx(1.5 * np.pi)  # the stall angle
     siblings = [space.sibling(first) for _ in range(40)]

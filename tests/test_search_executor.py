@@ -1,4 +1,4 @@
-"""The worst-case search on executors (samtheory.theorems.search_executor): the result of
+"""The worst-case search on executors (samtheory.theorems.search._executor): the result of
 ``search(..., executor=)`` and of ``samtheory search --scheduler`` is the in-process one, bit for
 bit, on a process pool and on a 2-worker Dask LocalCluster (issue #15, item 3)."""
 import gc
@@ -9,7 +9,7 @@ import pytest
 
 from samtheory import InvalidParameterError
 from samtheory.theorems import THEOREMS
-from samtheory.theorems import search_executor
+from samtheory.theorems.search import _executor as search_executor
 from samtheory.theorems.search import search
 
 #: a deterministic entry (candidates judged as grids of stacked members) and a stochastic one

@@ -217,7 +217,7 @@ def test_check_many_with_shared_streams_is_distributed_like_check():
 
 
 def test_neighbourhood_ratio_is_the_share_of_the_limit_term():
-    from samtheory.theorems._core import _tail_ratio
+    from samtheory.theorems._judges import _tail_ratio
     t = np.arange(200.0)
     limit = np.full_like(t, 2.0)
     decay = 50.0 * 0.9 ** t
@@ -277,13 +277,13 @@ def test_check_many_groups_step_sizes_chosen_per_horizon():
 
 def test_check_many_simulates_members_of_one_family_in_one_run(monkeypatch):
     from samtheory.functions import CosineFamily, StackedObjective
-    from samtheory.theorems import _core, check_many
+    from samtheory.theorems import _check, check_many
     runs = []
 
     def counted(objective, *args, **kwargs):
         runs.append(objective)
         return simulate(objective, *args, **kwargs)
-    monkeypatch.setattr(_core, "simulate", counted)
+    monkeypatch.setattr(_check, "simulate", counted)
     members = [CosineFamily(b, w) for b, w in ((1.0, 20.0), (2.0, 5.0), (0.5, 40.0), (1.0, 3.0))]
     instances = [Instance(f, eta=0.1, rho=0.05, x0=[0.3], steps=100) for f in members]
     check_many(THEOREMS["siyun.derived.fixed-point"], instances)
@@ -294,19 +294,19 @@ def test_checks_of_one_catalog_instance_share_one_run(monkeypatch):
     """Khanh et al.'s properties are five statements about one run: it is simulated once, kept
     read-only, and a schedule with the same name but other values gets its own run."""
     from samtheory.schedules import Schedule
-    from samtheory.theorems import _core
+    from samtheory.theorems import _check
     runs = []
-    original = _core._run
+    original = _check._run
 
     def counted(*args, **kwargs):
         runs.append(args)
         return original(*args, **kwargs)
-    monkeypatch.setattr(_core, "_run", counted)
-    monkeypatch.setattr(_core, "_simulations", {})
+    monkeypatch.setattr(_check, "_run", counted)
+    monkeypatch.setattr(_check, "_simulations", {})
     inst = THEOREMS["khanh.property-1"].instances[0]
     verdicts = [check(THEOREMS[f"khanh.property-{k}"], inst) for k in range(1, 6)]
     assert len(runs) == 1 and all(v.verdict == "holds" for v in verdicts)
-    cached = next(iter(_core._simulations.values()))
+    cached = next(iter(_check._simulations.values()))
     assert not cached.loss_history.flags.writeable
     # the same label, other step sizes: simulated again
     fake = Schedule(lambda t: 0.5 * inst.eta(t), inst.eta.name, **inst.eta.params)

@@ -6,7 +6,7 @@ import pytest
 
 from samtheory import verify as V
 from samtheory.theorems import THEOREMS, check, make_context
-from samtheory.theorems._core import applicability
+from samtheory.theorems._theorem import applicability
 
 
 def test_report_formats_and_exit_flag():

@@ -13,7 +13,7 @@ from samtheory.verify import Report
 
 
 def test_every_check_kind_has_a_ratio_meaning_and_a_margin_entry():
-    from samtheory.theorems._core import CHECKS
+    from samtheory.theorems import CHECKS
     assert set(wording.RATIO_MEANING) == set(CHECKS) == set(wording.MARGIN_MEANING)
     assert len({label for label, _ in wording.RATIO_MEANING.values()}) == len(CHECKS)
 

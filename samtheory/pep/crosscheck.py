@@ -127,7 +127,7 @@ def _carrier_context(entry: Entry, T: int):
     """The registry Context of ``entry`` at horizon ``T`` on the constant-carrying quadratic."""
     from ..functions.quadratic import Quadratic
     from ..theorems import Instance
-    from ..theorems._core import make_context
+    from ..theorems import make_context
     f = Quadratic.diagonal([entry.strong_convexity, entry.smoothness], name="pep-constants")
     x0: list[float] | list[list[float]]
     if entry.initial == "distance":
@@ -146,7 +146,7 @@ def bound_value(entry: Entry, T: int):
     from ..theorems import get_theorem
     theorem = get_theorem(entry.theorem)
     ctx = _carrier_context(entry, T)
-    bound = cast(Callable[..., Any], theorem.bound)(ctx)  # declared `object` in _core; it maps a Context to the bound
+    bound = cast(Callable[..., Any], theorem.bound)(ctx)  # declared `object` in Theorem; it maps a Context to the bound
     if ctx.unmet:
         return None, list(ctx.unmet)
     value = bound(entry.index(T)) if callable(bound) else bound

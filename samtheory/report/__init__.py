@@ -100,7 +100,7 @@ def _worst(verdicts):
 
 def _cards(report, output_path):
     from ..theorems import THEOREMS
-    from ..theorems._core import PAPERS
+    from ..theorems import PAPERS
     from .mathtext import to_html
     from .plots import curve_svg, data_uri
     from .wording import MARGIN_MEANING, RATIO_MEANING, format_number, rerun_command

@@ -1,7 +1,7 @@
 r"""How a verdict is explained to a reader: what its ratio and margin mean, and how to re-run it.
 
 The ratio of a verdict is a different quantity for each kind of check (``Theorem.check``, see
-:mod:`samtheory.theorems._core`), so it is never shown without its kind:
+:mod:`samtheory.theorems._theorem`), so it is never shown without its kind:
 
 ============== ========== ==============================================================================
 check          label      ratio

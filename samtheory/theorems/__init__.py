@@ -11,8 +11,9 @@ import importlib
 import pkgutil
 from types import ModuleType
 
-from ._core import (CHECKS, KINDS, PAPERS, PROVENANCES, Context, Inconclusive, Instance, NotApplicable,
-                    Rule, Terms, Theorem, Verdict, check, check_many, make_context)
+from ._check import check, check_many
+from ._instance import Context, Instance, Rule, Terms, make_context
+from ._theorem import CHECKS, KINDS, PAPERS, PROVENANCES, Inconclusive, NotApplicable, Theorem, Verdict
 from .registry import THEOREMS, get_theorem, register_paper, register_theorem, theorem
 
 

@@ -34,7 +34,7 @@ class HorizonRuns:
 
     It offers what the check reads of a whole run: the per-trajectory ``status``,
     ``diverged_at`` and ``left_region_at`` stacked over the horizons (shape ``(K,) + batch``), and
-    :meth:`runs`, the per-horizon :class:`~samtheory.theorems._core.Run` objects a measure reads
+    :meth:`runs`, the per-horizon :class:`~samtheory.theorems._theorem.Run` objects a measure reads
     (:func:`samtheory.theorems.measures.horizon` does so). A measure that reads
     ``run.result.*_history`` directly gets an error that says to wrap it with ``horizon``.
     """
@@ -95,3 +95,9 @@ class HorizonRuns:
             f"a rate check whose step size depends on the horizon runs one simulation per horizon; "
             f"'{name}' has no single value across them: read per-T curves through "
             f"samtheory.theorems.measures.horizon(curve), which evaluates each horizon's own run")
+
+
+def geometric_horizons(steps, count=6):
+    """Horizons ``steps / 2^k`` (k = count-1, ..., 0), the grid of ``rate`` checks."""
+    hs = sorted({max(2, int(round(steps / 2 ** k))) for k in range(count)})
+    return tuple(hs)

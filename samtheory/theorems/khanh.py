@@ -22,7 +22,7 @@ import sympy
 
 from ..schedules import Schedule, power
 from . import measures as M
-from ._core import Instance
+from ._instance import Instance
 from .registry import theorem
 
 PAPER = "khanh-2024"
@@ -159,11 +159,11 @@ def _difference_rounding(run):
     terms about as large as the quadratic model :math:`|f(0)|+\|\nabla f(0)\|X+LX^2` with X the
     largest iterate (for a least-squares sum :math:`\|b\|^2/2n`, however small f is near its
     minimizer), so 16 ulps of that, plus the default floor."""
-    from ._core import _float_floor
+    from ._judges import float_floor
     obj, L = run.ctx.objective, run.ctx.beta or 1.0
     value, slope = M.value_and_slope_at_zero(obj)
     X = float(np.max(np.abs(run.result.x_history), initial=0.0)) * np.sqrt(obj.dim)
-    return _float_floor(run) + 16 * np.finfo(float).eps * (value + slope * X + L * X ** 2)
+    return float_floor(run) + 16 * np.finfo(float).eps * (value + slope * X + L * X ** 2)
 
 
 def _values(param, steps):

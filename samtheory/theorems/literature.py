@@ -15,7 +15,8 @@ import numpy as np
 from ..closed_forms import two_cycle_amplitude
 from ..functions import Constant, Objective, Quadratic
 from . import measures as M
-from ._core import Inconclusive, Instance, Rule
+from ._instance import Instance, Rule
+from ._theorem import Inconclusive
 from .registry import theorem
 
 PROOF = "docs/proofs/literature.md"

@@ -1,6 +1,6 @@
 r"""Measures of SAM iterates that theorems bound.
 
-A measure maps a :class:`~samtheory.theorems._core.Run` to an array whose first axis is the
+A measure maps a :class:`~samtheory.theorems._theorem.Run` to an array whose first axis is the
 time (or horizon) index and whose remaining axes are the trajectories. Curves come from the
 simulator's per-step records (``record_every=1``); measures that need the perturbed point
 recompute it from the recorded iterates with the same update rule.

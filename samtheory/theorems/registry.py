@@ -6,7 +6,7 @@ from typing import Any, Callable
 import inspect
 
 from .._validation import InvalidParameterError
-from ._core import PAPERS, Theorem
+from ._theorem import PAPERS, Theorem
 
 THEOREMS: dict = {}
 
@@ -40,7 +40,7 @@ def register_theorem(theorem: Theorem, overwrite: bool = False) -> Theorem:
 def theorem(**fields: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator: the decorated function is the bound, its docstring the entry's text.
 
-    The function receives a :class:`~samtheory.theorems._core.Context`, states its preconditions
+    The function receives a :class:`~samtheory.theorems.Context`, states its preconditions
     with ``ctx.require``/``ctx.need`` and returns the bound (see ``Theorem``). ``overwrite=True``
     replaces an entry of the same id (a notebook cell run again).
     """

@@ -27,7 +27,9 @@ import numpy as np
 from ..closed_forms import two_cycle_amplitude
 from ..simulate import simulate
 from . import measures as M
-from ._core import Inconclusive, Instance, Terms, geometric_horizons
+from ._horizons import geometric_horizons
+from ._instance import Instance, Terms
+from ._theorem import Inconclusive
 from .registry import theorem
 
 PAPER = "si-yun-2023"

@@ -28,7 +28,7 @@ from .. import stepsizes as S
 from ..methods import get_method
 from ..schedules import Schedule
 from . import measures as M
-from ._core import Instance, Rule
+from ._instance import Instance, Rule
 from .registry import theorem
 
 PAPER = "oikonomou-loizou-2025"

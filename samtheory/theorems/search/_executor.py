@@ -27,7 +27,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 if TYPE_CHECKING:  # annotations only
-    from ._core import Theorem
+    from .._theorem import Theorem
 
 #: batches of the global phase submitted ahead of the one being recorded (with an executor)
 IN_FLIGHT = 4
@@ -43,9 +43,10 @@ def judge_batch(theorem: Any, candidates: list) -> list:
     ``theorem`` is a registry id or a :class:`~samtheory.theorems.Theorem`."""
     import numpy as np
 
-    from ._core import check_many, keeping_curves
-    from .registry import get_theorem
-    from .search import _Space
+    from .._check import check_many
+    from .._judges import keeping_curves
+    from ..registry import get_theorem
+    from ._space import CandidateSpace
     th = get_theorem(theorem)
     # the space's generator draws nothing here: instance() only builds members and applies the
     # theorem's fuzz, whose generator comes from each candidate's own seed. Building a space
@@ -54,7 +55,7 @@ def judge_batch(theorem: Any, candidates: list) -> list:
     spaces = _LOCAL.__dict__.setdefault("spaces", {})
     space = spaces.get(theorem) if isinstance(theorem, str) else None
     if space is None or space.theorem is not th:
-        space = _Space(th, np.random.default_rng(0))
+        space = CandidateSpace(th, np.random.default_rng(0))
         if isinstance(theorem, str):
             spaces[theorem] = space
     with keeping_curves(False):
@@ -67,11 +68,11 @@ class BatchJudge:
 
     def __init__(self, theorem: Theorem, executor: Any = None):
         if executor is not None and not callable(getattr(executor, "submit", None)):
-            from .._validation import InvalidParameterError
+            from ..._validation import InvalidParameterError
             raise InvalidParameterError(f"executor must be a concurrent.futures.Executor (with submit); "
                                         f"got {type(executor).__name__}")
         self.theorem, self.executor = theorem, executor
-        from .registry import THEOREMS
+        from ..registry import THEOREMS
         # a registered entry travels as its id (workers import the registry); any other as itself
         self._reference = theorem.id if THEOREMS.get(theorem.id) is theorem else theorem
 
@@ -82,7 +83,7 @@ class BatchJudge:
         """The verdicts of one batch, now. In process, ``instances()`` gives the search's own
         instances of ``candidates``; on an executor the worker rebuilds them."""
         if self.executor is None:
-            from ._core import check_many
+            from .._check import check_many
             return check_many(self.theorem, instances(), share_streams=True)
         return self._submit(candidates).result()
 
