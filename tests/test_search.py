@@ -11,7 +11,8 @@ from samtheory.functions import Family, Objective, Quadratic, search_families
 from samtheory.theorems import THEOREMS, check, theorem
 from samtheory.theorems import measures as M
 from samtheory.theorems.search import Candidate, closeness, replay, search
-from samtheory.theorems.si_yun import _d1_certificate, _fixed_point_measure, _fixed_point_rounding, _p1_step
+from samtheory.theorems.si_yun._certificates import _d1_certificate, _p1_step
+from samtheory.theorems.si_yun.derived import _fixed_point_measure, _fixed_point_rounding
 
 
 def _register(tid, bound, **fields):

@@ -51,7 +51,6 @@ PENDING = frozenset({
     "samtheory.simulate",  # by the lead: 819 lines, simulate() 186 lines
     "samtheory._jax_backend",  # by the lead: imports simulate's _advance, _expand, _initial_state
     "samtheory._memory",  # imports simulate._auto_stride, whose one home is in simulate.py (the lead's)
-    "samtheory.theorems.si_yun",  # 756 lines: to be split by result family (deterministic, stochastic, derived)
 })
 
 
