@@ -66,3 +66,22 @@ def two_cycle_contraction(eta: float | np.ndarray, curvature: float | np.ndarray
     shrinks (the map :math:`x\mapsto x-\eta\lambda(x+\rho\,\mathrm{sign}\,x)` has slope
     :math:`1-\eta\lambda` on each side of 0)."""
     return abs(1.0 - eta * curvature)
+
+
+# ---------------------------------------------------------------------------------------------
+# The asymmetric quadratic's noise-driven stall (docs/proofs/si-yun-lower-bounds.md §3)
+# ---------------------------------------------------------------------------------------------
+
+def asymmetric_stall_point(mu: float | np.ndarray, beta: float | np.ndarray,
+                           rho: float | np.ndarray) -> float | np.ndarray:
+    r"""The point :math:`ar x=-ho(eta-\mu)/(eta+\mu)` where stochastic SAM with noise that
+    makes the ascent sign a fair coin stalls on :math:`f=rac\mu2x^2\,(x<0),\ raceta2x^2\,(x\ge0)`:
+    the minimizer of its virtual loss."""
+    return -rho * (beta - mu) / (beta + mu)
+
+
+def asymmetric_floor(mu: float | np.ndarray, beta: float | np.ndarray,
+                     rho: float | np.ndarray) -> float | np.ndarray:
+    r""":math:`f(ar x)-f^*=rac\mu2ho^2ig(rac{eta-\mu}{eta+\mu}ig)^2`, the loss at
+    :func:`asymmetric_stall_point` (the floor of the ρ²-unavoidable construction)."""
+    return 0.5 * mu * rho ** 2 * ((beta - mu) / (beta + mu)) ** 2

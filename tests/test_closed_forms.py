@@ -42,3 +42,13 @@ def test_simulated_sam_ends_on_the_2_cycle_of_the_top_curvature():
     run = simulate(f, "sam", eta=eta, rho=rho, steps=4000, x0=np.array([0.7, 0.7]))
     top = float(np.abs(np.asarray(run.x).reshape(-1, 2)[0, 1]))
     assert top == pytest.approx(two_cycle_amplitude(eta, rho, max(curvatures)), rel=1e-9)
+
+
+def test_the_asymmetric_floor_is_the_loss_at_the_stall_point():
+    from samtheory.closed_forms import asymmetric_floor, asymmetric_stall_point
+    from samtheory.functions import AsymmetricQuadratic
+    for mu, beta, rho in ((0.25, 1.0, 0.1), (0.1, 3.0, 0.5), (0.9, 1.0, 2.0)):
+        point = asymmetric_stall_point(mu, beta, rho)
+        assert -rho < point < 0  # on the flat side, inside the radius
+        f = AsymmetricQuadratic(mu, beta)
+        assert np.isclose(float(f.value(np.array([[point]]))[0]) - f.f_star, asymmetric_floor(mu, beta, rho), rtol=1e-14)

@@ -17,7 +17,7 @@ from samtheory import stepsizes as S
 from samtheory.theorems import THEOREMS
 from samtheory.theorems import khanh as KH
 from samtheory.theorems import literature as LIT
-from samtheory.theorems.si_yun import unavoidable as SY
+from samtheory import closed_forms as SY
 from samtheory.theorems import make_context
 
 pos = dict(positive=True)

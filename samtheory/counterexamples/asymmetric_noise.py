@@ -47,6 +47,7 @@ import math
 import numpy as np
 from scipy import special
 
+from ..closed_forms import asymmetric_floor as floor, asymmetric_stall_point as limit_point
 from ..functions import AsymmetricQuadratic
 from ..oracles import AdditiveNoise
 from ..simulate import simulate
@@ -61,16 +62,6 @@ if TYPE_CHECKING:  # names used in annotations only
 MODEL_RTOL = 0.02
 #: number of standard errors allowed
 Z = 3.0
-
-
-def limit_point(mu, beta, rho):
-    r""":math:`\bar x=-\rho(\beta-\mu)/(\beta+\mu)`."""
-    return -rho * (beta - mu) / (beta + mu)
-
-
-def floor(mu, beta, rho):
-    r""":math:`\frac\mu2\rho^2((\beta-\mu)/(\beta+\mu))^2`."""
-    return 0.5 * mu * rho ** 2 * ((beta - mu) / (beta + mu)) ** 2
 
 
 def _kink_distance(mu, beta, rho, sigma):

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from ...closed_forms import asymmetric_floor, asymmetric_stall_point
 from .. import measures as M
 from .._instance import Instance
 from .._theorem import Inconclusive
@@ -51,11 +52,6 @@ def stall(ctx):
     return 4 * (ctx.beta or 0) ** 2 * rho ** 2 / (9 * np.pi ** 2)
 
 
-def asymmetric_floor(mu, beta, rho):
-    r""":math:`f(\bar x)-f^*=\frac\mu2\rho^2\big(\frac{\beta-\mu}{\beta+\mu}\big)^2` (``docs/proofs/si-yun-lower-bounds.md`` §3)."""
-    return 0.5 * mu * rho ** 2 * ((beta - mu) / (beta + mu)) ** 2
-
-
 def _require_fair_coin_region(run):
     """The proof needs every iterate (and its perturbed points) where |f'| < sigma, so that the
     ascent sign is a fair coin; a run that left that region cannot decide."""
@@ -73,7 +69,7 @@ def _asym_loss_measure(run):
 
 def _asym_start(ctx):
     mu, beta = ctx.objective.mu, ctx.objective.beta
-    return -float(ctx.rho) * (beta - mu) / (beta + mu)
+    return asymmetric_stall_point(mu, beta, float(ctx.rho))
 
 
 def _start_at_xbar(inst, rng):
@@ -81,7 +77,7 @@ def _start_at_xbar(inst, rng):
     f = inst.function
     if not hasattr(f, "mu") or not isinstance(inst.rho, float):
         return inst
-    xbar = -inst.rho * (f.beta - f.mu) / (f.beta + f.mu)
+    xbar = asymmetric_stall_point(f.mu, f.beta, inst.rho)
     sigma = max(inst.sigma, 2 * f.beta * (abs(xbar) + inst.rho))
     eta = min(inst.eta, 0.5 / f.beta) if isinstance(inst.eta, float) else inst.eta
     return replace(inst, x0=[xbar], sigma=sigma, eta=eta)
