@@ -8,9 +8,9 @@
   file here, with no index to edit.
 """
 import importlib
-import pkgutil
 from types import ModuleType
 
+from .._discovery import import_modules
 from ._check import check, check_many
 from ._instance import Context, Instance, Rule, Terms, make_context
 from ._theorem import CHECKS, KINDS, PAPERS, PROVENANCES, Inconclusive, NotApplicable, Theorem, Verdict
@@ -22,11 +22,7 @@ def discover(package: ModuleType | None = None) -> list[str]:
     that the entries they define with ``@theorem`` are registered; returns the modules' names in
     the order imported (alphabetical, so the registry's order does not depend on the file system).
     Importing a module twice does nothing, so calling this again only picks up new files."""
-    package = package or importlib.import_module(__name__)
-    names = sorted(info.name for info in pkgutil.iter_modules(package.__path__) if not info.name.startswith("_"))
-    for name in names:
-        importlib.import_module(f"{package.__name__}.{name}")
-    return names
+    return import_modules(package or importlib.import_module(__name__))
 
 
 discover()
