@@ -26,7 +26,8 @@ def concrete_subclasses(base: type) -> list[type]:
     """Every subclass of ``base`` (at any depth) that is not marked abstract with a class
     attribute ``abstract = True`` in its own body, in the order they were defined within each
     level of the hierarchy."""
-    found, stack = [], list(reversed(base.__subclasses__()))
+    found: list[type] = []
+    stack: list[type] = list(reversed(base.__subclasses__()))
     while stack:
         cls = stack.pop()
         if not cls.__dict__.get("abstract", False):

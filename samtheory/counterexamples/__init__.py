@@ -39,7 +39,8 @@ def discover(package: ModuleType | None = None) -> list[str]:
     modules (alphabetical) and of the classes in them; returns the modules' names."""
     names = import_modules(package or sys.modules[__name__])
     modules = {f"{(package or sys.modules[__name__]).__name__}.{name}": k for k, name in enumerate(names)}
-    found = [cls for cls in concrete_subclasses(Counterexample) if cls.name and cls.name not in COUNTEREXAMPLES]
+    found = [cls for cls in concrete_subclasses(Counterexample)
+             if getattr(cls, "name", "") and getattr(cls, "name") not in COUNTEREXAMPLES]
     for cls in sorted(found, key=lambda cls: modules.get(cls.__module__, len(modules))):
         register_counterexample(cls())
     return names
