@@ -1,6 +1,6 @@
 r"""The JAX backend: the simulator's loop compiled by XLA.
 
-Nothing here restates the math. The step is :func:`samtheory.simulate._advance`, which calls the
+Nothing here restates the math. The step is :func:`samtheory._loop.advance`, which calls the
 objective's ``value``/``grad``, the method's perturbation and the oracle's ``draw``; all of them
 are written against the namespace of their argument (:mod:`samtheory._array`), so under
 :func:`jax.jit` they trace to the same arithmetic the numpy loop runs. This module only arranges
@@ -53,6 +53,8 @@ import math
 from collections import OrderedDict
 
 import numpy as np
+
+from ._loop import advance, expand, initial_state
 
 #: Compiled chunks kept for reuse (least recently used are dropped).
 CACHE_SIZE = 32
@@ -215,7 +217,6 @@ def _chunk_function(run, k, m):
     import jax.numpy as jnp
 
     from ._random import JaxRandom
-    from .simulate import _advance, _expand
 
     kinds = {name: kind for name, (_, kind) in run.tables.items()}
     template = run
@@ -224,11 +225,11 @@ def _chunk_function(run, k, m):
         template = run = dataclasses.replace(run, threshold=min(run.threshold, FLOAT32_THRESHOLD))
 
     def step(state, t, values, key, in_tail=None):
-        eta, rho, lam = (_expand(values[name], kinds[name], t, run.grid_shape, run.trajectories)
+        eta, rho, lam = (expand(values[name], kinds[name], t, run.grid_shape, run.trajectories)
                          for name in ("eta", "rho", "lam"))
         source = None if run.oracle is None else JaxRandom(jax.random.fold_in(key, t))
         here = _with_objective_parameters(template, values["objective"])
-        return _advance(here, state, t, eta, rho, lam, source, in_tail)
+        return advance(here, state, t, eta, rho, lam, source, in_tail)
 
     # With measures, "diverged" is not carried through the loop: it equals diverged_at >= 0
     # (diverged_at starts at -1 and is set to the step t >= 0 where a trajectory diverges), so
@@ -259,7 +260,7 @@ def _chunk_function(run, k, m):
             hi = jnp.minimum(t + k, values["steps"])  # the last chunk's padding runs no step
             if run.measures:
                 # before the tail and in it as two loops, so that the first adds nothing to the
-                # tail sums (in_tail is then static in _advance)
+                # tail sums (in_tail is then static in advance)
                 mid = jnp.clip(values["tail_start"], t, hi)
                 c = steps(mid, hi, True, steps(t, mid, False, c))
             else:
@@ -329,12 +330,11 @@ def unsupported(run):
         return "jax is not installed (pip install 'samtheory[fast]')"
     import jax
 
-    from .simulate import _initial_state
     k, m, _ = chunking(run)
     try:
         with jax.enable_x64(_x64(run)):
             fn = compiled(run, k, m)
-            state = _initial_state(run, np.zeros((run.n_total, run.dim)))
+            state = initial_state(run, np.zeros((run.n_total, run.dim)))
             jax.eval_shape(fn, *_with_t0(*_arguments(run, state), x64=_x64(run)))
     except Exception as exc:  # any tracing failure means: not expressible in jax.numpy
         _cache.pop(_key(run, k, m), None)
@@ -351,7 +351,7 @@ def _with_t0(state, values, key, t0=0, x64=True):
 
 def drive(run, state, records, bar):
     """Run every step of ``run`` from ``state`` (numpy arrays); returns the final state as numpy
-    arrays and fills ``records``. Same contract as the numpy loop of :mod:`samtheory.simulate`."""
+    arrays and fills ``records``. Same contract as :func:`samtheory._loop.drive_numpy`."""
     import jax
     k, m, n_chunks = chunking(run)
     with jax.enable_x64(_x64(run)):
