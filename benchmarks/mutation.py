@@ -853,11 +853,11 @@ def _build_mutants():
         return make
     add("sim-always-same-sample", "simulator-fault", [D + "d5"],
         "the same-sample flag ignored: ascent and descent always share the sample",
-        _attr_patch("samtheory.simulate", "Run", forced_sample(True)),
+        _attr_patch("samtheory.simulation", "Run", forced_sample(True)),
         "simulator fault: independent-sample runs silently use one sample")
     add("sim-always-independent", "simulator-fault", [D + "d6", "unifiedsam.pl.constant-step"],
         "the same-sample flag ignored: ascent and descent always draw independent samples",
-        _attr_patch("samtheory.simulate", "Run", forced_sample(False)),
+        _attr_patch("samtheory.simulation", "Run", forced_sample(False)),
         "simulator fault: same-sample runs silently draw a second sample")
     return mutants
 

@@ -28,7 +28,7 @@ def mutation():
 
 def _state():
     """Identities of everything a mutant may patch."""
-    sim = importlib.import_module("samtheory.simulate")  # the package attribute is the function
+    from samtheory import simulation as sim
     from samtheory import _loop
     from samtheory.methods import METHODS
     from samtheory.oracles import AdditiveNoise

@@ -49,7 +49,7 @@ from scipy import special
 
 from ..functions import AsymmetricQuadratic
 from ..oracles import AdditiveNoise
-from ..simulate import simulate
+from ..simulation import simulate
 from .. import virtual_loss as vl
 from ._base import POSITIVE, CheckReport, Counterexample, Interval, Parameter, finish_floor_sweep
 

@@ -26,12 +26,12 @@ import numpy as np
 from .._validation import InvalidParameterError
 from ..counterexamples import COUNTEREXAMPLES, get_counterexample
 from ..functions import Objective
-from ..simulate import simulate
+from ..simulation import simulate
 
 if TYPE_CHECKING:  # names used in annotations only
     from ..counterexamples import Counterexample
     from ..oracles import Oracle
-    from ..simulate import SimulationResult
+    from ..simulation import SimulationResult
     from ..theorems import Instance, Verdict
 
 #: radio label -> simulate() method name (GD becomes SGD when the example is stochastic)

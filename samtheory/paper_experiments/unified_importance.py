@@ -53,7 +53,7 @@ from .. import stepsizes as S
 from .._validation import InvalidParameterError
 from ..functions import Ridge, haar_matrix_with_given_cond, regression_targets
 from ..sampling import FiniteSumSampling
-from ..simulate import simulate
+from ..simulation import simulate
 from . import _common as C
 
 NAME = "unified-exp2-importance"

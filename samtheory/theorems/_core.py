@@ -53,13 +53,13 @@ from ..functions import Objective, get_function, stack
 from ..functions._stack import stack_signature
 from ..oracles import AdditiveNoise
 from ..schedules import Schedule, as_schedule
-from ..simulate import AUTO_JAX_SECONDS, predicted_numpy_seconds, simulate
+from ..simulation import AUTO_JAX_SECONDS, predicted_numpy_seconds, simulate
 from ._horizons import HorizonRuns, horizon_seed
 
 if TYPE_CHECKING:  # names used in annotations only
     from numpy.typing import ArrayLike
     from ..oracles import Oracle
-    from ..simulate import SimulationResult
+    from ..simulation import SimulationResult
 
 #: Relative slack for explicit deterministic inequalities: float64 rounding over a few thousand
 #: steps accumulates to ~1e-13 relative; 1e-9 stays far below any error of a constant.

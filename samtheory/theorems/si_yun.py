@@ -25,7 +25,7 @@ from functools import partial
 import numpy as np
 
 from ..closed_forms import two_cycle_amplitude
-from ..simulate import simulate
+from ..simulation import simulate
 from . import measures as M
 from ._core import Inconclusive, Instance, Terms, geometric_horizons
 from .registry import theorem
