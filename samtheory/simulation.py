@@ -38,7 +38,7 @@ trajectory whose iterate or perturbed point leaves the box gets status ``"left-r
 """
 from __future__ import annotations
 
-from typing import Any, Sequence, TYPE_CHECKING, cast
+from typing import Any, Sequence, TYPE_CHECKING
 
 import copy
 import math
@@ -49,6 +49,8 @@ from . import _region
 from ._loop import (AUTO_RECORD_BYTES, AUTO_RECORDS, Records, Run, auto_stride, drive_numpy, expand_grid,
                     initial_state, parameter_table, sam_step)
 from ._memory import check_simulation_memory, table_elements
+from ._progress import progress_bar
+from ._starts import point_sequences, starting_points, step_source
 from ._validation import (InvalidParameterError, as_float_array, check_choice, check_positive_int,
                           check_nonnegative, check_simulate_arguments)
 from .functions._stack import StackedObjective
@@ -201,35 +203,6 @@ def _listed(value):
     return value.tolist() if isinstance(value, np.ndarray) else value
 
 
-def _random_starts(objective, rng, n, start_scale=None):
-    """``n`` random starting points around the minimizer (``objective.sample_points``), their
-    spread rescaled to ``start_scale`` when it is given."""
-    x = objective.sample_points(rng, n).reshape(n, objective.dim)
-    if start_scale is not None:
-        center = objective.minimizer if objective.minimizer is not None else 0.0
-        x = center + (x - center) * (start_scale / objective.sample_scale)
-    return x
-
-
-def _validate_x0(x0, dim, grid_shape, trajectories):
-    arr = as_float_array("x0", x0)
-    if arr.ndim == 0:
-        if dim != 1:
-            raise InvalidParameterError(f"x0 must have last dimension {dim} (the function's dimension); got a scalar")
-        arr = arr.reshape(1)
-    if arr.shape[-1] != dim:
-        raise InvalidParameterError(
-            f"x0 must have last dimension {dim} (the function's dimension); got shape {arr.shape}")
-    batch_shape = tuple(grid_shape) + (trajectories,)
-    try:
-        arr = np.broadcast_to(arr, batch_shape + (dim,))
-    except ValueError:
-        raise InvalidParameterError(
-            f"x0 of shape {arr.shape} does not broadcast to the batch shape {batch_shape + (dim,)} "
-            "(grid_shape + (trajectories, dim))") from None
-    return np.array(arr, dtype=float)
-
-
 #: Above this predicted numpy run time (seconds), ``backend="auto"`` compiles the run with JAX
 #: (when installed). Compiling costs about a second, so shorter runs stay on numpy; see
 #: docs/backend.md for the measurements behind the cost model of :func:`predicted_numpy_seconds`.
@@ -283,18 +256,6 @@ def _choose_backend(backend, run):
     if backend == "jax":
         raise InvalidParameterError(f"backend='jax' cannot run this simulation: {reason}")
     return "numpy", reason
-
-
-def _point_sequences(streams, grid_shape):
-    """``(init, step)`` sequences of every grid point from ``streams`` (simulate's parameter),
-    spawned from copies so that the caller's sequences are not advanced."""
-    streams = list(streams)
-    size = math.prod(grid_shape)
-    if len(streams) != size or not all(isinstance(s, np.random.SeedSequence) for s in streams):
-        raise InvalidParameterError(f"streams must hold one numpy.random.SeedSequence per grid point "
-                                    f"({size} for grid shape {tuple(grid_shape)}); got {len(streams)} items")
-    return [tuple(np.random.SeedSequence(s.entropy, spawn_key=s.spawn_key, pool_size=s.pool_size).spawn(2))
-            for s in streams]
 
 
 def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLike | Schedule,
@@ -384,8 +345,65 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
     SimulationResult
     """
     meth = get_method(method)
-    check_simulate_arguments(objective=objective, seed=seed, divergence_threshold=divergence_threshold,
-                             start_scale=start_scale, history=history, measures=measures, same_sample=same_sample)
+    steps, trajectories, dtype, eps, tail = _checked_settings(
+        meth, objective, oracle, steps=steps, trajectories=trajectories, dtype=dtype, backend=backend, eps=eps,
+        tail=tail, seed=seed, divergence_threshold=divergence_threshold, start_scale=start_scale,
+        history=history, measures=measures, same_sample=same_sample)
+    schedules, grid_shape = _grid(meth, objective, eta, rho, lam)
+    # refused before anything large is allocated (the tables, the starting points, the records)
+    check_simulation_memory(n_total=math.prod(grid_shape) * trajectories, dim=objective.dim, steps=steps,
+                            record_every=record_every, history=history, measures=measures,
+                            table_elements=table_elements(schedules.values(), steps))
+    tables = {name: parameter_table(sched, steps, grid_shape, trajectories, name) for name, sched in schedules.items()}
+    check_ranges(steps, eta=schedules["eta"], rho=schedules["rho"], lam=schedules["lam"] if meth.uses_lam else None)
+
+    n_total = math.prod(grid_shape) * trajectories
+    init_seq, step_seq = np.random.SeedSequence(seed).spawn(2)
+    point_seqs = None if streams is None else point_sequences(streams, grid_shape)
+    members = member_of_point = None
+    if isinstance(objective, StackedObjective):  # each point is evaluated as its own member
+        members, member_of_point, objective, oracle = _member_rows(objective, oracle, grid_shape, trajectories)
+    elif oracle is not None and oracle.objective is not objective:
+        raise InvalidParameterError("oracle.objective must be the objective being simulated")
+    x_start = starting_points(objective, members, member_of_point, x0, init_seq, point_seqs, grid_shape,
+                              trajectories, start_scale)
+    rng = step_source(step_seq, point_seqs, trajectories)
+    record_every, record_times = _record_times(record_every, steps, n_total, objective.dim, history, measures)
+
+    run = Run(objective=objective, oracle=oracle, perturbation=meth.perturbation, eps=eps,
+              same_sample=bool(same_sample), steps=steps, tail_start=steps - max(1, int(round(tail * steps))),
+              threshold=float(divergence_threshold), grid_shape=tuple(grid_shape),
+              trajectories=trajectories, n_total=n_total, tables=tables,
+              record_times=record_times, record_every=record_every, history=history, seed=seed,
+              step_seed=step_seq, measures=bool(measures), dtype=dtype,
+              pointwise=point_seqs is not None)
+    chosen, backend_note = _choose_backend(backend, run)
+    # the loop gets a copy (its iterates, dropped after the first step); the result keeps x_start
+    bar = progress_bar(steps, progress, f"{meth.name} on {objective.name}")
+    state, records = _driven(run, x_start.copy(), chosen, rng, bar)
+    summaries, measured = _final_measures(run, state, records)
+    batch_shape = tuple(grid_shape) + (trajectories,)
+    return SimulationResult(
+        function=np.broadcast_to(members.names, grid_shape).copy() if members is not None else objective.name,
+        method=meth.name, steps=steps, trajectories=trajectories, grid_shape=tuple(grid_shape),
+        batch_shape=batch_shape, **_described_parameters(meth, schedules, tables, batch_shape),
+        oracle=None if oracle is None else oracle.describe(),
+        same_sample=None if oracle is None else bool(same_sample), seed=seed,
+        conventions={"zero_gradient": "perturbation 0 where the ascent gradient is 0" if eps == 0
+                     else f"ascent divided by (||g|| + {eps})",
+                     "f_star": (np.broadcast_to(members.f_star, grid_shape).copy() if members is not None
+                                else objective.f_star)},
+        x=measured["x"], x0=x_start.reshape(batch_shape + (objective.dim,)), status=measured["status"],
+        diverged_at=measured["diverged_at"], tail=tail, t=np.asarray(record_times, dtype=np.int64),
+        loss_history=measured["loss_history"], gradsq_history=measured["gradsq_history"],
+        x_history=measured["x_history"], backend=chosen, backend_note=backend_note, measures=bool(measures),
+        left_region_at=measured["left_region_at"], **summaries)
+
+
+def _checked_settings(meth, objective, oracle, *, steps, trajectories, dtype, backend, eps, tail, **checked):
+    """The scalar settings of :func:`simulate`, validated: ``(steps, trajectories, dtype, eps,
+    tail)``; ``checked`` are the arguments :func:`check_simulate_arguments` validates alone."""
+    check_simulate_arguments(objective=objective, **checked)
     steps = check_positive_int("steps", steps)
     trajectories = check_positive_int("trajectories", trajectories)
     dtype = check_choice("dtype", dtype, DTYPES)
@@ -401,68 +419,41 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
     tail = float(as_float_array("tail", tail))
     if not 0 < tail <= 1:
         raise InvalidParameterError(f"tail must lie in (0, 1]; got {tail}")
+    return steps, trajectories, dtype, eps, tail
 
-    eta_s = as_schedule("eta", eta, positive=True)
-    rho_s = as_schedule("rho", rho)
-    lam_s = as_schedule("lam", 1.0 if lam is None else lam, unit_interval=True)
-    used = [eta_s, rho_s] + ([lam_s] if meth.uses_lam else [])
+
+def _grid(meth, objective, eta, rho, lam):
+    r"""The schedules of :math:`\eta, \rho, \lambda` (by name) and the grid shape: the broadcast
+    of the grids the method uses and, for a stacked objective, of its member axis."""
+    schedules = {"eta": as_schedule("eta", eta, positive=True), "rho": as_schedule("rho", rho),
+                 "lam": as_schedule("lam", 1.0 if lam is None else lam, unit_interval=True)}
+    used = ["eta", "rho"] + (["lam"] if meth.uses_lam else [])
     stacked = isinstance(objective, StackedObjective)
-    shapes = [s.shape for s in used] + ([(len(cast(StackedObjective, objective)),)] if stacked else [])
+    shapes = [schedules[name].shape for name in used] + ([(len(objective),)] if stacked else [])
     try:
         grid_shape = np.broadcast_shapes(*shapes)
     except ValueError:
         raise InvalidParameterError("the grids of eta, rho and lam" + (" and the stacked members" if stacked else "")
                                     + " do not broadcast: shapes " + ", ".join(str(s) for s in shapes)) from None
-    # refused before anything large is allocated (the tables, the starting points, the records)
-    check_simulation_memory(n_total=math.prod(grid_shape) * trajectories, dim=objective.dim, steps=steps,
-                            record_every=record_every, history=history, measures=measures,
-                            table_elements=table_elements((eta_s, rho_s, lam_s), steps))
-    tables = {}
-    for name, sched in (("eta", eta_s), ("rho", rho_s), ("lam", lam_s)):
-        tables[name] = parameter_table(sched, steps, grid_shape, trajectories, name)
-    check_ranges(steps, eta=eta_s, rho=rho_s, lam=lam_s if meth.uses_lam else None)
+    return schedules, grid_shape
 
-    batch_shape = tuple(grid_shape) + (trajectories,)
-    n_total = math.prod(batch_shape)
-    dim = objective.dim
-    init_seq, step_seq = np.random.SeedSequence(seed).spawn(2)
-    point_seqs = None if streams is None else _point_sequences(streams, grid_shape)
-    if stacked:  # each point is evaluated as its own member (the member axis is a grid axis)
-        assert isinstance(objective, StackedObjective)  # for mypy: `stacked` is this very test
-        member_of_point = expand_grid(np.arange(len(objective)), grid_shape, trajectories)[:, 0]
-        members, objective = objective, objective.rows(member_of_point)
-        if oracle is not None:
-            if oracle.objective is not members:
-                raise InvalidParameterError("oracle.objective must be the stacked objective being simulated")
-            oracle = copy.copy(oracle)
-            oracle.objective = objective
-    elif oracle is not None and oracle.objective is not objective:
-        raise InvalidParameterError("oracle.objective must be the objective being simulated")
-    if x0 is None and point_seqs is not None:  # each point from its own stream, at its own member
-        x = np.empty((n_total, dim))
-        for k, (point_init, _) in enumerate(point_seqs):
-            rows = slice(k * trajectories, (k + 1) * trajectories)
-            member = members.members[member_of_point[rows.start]] if stacked else objective
-            x[rows] = _random_starts(member, np.random.default_rng(point_init), trajectories, start_scale)
-    elif x0 is None:
-        init_rng = np.random.default_rng(init_seq)
-        if stacked:  # member by member, each around its own minimizer and at its own scale
-            x = np.empty((n_total, dim))
-            for k, member in enumerate(members.members):
-                at = member_of_point == k
-                x[at] = _random_starts(member, init_rng, int(at.sum()), start_scale)
-        else:
-            x = _random_starts(objective, init_rng, n_total, start_scale)
-    else:
-        x = _validate_x0(x0, dim, grid_shape, trajectories).reshape(n_total, dim)
-    x_start = x.copy()
-    rng: Any  # a numpy Generator, or the per-grid-point streams (both are random sources)
-    if point_seqs is None:
-        rng = np.random.default_rng(step_seq)
-    else:
-        from ._random import PointwiseRandom
-        rng = PointwiseRandom([np.random.default_rng(step) for _, step in point_seqs], trajectories)
 
+def _member_rows(members, oracle, grid_shape, trajectories):
+    """A stacked run as one objective with a row per trajectory (the member axis is a grid axis):
+    ``(members, member_of_point, rows, oracle)``, the oracle rebound to the rows."""
+    member_of_point = expand_grid(np.arange(len(members)), grid_shape, trajectories)[:, 0]
+    rows = members.rows(member_of_point)
+    if oracle is not None:
+        if oracle.objective is not members:
+            raise InvalidParameterError("oracle.objective must be the stacked objective being simulated")
+        oracle = copy.copy(oracle)
+        oracle.objective = rows
+    return members, member_of_point, rows, oracle
+
+
+def _record_times(record_every, steps, n_total, dim, history, measures) -> tuple[int | None, list[int]]:
+    """``(record_every, record_times)``: the stride resolved (``"auto"``: :func:`auto_stride`)
+    and the recorded steps, always including the last."""
     if not measures:
         if history or record_every not in ("auto", None):
             raise InvalidParameterError("measures=False records nothing: leave record_every at 'auto' "
@@ -472,21 +463,15 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
         record_every = auto_stride(steps, n_total, history * dim)
     elif record_every is not None:
         record_every = check_positive_int("record_every", record_every)
-    assert not isinstance(record_every, str)  # for mypy: "auto" was replaced and any other string refused
     record_times = [] if record_every is None else sorted(set(range(0, steps + 1, record_every)) | {steps})
-    tail_start = steps - max(1, int(round(tail * steps)))
+    return record_every, record_times
 
-    run = Run(objective=objective, oracle=oracle, perturbation=meth.perturbation, eps=eps,
-               same_sample=bool(same_sample), steps=steps, tail_start=tail_start,
-               threshold=float(divergence_threshold), grid_shape=tuple(grid_shape),
-               trajectories=trajectories, n_total=n_total, tables=tables,
-               record_times=record_times, record_every=record_every, history=history, seed=seed,
-               step_seed=step_seq, measures=bool(measures), dtype=dtype,
-               pointwise=point_seqs is not None)
-    chosen, backend_note = _choose_backend(backend, run)
+
+def _driven(run, x, chosen, rng, bar):
+    """Every step of ``run`` from the starting points ``x`` on the chosen backend: the final loop
+    state and the :class:`Records` (the last step not yet stored)."""
     state = initial_state(run, x)
-    records = Records(record_times, n_total, dim, history)
-    bar = _progress_bar(steps, progress, f"{meth.name} on {objective.name}")
+    records = Records(run.record_times, run.n_total, run.dim, run.history)
     if chosen == "jax":
         from . import _jax_backend
         state = _jax_backend.drive(run, state, records, bar)
@@ -494,21 +479,25 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
         state = drive_numpy(run, state, records, bar, rng)
     if bar is not None:
         bar.close()
-    x, status_diverged, diverged_at = state["x"], state["diverged"], state["diverged_at"]
-    loss_min = state["loss_min"]
+    return state, records
 
-    # the last iterate t = T, shared by every backend: recorded, checked and counted in the minimum
-    f, grad_f, f_star = objective.value, objective.grad, objective.f_star
-    n_tail = steps - tail_start
+
+def _final_measures(run, state, records):
+    """The result's entries measured on the trajectories, ``(summaries, others)``: the last
+    iterate :math:`t=T` (shared by every backend: recorded, checked for divergence and counted in
+    the minimum), the running summaries, the status and the recorded curves, each shaped
+    ``batch_shape`` (then time, coordinate)."""
+    batch_shape, steps = tuple(run.grid_shape) + (run.trajectories,), run.steps
+    x, status_diverged, diverged_at = state["x"], state["diverged"], state["diverged_at"]
+    n_tail = steps - run.tail_start
     with np.errstate(all="ignore"):
-        final_loss = f(x) - f_star
-        final_g = grad_f(x)
+        final_loss = run.objective.value(x) - run.objective.f_star
+        final_g = run.objective.grad(x)
         final_gradsq = np.einsum("ij,ij->i", final_g, final_g)
-        loss_min = np.fmin(loss_min, final_loss)
+        loss_min = np.fmin(state["loss_min"], final_loss)
     records.store(steps, final_loss, final_gradsq, x)
-    late = ~np.isfinite(final_loss) | ~(final_loss <= divergence_threshold)
-    newly = late & ~status_diverged
-    diverged_at = np.where(newly, steps, diverged_at)
+    late = ~np.isfinite(final_loss) | ~(final_loss <= run.threshold)
+    diverged_at = np.where(late & ~status_diverged, steps, diverged_at)
     status_diverged = status_diverged | late
     summaries = {
         "loss": final_loss, "gradsq": final_gradsq, "loss_min": loss_min,
@@ -516,79 +505,35 @@ def simulate(objective: Objective, method: str | Method = "sam", *, eta: ArrayLi
         "loss_tail_mean": state["loss_tail"] / n_tail, "gradsq_tail_mean": state["gradsq_tail"] / n_tail,
     }
     for key, arr in summaries.items():
-        if not measures and key not in ("loss", "gradsq"):
-            arr = np.full(n_total, np.nan)  # not measured along the way
-        arr = np.where(status_diverged, np.nan, arr)
+        if not run.measures and key not in ("loss", "gradsq"):
+            arr = np.full(run.n_total, np.nan)  # not measured along the way
+        arr = np.where(status_diverged, np.nan, arr)  # (rebound: the unmasked array is freed now)
         summaries[key] = arr.reshape(batch_shape)
-    x_final = np.where(status_diverged[:, None], np.nan, x)
-    status = _region.status(state, status_diverged).reshape(batch_shape)
     left_at = _region.first_step(state, status_diverged)
-    loss_hist, gradsq_hist, x_hist, n_rec = records.loss, records.gradsq, records.x, len(record_times)
+    n_rec = len(run.record_times)
 
-    def describe(s, kind_value):
-        value, kind = kind_value
-        return s.name if kind != "scalar" else value
-
-    params = {"eta": describe(eta_s, tables["eta"]), "rho": describe(rho_s, tables["rho"])}
-    if meth.uses_lam:
-        params["lam"] = describe(lam_s, tables["lam"])
-
-    def grid_values(kind_value):
-        # constant in time: the value at each grid point (the coordinates of to_xarray); else None
-        value, kind = kind_value
-        if kind == "scalar":
-            return value
-        if kind == "static":
-            return np.asarray(value, dtype=float).reshape(batch_shape)[..., 0].copy()
-        return None
-    result = SimulationResult(
-        function=np.broadcast_to(members.names, grid_shape).copy() if stacked else objective.name,
-        method=meth.name, steps=steps, trajectories=trajectories,
-        grid_shape=tuple(grid_shape), batch_shape=batch_shape, parameters=params,
-        grid_values={name: grid_values(tables[name]) for name in params},
-        oracle=None if oracle is None else oracle.describe(),
-        same_sample=None if oracle is None else bool(same_sample), seed=seed,
-        conventions={"zero_gradient": "perturbation 0 where the ascent gradient is 0" if eps == 0
-                     else f"ascent divided by (||g|| + {eps})",
-                     "f_star": np.broadcast_to(members.f_star, grid_shape).copy() if stacked else f_star},
-        x=x_final.reshape(batch_shape + (dim,)), x0=x_start.reshape(batch_shape + (dim,)),
-        status=status, diverged_at=diverged_at.reshape(batch_shape), tail=tail,
-        t=np.asarray(record_times, dtype=np.int64),
-        loss_history=None if loss_hist is None else loss_hist.reshape((n_rec,) + batch_shape),
-        gradsq_history=None if gradsq_hist is None else gradsq_hist.reshape((n_rec,) + batch_shape),
-        x_history=None if x_hist is None else x_hist.reshape((n_rec,) + batch_shape + (dim,)),
-        backend=chosen, backend_note=backend_note, measures=bool(measures),
-        left_region_at=None if left_at is None else left_at.reshape(batch_shape),
-        **summaries,
-    )
-    return result
+    def curve(values, *trailing):
+        return None if values is None else values.reshape((n_rec,) + batch_shape + trailing)
+    return summaries, {
+        "x": np.where(status_diverged[:, None], np.nan, x).reshape(batch_shape + (run.dim,)),
+        "status": _region.status(state, status_diverged).reshape(batch_shape),
+        "diverged_at": diverged_at.reshape(batch_shape),
+        "left_region_at": None if left_at is None else left_at.reshape(batch_shape),
+        "loss_history": curve(records.loss), "gradsq_history": curve(records.gradsq),
+        "x_history": curve(records.x, run.dim),
+    }
 
 
-class _TextBar:
-    """A minimal progress bar on stderr (used when tqdm is not installed)."""
-
-    def __init__(self, total, desc):
-        import sys
-        self.total, self.desc, self.n, self.stream = total, desc, 0, sys.stderr
-        self.last = -1
-
-    def update(self, k):
-        self.n += k
-        pct = int(100 * self.n / self.total)
-        if pct != self.last:
-            self.last = pct
-            self.stream.write(f"\r{self.desc}: {pct:3d}% ({self.n}/{self.total})")
-            self.stream.flush()
-
-    def close(self):
-        self.stream.write("\n")
-
-
-def _progress_bar(total, enabled, desc):
-    if not enabled:
-        return None
-    try:
-        from tqdm.auto import tqdm
-        return tqdm(total=total, desc=desc, leave=False)
-    except ImportError:  # pragma: no cover - tqdm is optional
-        return _TextBar(total, desc)
+def _described_parameters(meth, schedules, tables, batch_shape):
+    """``parameters`` (a scalar's value, else the schedule's name) and ``grid_values`` (the value
+    at each grid point of a parameter constant in time, the coordinates of ``to_xarray``; else
+    ``None``) of the hyperparameters the method uses."""
+    names = ["eta", "rho"] + (["lam"] if meth.uses_lam else [])
+    parameters, grid_values = {}, {}
+    for name in names:
+        value, kind = tables[name]
+        parameters[name] = value if kind == "scalar" else schedules[name].name
+        grid_values[name] = (value if kind == "scalar" else
+                             np.asarray(value, dtype=float).reshape(batch_shape)[..., 0].copy() if kind == "static"
+                             else None)
+    return {"parameters": parameters, "grid_values": grid_values}
