@@ -65,7 +65,7 @@ TARGET_CHUNK_STEPS = 4096
 #: TARGET_CHUNK_STEPS steps, whatever the run's length, so runs of any length share one program.
 CHUNK_RECORD_BYTES = 32 * 2 ** 20
 #: Deterministic runs with more trajectories than this run the chunk block by block (see
-#: ``blocked_chunk`` in :func:`_chunk_function`).
+#: :func:`_blocked`).
 BLOCK_TRAJECTORIES = 4096
 _cache: OrderedDict = OrderedDict()
 
@@ -274,6 +274,18 @@ def _chunk_function(run, k, m):
     if not (run.oracle is None and n > b and all(kinds[name] in ("scalar", "time") for name in kinds)
             and not run.objective.point_parameters):
         return jax.jit(chunk), run.objective, run.oracle, run.perturbation  # keep the ids alive
+    return jax.jit(_blocked(chunk, n, b)), run.objective, run.oracle, run.perturbation  # keep the ids alive
+
+
+def _blocked(chunk, n, b):
+    """``chunk`` run on blocks of ``b`` of the ``n`` trajectories, one block after another.
+
+    The whole chunk for one block at a time: the block's state stays in cache across the chunk's
+    steps instead of every step streaming all ``n`` trajectories through memory. Only for runs
+    where every operation is per trajectory (no oracle, whose draw is one block of samples for all
+    trajectories; no per-trajectory parameter tables)."""
+    import jax
+    import jax.numpy as jnp
     n_blocks = -(-n // b)
 
     def split(a):
@@ -287,14 +299,9 @@ def _chunk_function(run, k, m):
         return jax.lax.slice_in_dim(a, 0, n, axis=axis)
 
     def blocked_chunk(state, t0, values, key):
-        # the whole chunk for one block of trajectories at a time: the block's state stays in
-        # cache across the chunk's steps instead of every step streaming all n trajectories
-        # through memory. Only for runs where every operation is per trajectory (no oracle, whose
-        # draw is one block of samples for all trajectories; no per-trajectory parameter tables)
         out, records = jax.lax.map(lambda s: chunk(s, t0, values, key), jax.tree.map(split, state))
         return jax.tree.map(merge, out), jax.tree.map(lambda r: merge(r, axis=1), records)
-
-    return jax.jit(blocked_chunk), run.objective, run.oracle, run.perturbation  # keep the ids alive
+    return blocked_chunk
 
 
 def compiled(run, k, m):
