@@ -154,14 +154,10 @@ def _jax_reference(name, quick, summaries):
         return _build_jax_reference(name, quick, summaries)
 
 
-def _build_jax_reference(name, quick, summaries):
-    import jax
+def _hand_written_functions(name, f, kw):
+    """The hand-written JAX ``grad(x, sample)``, ``value(x)`` and exact ``full_grad(x)`` of
+    workload ``name`` (the reference the simulator's compiled loop is timed against)."""
     import jax.numpy as jnp
-    f, kw, x0, spec = problem(name, quick)
-    steps = spec["steps"]
-    eta, rho, lam = kw["eta"], kw["rho"], kw.get("lam", 1.0)
-    f_star = f.f_star
-
     if name == "W1":
         beta, omega = f.beta, f.omega
 
@@ -205,6 +201,18 @@ def _build_jax_reference(name, quick, summaries):
         if name == "W3":
             return exact(x)
         return grad(x, None)
+    return grad, value, full_grad
+
+
+def _build_jax_reference(name, quick, summaries):
+    import jax
+    import jax.numpy as jnp
+    f, kw, x0, spec = problem(name, quick)
+    steps = spec["steps"]
+    eta, rho, lam = kw["eta"], kw["rho"], kw.get("lam", 1.0)
+    f_star = f.f_star
+    grad, value, full_grad = _hand_written_functions(name, f, kw)
+    n_samples = f.A.shape[0] if name == "W4" else None
 
     def ascent(g):
         n = jnp.sqrt(g @ g)
@@ -218,7 +226,7 @@ def _build_jax_reference(name, quick, summaries):
             if name == "W3":
                 s_up, s_down = jax.random.rademacher(k, (2, 1), dtype=jnp.float64)
             elif name == "W4":
-                s_up = s_down = jax.random.randint(k, (), 0, A.shape[0])
+                s_up = s_down = jax.random.randint(k, (), 0, n_samples)
             else:
                 s_up = s_down = None
             g = grad(x, s_up)
