@@ -831,7 +831,7 @@ def _build_mutants():
         return sam_step
     add("sim-descent-at-x", "simulator-fault", ["siyun.deterministic.smooth.rho2-unavoidable", "literature.quadratic.two-cycle"],
         "descent gradient taken at x instead of the perturbed point (every SAM variant becomes (S)GD)",
-        _attr_patch("samtheory.simulate", "sam_step", descent_at_x),
+        _attr_patch("samtheory._loop", "sam_step", descent_at_x),
         "simulator fault: the perturbed point is computed and ignored")
 
     def noisier(old):
@@ -853,11 +853,11 @@ def _build_mutants():
         return make
     add("sim-always-same-sample", "simulator-fault", [D + "d5"],
         "the same-sample flag ignored: ascent and descent always share the sample",
-        _attr_patch("samtheory.simulate", "_Run", forced_sample(True)),
+        _attr_patch("samtheory.simulation", "Run", forced_sample(True)),
         "simulator fault: independent-sample runs silently use one sample")
     add("sim-always-independent", "simulator-fault", [D + "d6", "unifiedsam.pl.constant-step"],
         "the same-sample flag ignored: ascent and descent always draw independent samples",
-        _attr_patch("samtheory.simulate", "_Run", forced_sample(False)),
+        _attr_patch("samtheory.simulation", "Run", forced_sample(False)),
         "simulator fault: same-sample runs silently draw a second sample")
     return mutants
 

@@ -30,7 +30,7 @@ from ._validation import InvalidParameterError
 from .functions import Objective, check_constants, get_function
 from .methods import Method, register_method
 from .oracles import AdditiveNoise
-from .simulate import SimulationResult, sam_step, simulate
+from .simulation import SimulationResult, sam_step, simulate
 
 if TYPE_CHECKING:  # names used in annotations only
     from .explorer import Explorer

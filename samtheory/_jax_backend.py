@@ -1,6 +1,6 @@
 r"""The JAX backend: the simulator's loop compiled by XLA.
 
-Nothing here restates the math. The step is :func:`samtheory.simulate._advance`, which calls the
+Nothing here restates the math. The step is :func:`samtheory._loop.advance`, which calls the
 objective's ``value``/``grad``, the method's perturbation and the oracle's ``draw``; all of them
 are written against the namespace of their argument (:mod:`samtheory._array`), so under
 :func:`jax.jit` they trace to the same arithmetic the numpy loop runs. This module only arranges
@@ -54,6 +54,8 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ._loop import advance, expand, initial_state
+
 #: Compiled chunks kept for reuse (least recently used are dropped).
 CACHE_SIZE = 32
 #: Steps per chunk are about this many when nothing is recorded (fewer chunks = less Python).
@@ -63,7 +65,7 @@ TARGET_CHUNK_STEPS = 4096
 #: TARGET_CHUNK_STEPS steps, whatever the run's length, so runs of any length share one program.
 CHUNK_RECORD_BYTES = 32 * 2 ** 20
 #: Deterministic runs with more trajectories than this run the chunk block by block (see
-#: ``blocked_chunk`` in :func:`_chunk_function`).
+#: :func:`_blocked`).
 BLOCK_TRAJECTORIES = 4096
 _cache: OrderedDict = OrderedDict()
 
@@ -215,7 +217,6 @@ def _chunk_function(run, k, m):
     import jax.numpy as jnp
 
     from ._random import JaxRandom
-    from .simulate import _advance, _expand
 
     kinds = {name: kind for name, (_, kind) in run.tables.items()}
     template = run
@@ -224,11 +225,11 @@ def _chunk_function(run, k, m):
         template = run = dataclasses.replace(run, threshold=min(run.threshold, FLOAT32_THRESHOLD))
 
     def step(state, t, values, key, in_tail=None):
-        eta, rho, lam = (_expand(values[name], kinds[name], t, run.grid_shape, run.trajectories)
+        eta, rho, lam = (expand(values[name], kinds[name], t, run.grid_shape, run.trajectories)
                          for name in ("eta", "rho", "lam"))
         source = None if run.oracle is None else JaxRandom(jax.random.fold_in(key, t))
         here = _with_objective_parameters(template, values["objective"])
-        return _advance(here, state, t, eta, rho, lam, source, in_tail)
+        return advance(here, state, t, eta, rho, lam, source, in_tail)
 
     # With measures, "diverged" is not carried through the loop: it equals diverged_at >= 0
     # (diverged_at starts at -1 and is set to the step t >= 0 where a trajectory diverges), so
@@ -259,7 +260,7 @@ def _chunk_function(run, k, m):
             hi = jnp.minimum(t + k, values["steps"])  # the last chunk's padding runs no step
             if run.measures:
                 # before the tail and in it as two loops, so that the first adds nothing to the
-                # tail sums (in_tail is then static in _advance)
+                # tail sums (in_tail is then static in advance)
                 mid = jnp.clip(values["tail_start"], t, hi)
                 c = steps(mid, hi, True, steps(t, mid, False, c))
             else:
@@ -273,6 +274,18 @@ def _chunk_function(run, k, m):
     if not (run.oracle is None and n > b and all(kinds[name] in ("scalar", "time") for name in kinds)
             and not run.objective.point_parameters):
         return jax.jit(chunk), run.objective, run.oracle, run.perturbation  # keep the ids alive
+    return jax.jit(_blocked(chunk, n, b)), run.objective, run.oracle, run.perturbation  # keep the ids alive
+
+
+def _blocked(chunk, n, b):
+    """``chunk`` run on blocks of ``b`` of the ``n`` trajectories, one block after another.
+
+    The whole chunk for one block at a time: the block's state stays in cache across the chunk's
+    steps instead of every step streaming all ``n`` trajectories through memory. Only for runs
+    where every operation is per trajectory (no oracle, whose draw is one block of samples for all
+    trajectories; no per-trajectory parameter tables)."""
+    import jax
+    import jax.numpy as jnp
     n_blocks = -(-n // b)
 
     def split(a):
@@ -286,14 +299,9 @@ def _chunk_function(run, k, m):
         return jax.lax.slice_in_dim(a, 0, n, axis=axis)
 
     def blocked_chunk(state, t0, values, key):
-        # the whole chunk for one block of trajectories at a time: the block's state stays in
-        # cache across the chunk's steps instead of every step streaming all n trajectories
-        # through memory. Only for runs where every operation is per trajectory (no oracle, whose
-        # draw is one block of samples for all trajectories; no per-trajectory parameter tables)
         out, records = jax.lax.map(lambda s: chunk(s, t0, values, key), jax.tree.map(split, state))
         return jax.tree.map(merge, out), jax.tree.map(lambda r: merge(r, axis=1), records)
-
-    return jax.jit(blocked_chunk), run.objective, run.oracle, run.perturbation  # keep the ids alive
+    return blocked_chunk
 
 
 def compiled(run, k, m):
@@ -329,12 +337,11 @@ def unsupported(run):
         return "jax is not installed (pip install 'samtheory[fast]')"
     import jax
 
-    from .simulate import _initial_state
     k, m, _ = chunking(run)
     try:
         with jax.enable_x64(_x64(run)):
             fn = compiled(run, k, m)
-            state = _initial_state(run, np.zeros((run.n_total, run.dim)))
+            state = initial_state(run, np.zeros((run.n_total, run.dim)))
             jax.eval_shape(fn, *_with_t0(*_arguments(run, state), x64=_x64(run)))
     except Exception as exc:  # any tracing failure means: not expressible in jax.numpy
         _cache.pop(_key(run, k, m), None)
@@ -351,7 +358,7 @@ def _with_t0(state, values, key, t0=0, x64=True):
 
 def drive(run, state, records, bar):
     """Run every step of ``run`` from ``state`` (numpy arrays); returns the final state as numpy
-    arrays and fills ``records``. Same contract as the numpy loop of :mod:`samtheory.simulate`."""
+    arrays and fills ``records``. Same contract as :func:`samtheory._loop.drive_numpy`."""
     import jax
     k, m, n_chunks = chunking(run)
     with jax.enable_x64(_x64(run)):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 
+from ._loop import auto_stride
 from ._validation import InvalidParameterError
 
 #: float64 arrays of length ``dim`` per trajectory alive during a step: iterates, start points,
@@ -60,12 +61,11 @@ def available_bytes():
 
 def record_count(steps, record_every, measures, n_total=1, history_floats=0):
     """Recorded steps: those of the stride ``record_every`` (for ``"auto"``, the simulator's own
-    rule, :func:`samtheory.simulate._auto_stride`) plus the last step."""
+    rule, :func:`samtheory._loop.auto_stride`) plus the last step."""
     if not measures or record_every is None:
         return 0
     if record_every == "auto":
-        from .simulate import _auto_stride  # the one home of the rule (imported late: simulate imports us)
-        k = _auto_stride(steps, n_total, history_floats)
+        k = auto_stride(steps, n_total, history_floats)
     elif isinstance(record_every, int) and not isinstance(record_every, bool) and record_every >= 1:
         k = record_every
     else:

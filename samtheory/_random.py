@@ -3,7 +3,7 @@ r"""Random sources: the few distributions oracles draw from, for numpy and for J
 An oracle's ``draw(source, n)`` is written once against this small interface, so the same
 sampling code runs in the numpy reference path (a :class:`numpy.random.Generator`) and inside the
 compiled JAX loop (a :func:`jax.random.key`). The two streams are different random numbers with
-the same distributions; :mod:`samtheory.simulate` documents which stream a run uses.
+the same distributions; :mod:`samtheory.simulation` documents which stream a run uses.
 
 Methods (``shape`` is a tuple):
 

@@ -110,7 +110,7 @@ def problem(name, quick=False):
 # -- implementations ----------------------------------------------------------------------------------
 
 def _run_simulate(name, backend, quick, measures=True):
-    from .simulate import simulate
+    from .simulation import simulate
     f, kw, x0, spec = problem(name, quick)
     method = kw.pop("method")
 

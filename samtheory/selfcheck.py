@@ -45,7 +45,7 @@ from .closed_forms import two_cycle_amplitude
 from .functions import Quadratic, catalog, check_constants
 from .methods import get_method
 from .oracles import AdditiveNoise
-from .simulate import simulate
+from .simulation import simulate
 
 
 @dataclass

@@ -195,11 +195,11 @@ def test_a_long_time_varying_schedule_is_refused_before_its_table_is_built(monke
 def test_constant_schedules_take_no_per_step_table():
     import tracemalloc
     from samtheory.schedules import as_schedule, constant
-    from samtheory.simulate import _param_table
+    from samtheory._loop import parameter_table
     tracemalloc.start()
     try:
         for sched in (as_schedule("eta", 0.1, positive=True), constant(0.3), as_schedule("rho", [0.1, 0.2])):
-            _param_table(sched, 10 ** 9, sched.shape, 1, "eta")
+            parameter_table(sched, 10 ** 9, sched.shape, 1, "eta")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -5,7 +5,7 @@ import pytest
 
 from samtheory.closed_forms import two_cycle_amplitude, two_cycle_loss
 from samtheory.functions.quadratic import Quadratic
-from samtheory.simulate import simulate
+from samtheory.simulation import simulate
 
 
 def sam_map_1d(x, eta, rho, curvature):

@@ -1,7 +1,7 @@
-"""samtheory/_jax_backend.py: the JAX backend against the numpy reference path (simulate.py).
+"""samtheory/_jax_backend.py: the JAX backend against the numpy reference path (samtheory._loop).
 
 Deterministic runs must agree to 1e-12 relative: both backends run the same code
-(``simulate._advance``), so the only differences are the last bits of ``sin``/``exp``/``log``
+(``samtheory._loop.advance``), so the only differences are the last bits of ``sin``/``exp``/``log``
 (XLA's and the C library's implementations differ by an ulp or two) and the order of a d-term sum,
 both ~1e-16 relative per step; over a few hundred steps of a *contracting* run they stay far below
 1e-12. Chaotic runs (a positive Lyapunov exponent, e.g. SAM on the cosine with rho far from its
@@ -236,16 +236,13 @@ def test_untraceable_method_is_refused_by_jax_and_falls_back_under_auto():
         f = get_function("quadratic")
         with pytest.raises(InvalidParameterError, match="does not trace under JAX"):
             simulate(f, name, eta=0.1, rho=0.1, steps=5, backend="jax")
-        import samtheory.simulate as _  # noqa: F401
-        from samtheory import simulate as sim
-        import sys
-        mod = sys.modules["samtheory.simulate"]
-        old = mod.AUTO_JAX_SECONDS
-        mod.AUTO_JAX_SECONDS = 0.0  # force auto to consider JAX
+        from samtheory import simulation
+        old = simulation.AUTO_JAX_SECONDS
+        simulation.AUTO_JAX_SECONDS = 0.0  # force auto to consider JAX
         try:
-            r = sim(f, name, eta=0.1, rho=0.1, steps=5)
+            r = simulate(f, name, eta=0.1, rho=0.1, steps=5)
         finally:
-            mod.AUTO_JAX_SECONDS = old
+            simulation.AUTO_JAX_SECONDS = old
         assert r.backend == "numpy" and "does not trace" in r.backend_note
     finally:
         METHODS.pop(name, None)

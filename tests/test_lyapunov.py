@@ -6,7 +6,7 @@ import pytest
 
 from samtheory.closed_forms import two_cycle_amplitude, two_cycle_contraction
 from samtheory.functions import Quadratic, get_function
-from samtheory.simulate import simulate
+from samtheory import simulate
 from samtheory.sweep import REGIMES, classify
 from samtheory.sweep._lyapunov import finite_time_lyapunov, method_step
 from samtheory.sweep._regimes import LYAPUNOV_TOL, TAIL_WINDOW

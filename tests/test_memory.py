@@ -9,7 +9,7 @@ from samtheory import InvalidParameterError
 from samtheory._memory import available_bytes, check_simulation_memory, simulation_bytes, table_elements
 from samtheory.functions import get_function
 from samtheory.schedules import as_schedule, constant
-from samtheory.simulate import AUTO_RECORD_BYTES, simulate
+from samtheory.simulation import AUTO_RECORD_BYTES, simulate
 
 
 def test_estimate_counts_records_history_and_schedule_tables():

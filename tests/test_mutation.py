@@ -28,11 +28,12 @@ def mutation():
 
 def _state():
     """Identities of everything a mutant may patch."""
-    sim = importlib.import_module("samtheory.simulate")  # the package attribute is the function
+    from samtheory import simulation as sim
+    from samtheory import _loop
     from samtheory.methods import METHODS
     from samtheory.oracles import AdditiveNoise
     from samtheory.theorems import THEOREMS
-    return (dict(THEOREMS), dict(METHODS), sim.sam_step, sim._Run, AdditiveNoise.__dict__["draw"])
+    return (dict(THEOREMS), dict(METHODS), _loop.sam_step, sim.Run, AdditiveNoise.__dict__["draw"])
 
 
 def test_catalogue(mutation):

@@ -247,7 +247,7 @@ def best_simulated_quadratic(method, eta, rho, mu, L, steps=1, lam=None, points=
     (1-D and 2-D, eigenvalues on a grid in [mu, L], SAM commutes with rotations so diagonal is no
     loss) from starts on the unit circle (||x0 - x*||^2 = 1). A lower bound on the worst case."""
     from samtheory.functions.quadratic import Quadratic
-    from samtheory.simulate import simulate
+    from samtheory.simulation import simulate
     theta = np.linspace(0.0, np.pi / 2, starts)
     x0 = np.stack([np.cos(theta), np.sin(theta)], axis=1)
     eigen = np.linspace(mu, L, points)
@@ -339,7 +339,7 @@ def test_nonconvex_class_is_a_relaxation_above_gd_on_a_quadratic():
     assert not r.exact and r.status == "optimal" and np.isfinite(r.value)
     # f = x^2/2 (1-smooth) from x0 = sqrt(2), so f(x0) - f* = 1: a member of the class, below the bound
     from samtheory.functions.quadratic import Quadratic
-    from samtheory.simulate import simulate
+    from samtheory.simulation import simulate
     run = simulate(Quadratic.diagonal([1.0]), "gd", eta=0.5, steps=3, x0=[np.sqrt(2.0)], record_every=1,
                    backend="numpy")
     assert r.value >= float(np.min(run.gradsq_history)) * (1 - SOLVER_RTOL)
@@ -380,7 +380,7 @@ def test_crosscheck_radius_scaling_matches_a_direct_solve():
     # and the scaling is right: SAM simulated on a quadratic from f(x0) - f* = 4 equals 4 times the
     # run from f(x0) - f* = 1 with rho halved
     from samtheory.functions.quadratic import Quadratic
-    from samtheory.simulate import simulate
+    from samtheory.simulation import simulate
     q = Quadratic.diagonal([0.1, 1.0])
     big = simulate(q, "sam", eta=0.5, rho=0.1, steps=2, x0=[2.0, 2.0], record_every=None, backend="numpy")
     small = simulate(q, "sam", eta=0.5, rho=0.05, steps=2, x0=[1.0, 1.0], record_every=None, backend="numpy")

@@ -46,3 +46,25 @@ def test_submodules_are_reachable_as_attributes_and_unknown_names_raise():
         assert "no_such_name" in str(exc)
     else:
         raise AssertionError("an unknown attribute must raise AttributeError")
+
+
+def test_simulate_is_the_function_and_its_module_is_samtheory_simulation():
+    # the module was renamed from samtheory/simulate.py, which the function of the same name
+    # shadowed (`import samtheory.simulate` gave the function); the function stays where it was
+    import importlib
+
+    import pytest
+    simulation = importlib.import_module("samtheory.simulation")
+    assert callable(samtheory.simulate) and samtheory.simulate is simulation.simulate
+    assert samtheory.SimulationResult is simulation.SimulationResult
+    assert samtheory.sam_step is simulation.sam_step
+    from samtheory import SimulationResult, simulate
+    assert simulate is simulation.simulate and SimulationResult is simulation.SimulationResult
+    # in a fresh interpreter: no module answers to the old name, and the attribute is untouched
+    code = ("import samtheory\n"
+            "try:\n    import samtheory.simulate\nexcept ModuleNotFoundError as exc:\n    print(exc.name)\n"
+            "print(type(samtheory.simulate).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["samtheory.simulate", "function"]
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("samtheory.simulate")

@@ -226,7 +226,7 @@ def test_default_recording_of_a_large_batch_stays_small():
     """10^5 trajectories x 10^3 steps with the default recording: under 50 MB in all (the curves
     are capped at AUTO_RECORD_BYTES; the loop state is a few arrays of one float per trajectory)."""
     import tracemalloc
-    from samtheory.simulate import AUTO_RECORD_BYTES
+    from samtheory.simulation import AUTO_RECORD_BYTES
     tracemalloc.start()
     try:
         result = simulate(get_function("quadratic-1d"), "sam", eta=0.1, rho=0.05, steps=1000, trajectories=10 ** 5,

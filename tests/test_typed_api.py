@@ -16,7 +16,7 @@ PUBLIC_MODULES = [
     "samtheory", "samtheory.functions", "samtheory.methods", "samtheory.oracles", "samtheory.sampling",
     "samtheory.schedules", "samtheory.stepsizes", "samtheory.closed_forms", "samtheory.theorems",
     "samtheory.testing", "samtheory.counterexamples", "samtheory.virtual_loss", "samtheory.explorer",
-    "samtheory.pep", "samtheory.reproduce", "samtheory.simulate",
+    "samtheory.pep", "samtheory.reproduce", "samtheory.simulation",
 ]
 
 

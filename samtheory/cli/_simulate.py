@@ -43,7 +43,7 @@ def configure_simulate(p):
 def run_simulate(args) -> int:
     from ..functions import get_function
     from ..oracles import AdditiveNoise
-    from ..simulate import simulate
+    from ..simulation import simulate
 
     if args.sigma is not None and args.noise is None:
         raise UsageError("--sigma needs --noise (gaussian or rademacher)")

@@ -50,7 +50,7 @@ from scipy import special
 from ..closed_forms import asymmetric_floor as floor, asymmetric_stall_point as limit_point
 from ..functions import AsymmetricQuadratic
 from ..oracles import AdditiveNoise
-from ..simulate import simulate
+from ..simulation import simulate
 from .. import virtual_loss as vl
 from ._base import POSITIVE, CheckReport, Counterexample, Interval, Parameter, finish_floor_sweep
 

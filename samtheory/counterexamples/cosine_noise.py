@@ -28,7 +28,7 @@ import math
 import numpy as np
 
 from ..oracles import AdditiveNoise
-from ..simulate import simulate
+from ..simulation import simulate
 from ._base import POSITIVE, CheckReport, Counterexample, Interval, Parameter, finish_floor_sweep, mean_and_se
 from .cosine_stall import CosineStall, stall_gradient
 

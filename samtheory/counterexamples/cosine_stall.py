@@ -37,7 +37,7 @@ import numpy as np
 from scipy import optimize
 
 from ..functions import CosineFamily
-from ..simulate import simulate
+from ..simulation import simulate
 from .. import virtual_loss as vl
 from ._base import (MAX_STEPS, POSITIVE, CheckReport, Counterexample, Interval, Parameter, contraction_rate,
                     finish_floor_sweep, relative_error)

@@ -36,7 +36,7 @@ import numpy as np
 
 from ..closed_forms import two_cycle_amplitude, two_cycle_loss
 from ..functions import Quadratic
-from ..simulate import simulate
+from ..simulation import simulate
 from ._base import (MAX_STEPS, POSITIVE, CheckReport, Counterexample, Interval, Parameter, contraction_rate,
                     finish_floor_sweep, relative_error)
 

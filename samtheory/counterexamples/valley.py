@@ -39,7 +39,7 @@ import numpy as np
 
 from ..closed_forms import two_cycle_loss
 from ..functions import HyperbolaValley
-from ..simulate import simulate
+from ..simulation import simulate
 from ._base import CheckReport, Counterexample, Interval, Parameter, finish_floor_sweep
 
 if TYPE_CHECKING:  # names used in annotations only

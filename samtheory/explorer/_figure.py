@@ -22,7 +22,7 @@ from ._text import RasterText, TextCache
 
 if TYPE_CHECKING:  # names used in annotations only
     from ..oracles import Oracle
-    from ..simulate import SimulationResult
+    from ..simulation import SimulationResult
     from ..theorems import Instance
 
 #: the wait after the last move before the theorem checks run (interactive backends)

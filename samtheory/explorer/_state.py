@@ -27,12 +27,12 @@ from .._validation import InvalidParameterError
 from ..counterexamples import COUNTEREXAMPLES, get_counterexample
 from ..functions import Objective
 from ..methods import METHODS
-from ..simulate import simulate
+from ..simulation import simulate
 
 if TYPE_CHECKING:  # names used in annotations only
     from ..counterexamples import Counterexample
     from ..oracles import Oracle
-    from ..simulate import SimulationResult
+    from ..simulation import SimulationResult
     from ..theorems import Instance, Verdict
 
 #: the methods the explorer offers, and their selector labels (``Method.label``) -> method names

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..closed_forms import two_cycle_amplitude, two_cycle_loss
 from ..functions import Quadratic
-from ..simulate import simulate
+from ..simulation import simulate
 from . import _common as C
 
 NAME = "khanh-fig1-quadratic"

@@ -43,7 +43,7 @@ import numpy as np
 from .._validation import InvalidParameterError
 from ..functions import RobustRegression
 from ..schedules import Schedule, power
-from ..simulate import simulate
+from ..simulation import simulate
 from . import _common as C
 
 NAME = "khanh-appendix-robust-regression"

@@ -54,7 +54,7 @@ import numpy as np
 from .._validation import InvalidParameterError
 from ..functions import CosineFamily, RobustRegression
 from ..schedules import Schedule, constant, diminish1, diminish2, diminish3, power
-from ..simulate import simulate
+from ..simulation import simulate
 from . import _common as C
 
 NAME = "khanh-schedules"

@@ -26,7 +26,7 @@ from .. import virtual_loss as vl
 from ..counterexamples import COUNTEREXAMPLES
 from ..functions import HyperbolaValley
 from ..oracles import AdditiveNoise
-from ..simulate import simulate
+from ..simulation import simulate
 from ._common import PALETTE, log_indices, new_figure, output_folder, prepare_outdir, save_figure, save_outputs
 
 YELLOW = "#E6B800"

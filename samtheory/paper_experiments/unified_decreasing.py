@@ -46,7 +46,7 @@ from .._validation import InvalidParameterError
 from ..functions import Ridge, regression_targets, sq_matrix_with_given_cond
 from ..sampling import FiniteSumSampling
 from ..schedules import Schedule
-from ..simulate import simulate
+from ..simulation import simulate
 from . import _common as C
 
 NAME = "unified-exp3-decreasing"

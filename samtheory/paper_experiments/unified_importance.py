@@ -53,7 +53,7 @@ from .. import stepsizes as S
 from .._validation import InvalidParameterError
 from ..functions import Ridge, haar_matrix_with_given_cond, regression_targets
 from ..sampling import FiniteSumSampling
-from ..simulate import simulate
+from ..simulation import simulate
 from . import _common as C
 
 NAME = "unified-exp2-importance"
@@ -133,33 +133,11 @@ def run(outdir=None, quick=False, *, n=None, steps=None, trials=None, lambdas=(0
         x_p = biased_fixed_point(f, p)
         bias_rel = float((f.value(x_p) - f.f_star) / delta)
 
-        tail = t >= 0.8 * steps
-        early = int(np.searchsorted(t, max(1, steps // 20)))
-        curves = []
-        for i, s in enumerate(SAMPLERS):
-            for j, lam in enumerate(lams):
-                stats = C.band(rel[:, i, j, :])
-                entry = {"sampler": s["key"], "label": s["label"], "lam": float(lam), "rho": float(rho[i, j]),
-                         "gamma": float(gamma[i, j]), "rule": rule, "unbiased": samplings[i].unbiased,
-                         **C.stats_json(t, stats),
-                         "early": {"t": int(t[early]), "mean": float(stats["mean"][early])},
-                         "plateau_mean_last_20pct": float(stats["mean"][tail].mean()),
-                         "final_mean": float(stats["mean"][-1])}
-                if samplings[i].unbiased:
-                    c = unbiased[s["key"]]
-                    ok = S.satisfies_pl_conditions(rho[i, j], gamma[i, j], mu, L_max, c["A"], c["B"], lam)
-                    entry["abc_constants"] = c
-                    entry["pl_conditions_hold"] = ok
-                    if ok:
-                        bound = C.pl_bound_constant(delta, t, rho=rho[i, j], gamma=gamma[i, j], mu=mu, L=L_max,
-                                                    C=c["C"], lam=lam) / delta
-                        entry["bound"] = bound.tolist()
-                        entry["bound_neighbourhood"] = float(S.pl_neighbourhood(rho[i, j], gamma[i, j], mu, L_max, c["C"], lam) / delta)
-                        entry["measured_over_bound"] = C.bound_ratios(stats["mean"][1:], bound[1:])
-                else:
-                    entry["biased_fixed_point_relative"] = bias_rel
-                    entry["plateau_over_biased_fixed_point"] = entry["plateau_mean_last_20pct"] / bias_rel
-                curves.append(entry)
+        problem = {"t": t, "tail": t >= 0.8 * steps, "early": int(np.searchsorted(t, max(1, steps // 20))),
+                   "mu": mu, "L_max": L_max, "delta": delta, "bias_rel": bias_rel, "rule": rule}
+        curves = [_curve(rel[:, i, j, :], s, samplings[i], unbiased.get(s["key"]), lam, rho[i, j],
+                         gamma[i, j], problem)
+                  for i, s in enumerate(SAMPLERS) for j, lam in enumerate(lams)]
 
         doc.update({
             "title": "Unified SAM, uniform vs importance sampling on ridge regression (Oikonomou & Loizou, ICLR 2025, experiment 2)",
@@ -182,6 +160,35 @@ def run(outdir=None, quick=False, *, n=None, steps=None, trials=None, lambdas=(0
     if plot:
         C.save_outputs(doc, outdir, STEM, _plot)
     return doc
+
+
+def _curve(rel, s, sampling, abc, lam, rho, gamma, problem):
+    """The JSON entry of one sampler and one λ: the band of ``rel`` (records x trials) and, for an
+    unbiased sampler, the PL bound when its conditions hold; for a biased one, its plateau over
+    the biased fixed point. ``problem`` holds ``t``, the ``tail`` mask, the ``early`` record,
+    ``mu``, ``L_max``, ``delta``, ``bias_rel`` and the step-size ``rule``."""
+    t, tail, early, delta = problem["t"], problem["tail"], problem["early"], problem["delta"]
+    mu, L_max = problem["mu"], problem["L_max"]
+    stats = C.band(rel)
+    entry = {"sampler": s["key"], "label": s["label"], "lam": float(lam), "rho": float(rho),
+             "gamma": float(gamma), "rule": problem["rule"], "unbiased": sampling.unbiased,
+             **C.stats_json(t, stats),
+             "early": {"t": int(t[early]), "mean": float(stats["mean"][early])},
+             "plateau_mean_last_20pct": float(stats["mean"][tail].mean()),
+             "final_mean": float(stats["mean"][-1])}
+    if not sampling.unbiased:
+        entry["biased_fixed_point_relative"] = problem["bias_rel"]
+        entry["plateau_over_biased_fixed_point"] = entry["plateau_mean_last_20pct"] / problem["bias_rel"]
+        return entry
+    ok = S.satisfies_pl_conditions(rho, gamma, mu, L_max, abc["A"], abc["B"], lam)
+    entry["abc_constants"] = abc
+    entry["pl_conditions_hold"] = ok
+    if ok:
+        bound = C.pl_bound_constant(delta, t, rho=rho, gamma=gamma, mu=mu, L=L_max, C=abc["C"], lam=lam) / delta
+        entry["bound"] = bound.tolist()
+        entry["bound_neighbourhood"] = float(S.pl_neighbourhood(rho, gamma, mu, L_max, abc["C"], lam) / delta)
+        entry["measured_over_bound"] = C.bound_ratios(stats["mean"][1:], bound[1:])
+    return entry
 
 
 def _plot(doc, outdir):

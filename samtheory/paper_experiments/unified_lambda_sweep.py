@@ -32,7 +32,7 @@ from .. import stepsizes as S
 from .._validation import InvalidParameterError
 from ..functions import LeastSquares, regression_targets, sq_matrix_with_given_cond
 from ..sampling import FiniteSumSampling
-from ..simulate import simulate
+from ..simulation import simulate
 from . import _common as C
 
 NAME = "unified-exp1-lambda-sweep"

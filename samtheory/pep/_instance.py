@@ -118,7 +118,7 @@ def simulate_witness(result, witness=None) -> dict:
     Returns ``{"simulated": value, "pep": result.value, "relative_difference": ...,
     "quadratic": QuadraticWitness}``; ``simulated`` is ``None`` when the witness is not a quadratic.
     """
-    from ..simulate import simulate
+    from ..simulation import simulate
 
     witness = witness or fit_quadratic(result)
     out = {"pep": result.value, "simulated": None, "relative_difference": None, "quadratic": witness}

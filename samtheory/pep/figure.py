@@ -61,7 +61,7 @@ def _starts_on_level_set(f, level, count, rng):
 
 def simulated_catalog_worst(rhos, steps, starts, seed=0):
     """Largest f(x_T) - f* (in the class's scale) per rho and horizon over the catalog members."""
-    from ..simulate import simulate
+    from ..simulation import simulate
     rng = np.random.default_rng(seed)
     best = np.zeros((len(steps), len(rhos)))
     names = []
@@ -80,7 +80,7 @@ def simulated_catalog_worst(rhos, steps, starts, seed=0):
 def one_dimensional_worst(rhos, steps, points=201):
     """Largest f(x_T) - f* over 1/2 lambda x^2, lambda in [mu, L], from f(x0) = Delta (simulated)."""
     from ..functions.quadratic import Quadratic
-    from ..simulate import simulate
+    from ..simulation import simulate
     best = np.zeros((len(steps), len(rhos)))
     for lam in np.linspace(MU, L, points):
         run = simulate(Quadratic.diagonal([lam]), "sam", eta=ETA, rho=np.asarray(rhos), steps=max(steps),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..simulate import simulate
+from ..simulation import simulate
 from . import _lyapunov, _noise, _regimes
 
 #: status codes of the Dataset's ``status`` variable

@@ -17,7 +17,7 @@ of :math:`\|DF(x_{T-1})\cdots DF(x_{T-K})\,u\|`; in one dimension it is the mean
 :math:`\log|F'(x_t)|` over the window, for any start direction.
 
 **Finite differences, not the analytic derivative.** :math:`F` is evaluated by
-:func:`samtheory.simulate.sam_step`, the one place the update is written, so the exponent is that
+:func:`samtheory._loop.sam_step`, the one place the update is written, so the exponent is that
 of the map the simulator ran, for every method and every objective of the catalogue (a user's
 included, which need not provide a Hessian; the normalised ascent :math:`g/\|g\|` of SAM would
 also need the derivative of the normalisation). The price is the rounding of the difference,
@@ -93,11 +93,11 @@ def finite_time_lyapunov(step: Callable[[np.ndarray], np.ndarray], tail: np.ndar
 
 def method_step(objective, method, eta, rho, lam=None) -> Callable[[np.ndarray], np.ndarray]:
     r"""One deterministic step of ``method`` on ``objective`` as ``step(x)`` for
-    :func:`finite_time_lyapunov`: :func:`samtheory.simulate.sam_step` with the exact gradient,
+    :func:`finite_time_lyapunov`: :func:`samtheory._loop.sam_step` with the exact gradient,
     ``eta``, ``rho``, ``lam`` numbers or arrays of one value per row of ``x`` (``n`` of them;
     the ``2 n`` rows of a call are the ``n`` iterates then their ``n`` perturbed copies)."""
     from ..methods import get_method
-    from ..simulate import sam_step
+    from .._loop import sam_step
 
     perturbation = get_method(method).perturbation
 

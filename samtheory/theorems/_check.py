@@ -15,14 +15,14 @@ from .._validation import InvalidParameterError
 from ..functions import Objective, stack
 from ..functions._stack import stack_signature
 from ..schedules import as_schedule
-from ..simulate import AUTO_JAX_SECONDS, predicted_numpy_seconds, simulate
+from ..simulation import AUTO_JAX_SECONDS, predicted_numpy_seconds, simulate
 from ._horizons import HorizonRuns, geometric_horizons, horizon_seed
 from ._instance import Context, Instance, Rule, common_value, make_context
 from ._judges import judge
 from ._theorem import NotApplicable, Run, Theorem, Verdict, applicability
 
 if TYPE_CHECKING:  # names used in annotations only
-    from ..simulate import SimulationResult
+    from ..simulation import SimulationResult
 
 
 #: Simulations of catalog instances kept for the next checks of the same instance: the registry

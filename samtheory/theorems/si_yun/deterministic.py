@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from ...closed_forms import two_cycle_amplitude
-from ...simulate import simulate
+from ...simulation import simulate
 from .. import measures as M
 from .._horizons import geometric_horizons
 from .._instance import Instance
