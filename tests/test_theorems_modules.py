@@ -123,3 +123,24 @@ def test_a_candidate_space_repairs_its_draws_into_admissible_instances():
     kept = [cand for cand in repaired if cand is not None]
     assert kept, "no draw could be repaired"
     assert all(space.feasible(cand) and _theorem.admissible(th, space.instance(cand)) for cand in kept)
+
+
+def test_keeping_curves_is_per_thread_and_always_restored():
+    import threading
+    seen = []
+    started, release = threading.Event(), threading.Event()
+
+    def worker():
+        with _judges.keeping_curves(False):
+            started.set()
+            release.wait(5)
+            seen.append(_judges._keep_curves.get())
+
+    thread = threading.Thread(target=worker)
+    with _judges.keeping_curves(False):
+        thread.start()
+        started.wait(5)
+    # the main thread left its block while the worker is still inside its own
+    release.set()
+    thread.join(5)
+    assert seen == [False] and _judges._keep_curves.get() is True

@@ -10,6 +10,7 @@ unless :func:`keeping_curves` turned that off.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import math
 
 import numpy as np
@@ -75,7 +76,7 @@ def _judge_every_t(theorem, run, measured, bound):
     resolvable = 1e3 * float(np.max(floor))
     verdict = _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable)
     terms = None
-    if _keep_curves and isinstance(bound, Terms) and len(bound.decaying) + len(bound.limit) > 1:
+    if _keep_curves.get() and isinstance(bound, Terms) and len(bound.decaying) + len(bound.limit) > 1:
         terms = {**{name: term(rows) for name, term in bound.decaying.items()},
                  **{name: float(value) for name, value in bound.limit.items()}}
     verdict.curves = _curves(*_axis(run, t), centre, b, column=verdict.details.get("worst_trajectory", 0),
@@ -188,18 +189,21 @@ def _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable=
 #: Whether checks keep their curves (:attr:`Verdict.curves`) for reports. The worst-case search,
 #: which judges thousands of candidates and keeps numbers only, turns it off
 #: (:func:`keeping_curves`): thinning the curves costs a few milliseconds per check.
-_keep_curves = True
+#: whether checks keep their curves: a context variable, not a global, because the search judges
+#: batches in worker threads (search/_executor.py) whose blocks would otherwise interleave their
+#: set and restore and leave the flag off for everything after
+_keep_curves: contextvars.ContextVar[bool] = contextvars.ContextVar("keep_curves", default=True)
 
 
 @contextlib.contextmanager
 def keeping_curves(keep: bool):
-    """Checks inside the block keep (``True``) or skip (``False``) their curves."""
-    global _keep_curves
-    previous, _keep_curves = _keep_curves, bool(keep)
+    """Checks inside the block keep (``True``) or skip (``False``) their curves (in this thread
+    or task only)."""
+    token = _keep_curves.set(bool(keep))
     try:
         yield
     finally:
-        _keep_curves = previous
+        _keep_curves.reset(token)
 
 
 #: Points kept of each curve a verdict carries (:attr:`Verdict.curves`): geometric in t, so that
@@ -233,7 +237,7 @@ def _curves(x, x_label, measure, bound=None, *, column=0, lower=None, upper=None
     trajectory are read at ``column`` (the trajectory the verdict reports). ``reference`` is a
     constant drawn as a horizontal line (a rate's additive term, an asymptotic check's target).
     ``None`` when curves are not kept (:func:`keeping_curves`)."""
-    if not _keep_curves:
+    if not _keep_curves.get():
         return None
     x = np.asarray(x, dtype=float)
     n = len(x)
