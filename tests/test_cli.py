@@ -339,3 +339,24 @@ def test_simulate_backend_option(capsys):
     status, out, err = run(capsys, "simulate", "--function", "cosine", "--method", "sam", "--eta", "0.1",
                            "--steps", "50", "--backend", "numba")
     assert status == 2 and "--backend" in err
+
+
+# every subcommand's options and run live in one module of the cli package
+SUBCOMMAND_MODULES = {
+    "functions": "samtheory.cli._listing", "theorems": "samtheory.cli._listing",
+    "simulate": "samtheory.cli._simulate", "verify": "samtheory.cli._verify", "explore": "samtheory.cli._explore",
+    "counterexamples": "samtheory.cli._counterexamples", "counterexample": "samtheory.cli._counterexamples",
+    "search": "samtheory.cli._search", "reproduce": "samtheory.cli._reproduce", "bench": "samtheory.cli._bench",
+    "pep": "samtheory.cli._pep", "sweep": "samtheory.cli._sweep",
+}
+
+
+def test_each_subcommand_lives_in_its_own_module():
+    import importlib
+    assert {c.name for c in cli.COMMANDS} == set(SUBCOMMAND_MODULES)
+    for command in cli.COMMANDS:
+        module = importlib.import_module(SUBCOMMAND_MODULES[command.name])
+        assert command.configure.__module__ == module.__name__ == command.run.__module__, command.name
+        assert command.run.__name__ == "run_" + command.name and command.configure.__name__ == "configure_" + command.name
+    common = importlib.import_module("samtheory.cli._common")
+    assert cli.UsageError is common.UsageError and (cli.EXIT_OK, cli.EXIT_VIOLATED, cli.EXIT_USAGE) == (0, 1, 2)

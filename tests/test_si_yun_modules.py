@@ -32,3 +32,9 @@ def test_the_registry_keeps_the_order_of_the_results():
     first = {family: families.index(family) for family in set(families)}
     assert sorted(first, key=first.get) == ["deterministic", "stochastic", "unavoidable", "derived"]
     assert families == sorted(families, key=first.get)  # each family's entries are contiguous
+
+
+def test_every_family_reads_the_shared_constants():
+    from samtheory.theorems.si_yun import _shared
+    assert _shared.PAPER == "si-yun-2023"
+    assert {THEOREMS[tid].paper for tid in THEOREMS if tid.startswith("siyun.")} == {_shared.PAPER}
