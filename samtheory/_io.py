@@ -83,9 +83,20 @@ def interrupt_guard():
         if previous is signal.default_int_handler:
             signal.signal(signal.SIGINT, _on_sigint)
             installed = True
+    previous_hook = sys.unraisablehook
+
+    def quiet_recorded_interrupt(unraisable):
+        # a SIGINT that lands in a callback Python cannot raise from (a weakref or __del__ run by
+        # the garbage collector) is printed as "Exception ignored ... KeyboardInterrupt" with a
+        # traceback; it is recorded, and raise_if_interrupted raises it again where it can be
+        if not (installed and unraisable.exc_type is KeyboardInterrupt and _interrupted.is_set()):
+            previous_hook(unraisable)
+
+    sys.unraisablehook = quiet_recorded_interrupt
     try:
         yield
     finally:
+        sys.unraisablehook = previous_hook
         if installed:
             signal.signal(signal.SIGINT, previous)
         _interrupted.clear()  # the record is about this block only

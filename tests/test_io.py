@@ -345,3 +345,20 @@ def test_one_json_converter_writes_every_missing_value_as_null():
     assert converted["a"] is None and converted["b"] is None
     assert converted["i"]["high"] is None and converted["i"]["text"].endswith("inf)")
     json.dumps(converted, allow_nan=False)  # strict JSON
+
+
+def test_an_interrupt_swallowed_by_a_gc_callback_is_recorded_and_printed_nowhere():
+    """SIGINT landing in a weakref callback (matplotlib's transforms have them) cannot raise there;
+    Python would print 'Exception ignored ... KeyboardInterrupt' with a traceback. Inside the guard
+    it is recorded instead, silently, and raised again by raise_if_interrupted."""
+    code = ("import os, signal, weakref, sys\n"
+            "from samtheory._io import interrupt_guard, raise_if_interrupted\n"
+            "class Node: pass\n"
+            "def callback(_ref):\n    os.kill(os.getpid(), signal.SIGINT)\n    sum(range(1000))\n"
+            "with interrupt_guard():\n"
+            "    node = Node()\n    ref = weakref.ref(node, callback)\n    del node\n"
+            "    try:\n        raise_if_interrupted()\n    except KeyboardInterrupt:\n        print('raised again')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "raised again"
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
