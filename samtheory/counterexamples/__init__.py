@@ -37,8 +37,9 @@ def discover(package: ModuleType | None = None) -> list[str]:
     """Import every public module of ``package`` (default: this one) and register each
     :class:`Counterexample` subclass with a ``name`` not registered yet, in the order of the
     modules (alphabetical) and of the classes in them; returns the modules' names."""
-    names = import_modules(package or sys.modules[__name__])
-    modules = {f"{(package or sys.modules[__name__]).__name__}.{name}": k for k, name in enumerate(names)}
+    package = package or sys.modules[__name__]
+    names = import_modules(package)
+    modules = {f"{package.__name__}.{name}": k for k, name in enumerate(names)}
     found = [cls for cls in concrete_subclasses(Counterexample)
              if getattr(cls, "name", "") and getattr(cls, "name") not in COUNTEREXAMPLES]
     for cls in sorted(found, key=lambda cls: modules.get(cls.__module__, len(modules))):
