@@ -125,6 +125,32 @@ def test_search_reaches_the_extremal_instances_of_true_bounds(tid, least):
     assert result.worst is not None and check(THEOREMS[tid], result.worst).verdict == "holds"
 
 
+def test_a_paired_theorem_is_searched_with_pairs_of_starts():
+    # GD's contraction compares two runs from different starts (trajectories 0 and 1): a search
+    # drawing one start per candidate found no admissible instance at all; with pairs it finds
+    # the bound's equality case (a quadratic, the starts' difference along an extreme eigenvector)
+    result = search("literature.gd.contraction", budget=300, seed=0)
+    assert result.verdict == "holds" and result.rejected == 0, result.reason
+    assert result.ratio >= 0.99
+    cand = result.candidate
+    assert cand.trajectories == 2 and np.shape(cand.start) == (2, cand.dim) and not cand.stochastic
+    assert replay("literature.gd.contraction", cand.to_json()).verdict == "holds"
+
+
+def test_a_paired_false_variant_is_violated(wrong):
+    # the contraction factor per step cut to 0.9 of the true one, registered with no instances
+    true = THEOREMS["literature.gd.contraction"]
+
+    def cut(ctx):
+        rate = true.bound(ctx)(1)
+        return lambda n: (0.9 * rate) ** n
+    wrong("wrong.contraction", cut, function_class=true.function_class, methods=("gd",), paired=True,
+          measure_name=true.measure_name, measure=true.measure, needs_history=True)
+    result = search("wrong.contraction", budget=300, seed=0)
+    assert result.verdict == "violated", result.reason
+    assert check(THEOREMS["wrong.contraction"], result.worst).verdict == "violated"
+
+
 def test_d1_neighbourhood_regime_is_reported_separately():
     result = search("siyun.derived.d1", budget=600, seed=0)
     # the floor term beta^4 eta^2 rho^2 / mu is used to about one half once the contraction term

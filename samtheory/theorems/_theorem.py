@@ -153,6 +153,10 @@ class Theorem:
     ratio_from: int = 1
     fuzz: object = None  # fuzz(rng) -> Instance
     needs_history: bool = False
+    #: the measure compares trajectories in pairs (0–1, 2–3, …), e.g. the distance between two runs
+    #: from different starts: the worst-case search then draws deterministic candidates as pairs
+    #: of starts instead of one start
+    paired: bool = False
     simulates: bool = False  # the measure runs its own simulations (e.g. one per horizon)
     doc: str = ""
 

@@ -348,7 +348,7 @@ def _pair_distance(run):
     id="literature.gd.contraction", title="GD, μ-strongly convex L-smooth: ||x_n − y_n||² ≤ max((1−γL)², (1−γμ)²)^n ||x0 − y0||² (tight)",
     result="contraction of the gradient step (PEPit tutorial)", kind="upper", check="every-t",
     function_class=("strongly-convex", "globally-smooth"), measure_name="||x_n - y_n||^2 / ||x_0 - y_0||^2",
-    measure=_pair_distance, needs_history=True,
+    measure=_pair_distance, needs_history=True, paired=True,
     statement=r"\|x_n-y_n\|^2\le\max\{(1-\gamma L)^2,(1-\gamma\mu)^2\}^n\|x_0-y_0\|^2",
     instances=(Instance("quadratic-dense", method="gd", eta=0.3, x0=[[1, 0, 0, 0, 0], [0, 1, 0, 0, 1]], trajectories=2, steps=300),
                Instance("asymmetric-quadratic", method="gd", eta=1.5, x0=[[2.0], [-1.0], [0.5], [0.3]], trajectories=4, steps=300)),

@@ -26,7 +26,9 @@ class Candidate:
     rule ``eta_rule`` does). ``start`` is the start in the member's own length scale:
     x₀ = x* + ``sample_scale``·start (x* the minimizer, or 0), so that when the search moves a
     family parameter (the cosine's period, a curvature) the start keeps its place relative to the
-    function's features. The other fields are the :class:`Instance` fields of the same name.
+    function's features; one point for every trajectory, or (a paired theorem's deterministic
+    candidates, :attr:`~samtheory.theorems.Theorem.paired`) one point per trajectory. The other
+    fields are the :class:`Instance` fields of the same name.
     """
 
     family: str
@@ -47,6 +49,12 @@ class Candidate:
     trajectories: int = 1
     seed: int = 0
     rule_from: int | None = None  # index of the default instance whose eta/rho rules are borrowed
+
+    @property
+    def stochastic(self) -> bool:
+        """Whether the candidate's gradients are sampled (additive noise or finite-sum sampling):
+        its verdict is a Monte-Carlo estimate, so its trajectories are samples, not starts."""
+        return self.noise is not None or self.sampling is not None
 
     def objective(self):
         fam = search_families()[self.family]

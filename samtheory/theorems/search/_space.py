@@ -117,7 +117,8 @@ class CandidateSpace:
                          eta_scale=None if self.horizon_rule else _log_uniform(rng, 1e-3, 2.0), rho=rho, lam=lam,
                          start=[], steps=int(round(_log_uniform(rng, 10, 1500))), noise=noise, sigma=sigma,
                          same_sample=same, sampling=sampling,
-                         trajectories=SEARCH_TRAJECTORIES if stochastic else 1, seed=int(rng.integers(1 << 30)))
+                         trajectories=SEARCH_TRAJECTORIES if stochastic else (2 if th.paired else 1),
+                         seed=int(rng.integers(1 << 30)))
         if first:  # its siblings keep the special values (the stall angle) and vary the rest
             self._extremal.append(cand)
         if self.rule_templates and rng.random() < 0.5:
@@ -214,7 +215,13 @@ class CandidateSpace:
         of the family's extremal points (``Family.starts``), a fifth of the stochastic ones at the
         minimizer (only the neighbourhood terms of a bound remain), the others at a distance
         log-uniform (the neighbourhood of the minimizer) or uniform on [0, 1] (the features one
-        scale away) in a random direction."""
+        scale away) in a random direction. A paired theorem's deterministic candidate gets one
+        such start per trajectory (:attr:`~samtheory.theorems.Theorem.paired`)."""
+        if self.theorem.paired and not cand.stochastic:
+            return [self._one_start(fam, obj, cand) for _ in range(cand.trajectories)]
+        return self._one_start(fam, obj, cand)
+
+    def _one_start(self, fam, obj, cand) -> list:
         rng = self.rng
         centre = obj.minimizer if obj.minimizer is not None else np.zeros(cand.dim)
         if fam.starts is not None and rng.random() < 0.25:
@@ -222,7 +229,7 @@ class CandidateSpace:
             if points:
                 point = np.asarray(points[int(rng.integers(len(points)))], dtype=float)
                 return ((point - centre) / obj.sample_scale).tolist()
-        if cand.trajectories > 1 and obj.minimizer is not None and rng.random() < 0.2:
+        if cand.stochastic and obj.minimizer is not None and rng.random() < 0.2:
             return [0.0] * cand.dim
         scale = float(rng.uniform(0, 1)) if rng.random() < 0.5 else _log_uniform(rng, 1e-3, 3.0)
         direction = rng.normal(size=cand.dim)
@@ -305,7 +312,7 @@ class CandidateSpace:
             z.append(math.log(cand.sigma))
         if cand.lam is not None:
             z.append(cand.lam)
-        return np.array(z + list(cand.start), dtype=float)
+        return np.array(z + list(np.ravel(cand.start)), dtype=float)
 
     def from_vector(self, cand, z):
         fam = search_families()[cand.family]
@@ -322,5 +329,5 @@ class CandidateSpace:
             changes["sigma"] = float(math.exp(np.clip(z.pop(0), math.log(RHO_MIN), 10)))
         if cand.lam is not None:
             changes["lam"] = float(np.clip(z.pop(0), 0.0, 1.0))
-        changes["start"] = [float(v) for v in z]
+        changes["start"] = np.reshape(np.asarray(z, dtype=float), np.shape(cand.start)).tolist()
         return replace(cand, **changes)

@@ -126,7 +126,7 @@ class SearchState:
 
     def _suspect(self, cand, verdict) -> bool:
         """A stochastic run whose mean reached the bound: only larger runs can tell."""
-        return (cand.trajectories > 1 and verdict.verdict in ("violated", "inconclusive")
+        return (cand.stochastic and verdict.verdict in ("violated", "inconclusive")
                 and closeness(self.th, verdict) >= 1)
 
     def _record(self, cand, verdict, confirm=True) -> float:
@@ -313,7 +313,7 @@ class SearchState:
         else:
             score, cand, verdict = max(self.scored, key=lambda item: item[0])
             note = ""
-            if cand.trajectories > 1:
+            if cand.stochastic:
                 # stochastic candidates were judged on samples shared by their grid: report the
                 # lone run that check(worst) reproduces (an equally distributed estimate)
                 verdict = check(self.th, self.space.instance(cand))
@@ -330,7 +330,7 @@ class SearchState:
             result.worst = self.space.instance(result.candidate)
         if self.best_tail[1] is not None:
             result.tail_ratio, result.tail_candidate = self.best_tail
-            if result.tail_candidate.trajectories > 1:  # the lone run, as for the worst candidate
+            if result.tail_candidate.stochastic:  # the lone run, as for the worst candidate
                 result.tail_ratio = check(self.th, self.space.instance(result.tail_candidate)).tail_ratio
         if self.diverged:
             result.reason += f"; {self.diverged} admissible candidates diverged (not judged)"
