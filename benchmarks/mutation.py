@@ -289,7 +289,14 @@ def _measure_plus(extra):
     lives in the measure, checked against the bound 0)."""
     def changes(th):
         orig = th.measure
-        return {"measure": lambda run: np.asarray(orig(run), dtype=float) + extra(run)}
+
+        def measure(run):
+            from samtheory.theorems import Sides
+            values = orig(run)
+            if isinstance(values, Sides):  # the extra moves the smaller side (the difference alike)
+                return Sides(values.smaller + extra(run), values.larger)
+            return np.asarray(values, dtype=float) + extra(run)
+        return {"measure": measure}
     return changes
 
 
@@ -409,7 +416,8 @@ def _usam_without_nu(run):
     f = run.ctx.objective.value(x)
     L = run.ctx.beta
     g2 = np.sum(g * g, axis=-1)[:-1]
-    return (f[1:] - f[:-1]) + (eta * (1 - L * eta / 2))[:, None] * g2
+    from samtheory.theorems import Sides
+    return Sides((eta * (1 - L * eta / 2))[:, None] * g2, f[:-1] - f[1:])
 
 
 def _two_cycle_half(ctx, b):

@@ -249,6 +249,53 @@ def test_terms_is_the_bound_and_names_its_parts():
         Terms(combine="product")
 
 
+def _descent_lemma(tid, factor):
+    """GD's descent lemma for t <= 1/L, (t/2)||grad f(x_k)||^2 <= f(x_k) - f(x_{k+1}), its smaller
+    side multiplied by ``factor`` (1: the true lemma), registered as an entry with bound 0."""
+    from samtheory.theorems import Sides, measures, theorem
+
+    def measure(run):
+        x, g, _, eta, _ = measures.perturbed_gradients(run)
+        f = run.ctx.objective.value(x)
+        return Sides(factor * 0.5 * eta[:, None] * np.sum(g * g, axis=-1)[:-1], f[:-1] - f[1:])
+
+    def bound(ctx):
+        ctx.require(ctx.instance.eta <= 1 / ctx.beta, "needs t <= 1/L")
+        return 0.0
+    theorem(id=tid, title=tid, paper="gd-baselines", result="descent lemma", provenance="literature",
+            kind="upper", check="every-t", function_class=("globally-smooth",), methods=("gd",),
+            setting="deterministic", measure_name="(t/2)||g||^2 - (f(x_k) - f(x_k+1))", measure=measure, needs_history=True,
+            statement="descent lemma", overwrite=True)(bound)
+    return THEOREMS[tid]
+
+
+def test_a_bound_of_zero_given_by_its_sides_reports_how_tight_it_is():
+    # on f = L x^2 / 2 with t = 1/(2L): f(x_k) - f(x_k+1) = (3/8) L x_k^2 and (t/2) f'(x_k)^2 = L x_k^2 / 4,
+    # so the smaller side is exactly 2/3 of the larger at every step; at t = 1/L it is all of it
+    f = Quadratic.diagonal([2.0])
+    try:
+        true = _descent_lemma("test.descent-lemma", 1.0)
+        half = check(true, Instance(f, method="gd", eta=0.25, x0=[3.0], steps=20))
+        assert half.verdict == "holds" and half.ratio == pytest.approx(2 / 3, rel=1e-12)
+        full = check(true, Instance(f, method="gd", eta=0.5, x0=[3.0], steps=1))
+        assert full.verdict == "holds" and full.ratio == pytest.approx(1.0, rel=1e-12)
+        # the difference is judged as before: a smaller side 1.6 x too large is violated, ratio 1.6 x 2/3
+        wrong = _descent_lemma("test.descent-lemma-x1.6", 1.6)
+        cut = check(wrong, Instance(f, method="gd", eta=0.25, x0=[3.0], steps=20))
+        assert cut.verdict == "violated" and cut.ratio == pytest.approx(1.6 * 2 / 3, rel=1e-12)
+    finally:
+        THEOREMS.pop("test.descent-lemma", None)
+        THEOREMS.pop("test.descent-lemma-x1.6", None)
+
+
+@pytest.mark.parametrize("tid", ["khanh.lyapunov", "khanh.usam-descent", "literature.gd.nonconvex"])
+def test_entries_with_bound_zero_report_a_ratio(tid):
+    th = THEOREMS[tid]
+    verdict = check(th, th.instances[0])
+    assert verdict.verdict == "holds" and 0 < verdict.ratio <= 1 + 1e-3
+    assert "the smaller side is" in verdict.reason
+
+
 def test_d1_reports_the_share_of_its_floor():
     from samtheory.functions import AsymmetricQuadratic
     # from near the minimizer of the asymmetric quadratic (mu/beta = 0.99) SAM settles on a cycle

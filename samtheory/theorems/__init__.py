@@ -12,7 +12,7 @@ from types import ModuleType
 
 from .._discovery import import_modules
 from ._check import check, check_many
-from ._instance import Context, Instance, Rule, Terms, make_context
+from ._instance import Context, Instance, Rule, Sides, Terms, make_context
 from ._theorem import CHECKS, KINDS, PAPERS, PROVENANCES, Inconclusive, NotApplicable, Theorem, Verdict
 from .registry import THEOREMS, get_theorem, register_paper, register_theorem, theorem
 
@@ -28,5 +28,5 @@ def discover(package: ModuleType | None = None) -> list[str]:
 discover()
 
 __all__ = ["THEOREMS", "get_theorem", "register_theorem", "register_paper", "theorem", "discover", "check",
-           "check_many", "Instance", "Terms", "Rule", "Theorem", "Verdict", "Context", "NotApplicable",
+           "check_many", "Instance", "Terms", "Sides", "Rule", "Theorem", "Verdict", "Context", "NotApplicable",
            "Inconclusive", "make_context", "PAPERS", "KINDS", "CHECKS", "PROVENANCES"]

@@ -77,6 +77,32 @@ class Terms:
         return f"Terms({', '.join([*self.decaying, *self.limit])}; {self.combine})"
 
 
+class Sides:
+    r"""A measure given as the two sides of its inequality, for bounds of the form
+    ``smaller ≤ larger + bound(t)`` whose bound is 0 (a descent inequality
+    :math:`t_kc_k\|\nabla f(x_k)\|^2\le f(x_k)-f(x_{k+1})`): the difference alone is judged
+    exactly as before, but a ratio measure/bound cannot be read off a bound of 0, and the
+    difference says nothing about how close the inequality came to failing. With its sides the
+    judge reports ``smaller / (larger + bound)`` instead, at its largest over the steps where the
+    denominator is above the measure's rounding: 1 means the inequality was attained, 0.1 that it
+    had a factor 10 of slack everywhere.
+
+    ``smaller`` is the nonnegative side (a gradient norm, a guaranteed decrease); arrays of one
+    shape, as a measure's values would be. Supported by ``every-t`` checks.
+    """
+
+    def __init__(self, smaller: ArrayLike, larger: ArrayLike):
+        self.smaller = np.asarray(smaller, dtype=float)
+        self.larger = np.asarray(larger, dtype=float)
+        if self.smaller.shape != self.larger.shape:
+            raise ValueError(f"the two sides must have one shape; got {self.smaller.shape} and {self.larger.shape}")
+
+    @property
+    def difference(self) -> np.ndarray:
+        """``smaller − larger``: the measure judged against the bound."""
+        return self.smaller - self.larger
+
+
 @dataclass(frozen=True)
 class Instance:
     """One concrete setting to check a theorem on.

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ._instance import Terms
+from ._instance import Sides, Terms
 from ._theorem import RATE_SLACK, Z, Inconclusive, Verdict
 
 
@@ -23,9 +23,13 @@ def judge(theorem, run, bound, label, params):
     """Evaluate ``theorem``'s measure on ``run`` and judge it against ``bound`` by the theorem's check
     kind; an undecidable run (:class:`Inconclusive`, a non-finite measure) is ``inconclusive``."""
     try:
-        measured = np.asarray(theorem.measure(run), dtype=float)
+        raw = theorem.measure(run)
     except Inconclusive as exc:
         return Verdict(theorem.id, label, "inconclusive", str(exc), instance_params=params)
+    sides = raw if isinstance(raw, Sides) else None
+    if sides is not None and theorem.check != "every-t":
+        raise TypeError(f"{theorem.id}: a measure given by its Sides is judged by every-t checks only")
+    measured = np.asarray(raw.difference if sides is not None else raw, dtype=float)
     if not np.all(np.isfinite(measured)):
         # a comparison with nan is False, so a non-finite measure would pass silently
         bad = int(np.flatnonzero(~np.isfinite(measured.reshape(measured.shape[0], -1)).any(axis=1))[0])
@@ -34,6 +38,8 @@ def judge(theorem, run, bound, label, params):
     judge_of_kind = {"every-t": _judge_every_t, "rate": _judge_rate, "floor": _judge_floor,
                      "exact": _judge_exact, "asymptotic": _judge_asymptotic}[theorem.check]
     verdict = judge_of_kind(theorem, run, measured, bound)
+    if sides is not None:
+        _ratio_of_sides(verdict, theorem, run, sides, bound)
     verdict.theorem, verdict.instance, verdict.instance_params = theorem.id, label, params
     return verdict
 
@@ -94,6 +100,31 @@ def _judge_every_t(theorem, run, measured, bound):
         limit = None
     verdict.tail_ratio = None if limit is None else _tail_ratio(centre, b, limit, resolvable, theorem.ratio_from)
     return verdict
+
+
+def _ratio_of_sides(verdict, theorem, run, sides, bound):
+    """Replace the ratio of a ``smaller ≤ larger + bound`` measure (:class:`Sides`) by
+    max smaller/(larger + bound), read from row ``theorem.ratio_from`` on where the denominator is
+    above 1e3 times the measure's rounding (as ratios are in :func:`_judge_every_t`), so that
+    rounding moves it by at most about 1e-3; ``None`` when no row qualifies (a violated verdict
+    then keeps closeness 1 in the search)."""
+    stochastic = run.ctx.stochastic
+    smaller, _ = _stats(sides.smaller, stochastic)
+    larger, _ = _stats(sides.larger, stochastic)
+    t = np.arange(smaller.shape[0])
+    denominator = larger + _bound_array(bound, t if smaller.ndim == 1 else t[:, None], smaller.shape)
+    floor = float_floor(run) if theorem.rounding is None else np.broadcast_to(theorem.rounding(run), smaller.shape)
+    ok = denominator > 1e3 * np.broadcast_to(floor, smaller.shape)
+    ok[:min(theorem.ratio_from, ok.shape[0] - 1)] = False
+    if not ok.any():
+        verdict.ratio = None
+        return
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(ok, smaller / denominator, -np.inf)
+    i, j = np.unravel_index(int(np.argmax(ratio)), ratio.shape) if ratio.ndim > 1 else (int(np.argmax(ratio)), 0)
+    verdict.ratio = float(ratio[(i, j) if ratio.ndim > 1 else i])
+    verdict.details["ratio_t"] = int(t[i])
+    verdict.reason += f"; closest at t={int(t[i])}: the smaller side is {verdict.ratio:.4g} of the larger"
 
 
 #: The neighbourhood ratio is read only where the decaying part of the bound is at most this share

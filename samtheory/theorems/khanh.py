@@ -22,7 +22,7 @@ import sympy
 
 from ..schedules import Schedule, power
 from . import measures as M
-from ._instance import Instance
+from ._instance import Instance, Sides
 from .registry import theorem
 
 PAPER = "khanh-2024"
@@ -151,7 +151,7 @@ def _descent_with_error(run):
     f = run.ctx.objective.value(x)
     L = run.ctx.beta
     g2 = np.sum(g * g, axis=-1)[:-1]
-    return (f[1:] - f[:-1]) + 0.5 * eta[:, None] * g2 - 0.5 * eta[:, None] * L ** 2 * rho[:, None] ** 2
+    return Sides(0.5 * eta[:, None] * g2, (f[:-1] - f[1:]) + 0.5 * eta[:, None] * L ** 2 * rho[:, None] ** 2)
 
 
 def _difference_rounding(run):
@@ -201,7 +201,7 @@ def _usam_descent(run):
     L = run.ctx.beta
     c = _usam_bracket(L, eta, rho)
     g2 = np.sum(g * g, axis=-1)[:-1]
-    return (f[1:] - f[:-1]) + (eta * c)[:, None] * g2
+    return Sides((eta * c)[:, None] * g2, f[:-1] - f[1:])
 
 
 def _usam_bracket(L, t, rho):

@@ -15,7 +15,7 @@ import numpy as np
 from ..closed_forms import two_cycle_amplitude
 from ..functions import Constant, Objective, Quadratic
 from . import measures as M
-from ._instance import Instance, Rule
+from ._instance import Instance, Rule, Sides
 from ._theorem import Inconclusive
 from .registry import theorem
 
@@ -374,7 +374,7 @@ def _gd_nonconvex_measure(run):
     L = run.ctx.beta
     with np.errstate(divide="ignore", invalid="ignore"):
         slack = np.where(n > 0, 4 * L * (loss[0] - loss) / (3 * np.maximum(n, 1)), np.inf)
-    return (best - slack)[1:]
+    return Sides(best[1:], slack[1:])
 
 
 @theorem(
