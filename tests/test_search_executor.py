@@ -3,6 +3,7 @@
 bit, on a process pool and on a 2-worker Dask LocalCluster (issue #15, item 3)."""
 import gc
 import json
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
@@ -61,7 +62,9 @@ def test_in_process_results_are_real_searches(in_process):
 
 
 def test_process_pool_gives_the_in_process_result(in_process):
-    with ProcessPoolExecutor(2) as pool:
+    # spawned, not forked: this process may have loaded JAX (stochastic grids compile), and forking
+    # a process that runs JAX's threads can deadlock the child
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         for tid in SEARCHED:
             assert _everything(search(tid, budget=BUDGET, seed=SEED, executor=pool)) == _everything(in_process[tid])
 

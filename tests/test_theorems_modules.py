@@ -41,11 +41,12 @@ def test_each_engine_module_imports_only_the_layers_below_it(module):
 
 def test_the_package_exports_are_the_engine_modules_own_objects():
     assert theorems.__all__ == ["THEOREMS", "get_theorem", "register_theorem", "register_paper", "theorem",
-                                "discover", "check", "check_many", "Instance", "Terms", "Rule", "Theorem",
+                                "discover", "check", "check_many", "Instance", "Terms", "Sides", "Rule", "Theorem",
                                 "Verdict", "Context", "NotApplicable", "Inconclusive", "make_context", "PAPERS",
                                 "KINDS", "CHECKS", "PROVENANCES"]
     assert theorems.check is _check.check and theorems.check_many is _check.check_many
     assert theorems.Instance is _instance.Instance and theorems.make_context is _instance.make_context
+    assert theorems.Sides is _instance.Sides and theorems.Terms is _instance.Terms
     assert theorems.Verdict is _theorem.Verdict and theorems.PAPERS is _theorem.PAPERS
     assert not hasattr(theorems, "_core")
     with pytest.raises(ImportError):

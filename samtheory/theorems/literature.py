@@ -363,7 +363,11 @@ def gd_contraction(ctx):
     ctx.require(ctx.instance.trajectories % 2 == 0, "needs an even number of trajectories (pairs)")
     L, mu = ctx.beta or 1.0, ctx.mu or 0.0
     rate = max((1 - gamma * L) ** 2, (1 - gamma * mu) ** 2)
-    return lambda n: rate ** n
+
+    def bound(n):
+        with np.errstate(over="ignore"):  # gamma > 2/L expands: the bound overflows to inf, still true
+            return rate ** n
+    return bound
 
 
 def _gd_nonconvex_measure(run):
