@@ -51,11 +51,10 @@ SEED = 0
 CONTROLS = ("method", "eta", "rho", "sigma", "x0", "y0", "steps", "lam", "same_sample", "checks")
 #: the controls a construction may have among its own parameters
 CONSTRUCTION_CONTROLS = ("eta", "rho", "sigma", "x0", "y0")
-#: registry measures drawn against the plotted quantity: pointwise ones on the curve itself,
-#: running averages against the running average of the curve
-POINTWISE_MEASURES = {"loss": {"f(x_t) - f*", "E f(x_t) - f*", "f(x_n) - f*"}, "gradsq": set()}
-AVERAGED_MEASURES = {"loss": set(), "gradsq": {"(1/T) sum_{t<T} ||grad f(x_t)||^2",
-                                                "(1/T) sum_{t<T} E||grad f(x_t)||^2"}}
+#: the aggregations of a theorem's measure (``Theorem.measure_kind``) whose bounds are drawn against
+#: the plotted quantity: pointwise ones on the curve itself, running averages against the running
+#: average of the curve (a running minimum, "best", has no curve of its own here)
+DRAWN_AGGREGATIONS = ("pointwise", "averaged")
 #: cached objectives kept at most (a slider drag builds one per value of rho or sigma)
 _CACHE_SIZE = 64
 
@@ -480,7 +479,8 @@ class ExplorerState:
     def bound_curves(self) -> list[tuple[str, np.ndarray, bool]]:
         """``(theorem id, bound per t, averaged)`` for the verdicts whose measure is the plotted one
         (``averaged`` False) or its running average (True) and whose bound holds at every t; bounds
-        that cannot be evaluated here are left out."""
+        that cannot be evaluated here are left out. What a measure is comes from its declaration
+        (:func:`samtheory.theorems.measures.declares`, read as ``Theorem.measure_kind``), not its name."""
         from ..theorems import THEOREMS, NotApplicable, make_context
         kind = self.measure_kind()
         t = self.shown_run().t
@@ -488,7 +488,9 @@ class ExplorerState:
         curves = []
         for v in self.verdicts:
             th = THEOREMS[v.theorem]
-            if th.check != "every-t" or th.measure_name not in (POINTWISE_MEASURES[kind] | AVERAGED_MEASURES[kind]):
+            declared = th.measure_kind  # what the measure function says it measures
+            if th.check != "every-t" or declared is None or declared.quantity != kind \
+                    or declared.aggregation not in DRAWN_AGGREGATIONS:
                 continue
             try:
                 bound = th.bound(make_context(inst))
@@ -496,7 +498,7 @@ class ExplorerState:
                 values = np.broadcast_to(values, (len(t), max(1, values.shape[-1] if values.ndim == 2 else 1)))[:, 0]
             except (NotApplicable, InvalidParameterError, TypeError, ValueError):
                 continue
-            curves.append((th.id, values, th.measure_name in AVERAGED_MEASURES[kind]))
+            curves.append((th.id, values, declared.aggregation == "averaged"))
         return curves
 
     def running_average(self) -> np.ndarray:
