@@ -248,7 +248,9 @@ def test_objectives_are_cached_per_construction_parameters():
 def test_the_method_selector_reads_the_methods_own_labels():
     from samtheory.explorer._state import METHOD_LABELS
     from samtheory.methods import METHODS
-    assert METHOD_LABELS == {"GD": "gd", "SAM": "sam", "USAM": "usam", "Unified SAM": "unified"}
+    # the built-ins first, in the registry's order; then any registered variant (read live from METHODS)
+    assert list(METHOD_LABELS.items())[:4] == [("GD", "gd"), ("SAM", "sam"), ("USAM", "usam"), ("Unified SAM", "unified")]
+    assert dict(METHOD_LABELS) == {m.label: m.name for m in METHODS.values() if not m.stochastic_only}
     assert all(METHODS[name].label == label for label, name in METHOD_LABELS.items())
 
 
