@@ -48,6 +48,12 @@ from ._validation import InvalidParameterError
 #: The path that means standard output.
 STDOUT = "-"
 
+#: Default output folder of full-size figure runs (``samtheory reproduce``; the committed figures).
+FIGURES_DIR = "figures"
+#: Default output folder of ``quick`` figure runs: separate (and git-ignored), so a quick run never
+#: overwrites a committed full-size figure.
+QUICK_DIR = os.path.join(FIGURES_DIR, "quick")
+
 _interrupted = threading.Event()
 
 
@@ -201,6 +207,14 @@ def remove_stale_temporaries(path) -> list:
 # ---------------------------------------------------------------------------------------------
 # validation before the work
 # ---------------------------------------------------------------------------------------------
+
+def output_folder(outdir: str | os.PathLike[str] | None = None, quick: bool = False) -> str | os.PathLike[str]:
+    """The folder a figure script writes to: ``outdir`` if given, else :data:`QUICK_DIR` for a quick
+    run and :data:`FIGURES_DIR` otherwise."""
+    if outdir is not None:
+        return outdir
+    return QUICK_DIR if quick else FIGURES_DIR
+
 
 def check_output(path, option="path") -> str:
     """Check that ``path`` can be written, before any work; return it as a string.

@@ -4,28 +4,32 @@ Each entry is a name and a callable ``run(outdir, quick) -> dict`` that writes i
 PDF) and a JSON file of the plotted numbers to ``outdir`` and returns that JSON document;
 ``quick=True`` runs the same code at a reduced size. Add an entry with :func:`register`.
 
-The built-in entries are the paper experiments of :mod:`samtheory.paper_experiments`; their
-modules are imported only when an entry runs, so listing the registry stays cheap.
+The entries are, in this order: the paper experiments that :mod:`samtheory.paper_experiments`
+finds by convention (a new one is one new file there, declaring ``NAME``, ``DESCRIPTION`` and
+``run``; listed by name), then the PEP worst-case figure and the regime maps of
+:mod:`samtheory.sweep`. Listing the registry imports the paper experiments' modules (numpy and the
+simulator; matplotlib is imported only when a figure is drawn). :func:`discover` picks up an
+experiment module added after the import, or one in a package of the user's.
 
 **Where the files go.** Without an explicit ``outdir``, a full-size run writes to ``figures/`` (the
 committed figures) and a quick run to ``figures/quick/`` (git-ignored), so a quick run, which the
-tests use, never overwrites a committed full-size figure. The JSON written next to the figures
-names its files relative to the output folder, so it holds no path of the machine that made it.
+tests use, never overwrites a committed full-size figure (:func:`output_folder`, from
+:mod:`samtheory._io`). The JSON written next to the figures names its files relative to the
+output folder, so it holds no path of the machine that made it.
 """
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from types import ModuleType
+from typing import Any
 
-import importlib
 import os
 import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from . import paper_experiments
+from ._io import FIGURES_DIR, QUICK_DIR, output_folder  # noqa: F401  (re-exported: where the figures go)
 from ._validation import InvalidParameterError
-
-if TYPE_CHECKING:  # names used in annotations only
-    import os
 
 
 @dataclass(frozen=True)
@@ -36,19 +40,6 @@ class Entry:
 
 
 REGISTRY: dict = {}
-
-#: Default output folder of full-size runs (the committed figures).
-FIGURES_DIR = "figures"
-#: Default output folder of ``quick`` runs: separate (and git-ignored), so a quick run never
-#: overwrites a committed full-size figure.
-QUICK_DIR = os.path.join(FIGURES_DIR, "quick")
-
-
-def output_folder(outdir: str | os.PathLike[str] | None = None, quick: bool = False) -> str | os.PathLike[str]:
-    """``outdir`` if given, else :data:`QUICK_DIR` for a quick run and :data:`FIGURES_DIR` otherwise."""
-    if outdir is not None:
-        return outdir
-    return QUICK_DIR if quick else FIGURES_DIR
 
 
 def register(name: str, run: Callable[..., Any], description: str = "", overwrite: bool = False) -> Entry:
@@ -136,41 +127,18 @@ def run(name: str, outdir: str | os.PathLike[str] | None = None, quick: bool = F
     return doc
 
 
-def _paper_experiment(module):
-    def run_module(outdir=None, quick=False):
-        mod = importlib.import_module(f"samtheory.paper_experiments.{module}")
-        return mod.run(outdir, quick=quick)
-    return run_module
+def discover(package: ModuleType | None = None) -> list[str]:
+    """Find the paper experiments of ``package`` (default :mod:`samtheory.paper_experiments`, see
+    :func:`samtheory.paper_experiments.discover`) and register each one not registered yet;
+    returns the modules' names. Importing this module already registers those present then."""
+    names = paper_experiments.discover(package)
+    for name, run_entry in paper_experiments.EXPERIMENTS.items():
+        if name not in REGISTRY:
+            register(name, run_entry, paper_experiments.DESCRIPTIONS[name])
+    return names
 
 
-for _name, _module, _description in (
-        ("unified-exp1-lambda-sweep", "unified_lambda_sweep",
-         "Unified SAM exp. 1: deterministic lambda sweep on least squares"),
-        ("unified-exp2-importance", "unified_importance",
-         "Unified SAM exp. 2: uniform vs importance sampling (reweighted and unweighted) on ridge"),
-        ("unified-exp3-decreasing", "unified_decreasing",
-         "Unified SAM exp. 3: constant vs decreasing step sizes on ridge"),
-        ("khanh-fig1-quadratic", "khanh_quadratic",
-         "Khanh et al. Fig. 1 analogue: GD vs SAM with constant steps on a quadratic"),
-        ("khanh-appendix-robust-regression", "khanh_robust_regression",
-         "Khanh et al. appendix analogue: GD vs SAM, rho = C vs rho_k = C/k^p, on robust regression"),
-        ("khanh-schedules", "khanh_schedules",
-         "Khanh et al. schedules Constant / Diminish 1-3 and properties (1)-(5)")):
-    register(_name, _paper_experiment(_module), _description)
-
-
-def _siyun_figure(name):
-    def run_figure(outdir=None, quick=False):
-        from .paper_experiments.siyun_figures import FIGURES
-        return FIGURES[name][0](outdir, quick=quick)
-    return run_figure
-
-
-for _name, _description in (("siyun-fig1-valley", "Si & Yun Fig. 1: GD, USAM and SAM on (xy - 1)^2"),
-                            ("siyun-fig2-virtual-loss", "Si & Yun Fig. 2: deterministic and stochastic virtual loss"),
-                            ("siyun-fig6-examples", "Si & Yun Fig. 6: SAM on each example function"),
-                            ("siyun-floor-vs-rho", "counterexample floors against rho, slope 2, under the poster terms")):
-    register(_name, _siyun_figure(_name), _description)
+discover()
 
 
 def _pep_figure(outdir=None, quick=False):

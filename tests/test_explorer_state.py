@@ -15,7 +15,7 @@ from samtheory.counterexamples import COUNTEREXAMPLES
 from samtheory.explorer._readout import MAX_VERDICT_LINES, READOUT_WIDTH, invalid_text, readout_text, state_line
 from samtheory.explorer._readout import verdict_text, wrap_line
 from samtheory.counterexamples import get_counterexample
-from samtheory.explorer._state import AVERAGED_MEASURES, POINTWISE_MEASURES, ExplorerState, names
+from samtheory.explorer._state import ExplorerState, names
 from samtheory.functions import CustomObjective
 from samtheory.theorems import THEOREMS, check
 
@@ -193,8 +193,8 @@ def test_checks_are_the_registry_on_the_same_instance_and_bounds_match_the_measu
     assert curves
     kind = model.measure_kind()
     for theorem_id, values, averaged in curves:
-        measure = THEOREMS[theorem_id].measure_name
-        assert measure in (AVERAGED_MEASURES[kind] if averaged else POINTWISE_MEASURES[kind])
+        declared = THEOREMS[theorem_id].measure_kind  # what the measure function declares
+        assert declared.quantity == kind and declared.aggregation == ("averaged" if averaged else "pointwise")
         assert values.shape == (model.state["steps"] + 1,)
     average = model.running_average()
     curve = model.curve()
@@ -248,5 +248,65 @@ def test_objectives_are_cached_per_construction_parameters():
 def test_the_method_selector_reads_the_methods_own_labels():
     from samtheory.explorer._state import METHOD_LABELS
     from samtheory.methods import METHODS
-    assert METHOD_LABELS == {"GD": "gd", "SAM": "sam", "USAM": "usam", "Unified SAM": "unified"}
+    # the built-ins first, in the registry's order; then any registered variant (read live from METHODS)
+    assert list(METHOD_LABELS.items())[:4] == [("GD", "gd"), ("SAM", "sam"), ("USAM", "usam"), ("Unified SAM", "unified")]
+    assert dict(METHOD_LABELS) == {m.label: m.name for m in METHODS.values() if not m.stochastic_only}
     assert all(METHODS[name].label == label for label, name in METHOD_LABELS.items())
+
+
+#: The measure names the explorer matched before measures declared their kind (issue #16): the
+#: registry's every-t entries drawn on each panel, pointwise or as a running average. Kept here
+#: only to show that the declarations select exactly the entries the names did.
+FORMER_POINTWISE = {"loss": {"f(x_t) - f*", "E f(x_t) - f*", "f(x_n) - f*"}, "gradsq": set()}
+FORMER_AVERAGED = {"loss": set(), "gradsq": {"(1/T) sum_{t<T} ||grad f(x_t)||^2", "(1/T) sum_{t<T} E||grad f(x_t)||^2"}}
+
+
+def test_declared_measure_kinds_select_the_entries_the_names_did():
+    drawn = 0
+    for th in THEOREMS.values():
+        if th.check != "every-t":
+            continue
+        declared = th.measure_kind
+        for quantity in ("loss", "gradsq"):
+            by_name = ("averaged" if th.measure_name in FORMER_AVERAGED[quantity] else
+                       "pointwise" if th.measure_name in FORMER_POINTWISE[quantity] else None)
+            by_kind = (declared.aggregation if declared is not None and declared.quantity == quantity
+                       and declared.aggregation in ("pointwise", "averaged") else None)
+            assert by_kind == by_name, (th.id, quantity, declared)
+            drawn += by_kind is not None
+    assert drawn >= 10  # D1-D6, Unified SAM's PL entries and GD's baselines
+
+
+def test_a_users_theorem_with_a_declared_measure_is_drawn():
+    from samtheory.theorems import theorem
+    from samtheory.theorems.measures import MeasureKind, declares, kind_of
+
+    @declares("loss", "pointwise")
+    def my_gap(run):  # f(x_t) - f*, from the run's own records
+        history = run.result.loss_history
+        return history.reshape(history.shape[0], -1)
+
+    def undeclared_gap(run):  # the same numbers, but no declaration: not drawn
+        return my_gap(run)
+
+    assert kind_of(my_gap) == MeasureKind("loss", "pointwise") and kind_of(undeclared_gap) is None
+    with pytest.raises(samtheory.InvalidParameterError, match="aggregation must be one of"):
+        declares("loss", "median")
+    ids = {"user.explorer.declared": my_gap, "user.explorer.undeclared": undeclared_gap}
+    try:
+        for theorem_id, measure in ids.items():
+            theorem(id=theorem_id, title="SAM stays below 10 (f - f*)", paper="gd-baselines", result="test",
+                    provenance="literature", kind="upper", check="every-t", function_class=(), methods=("sam",),
+                    setting="any", measure_name="my gap", measure=measure, statement="f - f* <= 10",
+                    overwrite=True)(lambda ctx: (lambda t: 10.0 + 0.0 * t))
+        model = ExplorerState("quadratic-cycle")  # plots f - f*
+        model.run()
+        verdicts = {v.theorem: v.verdict for v in model.check_theorems()}
+        assert verdicts["user.explorer.declared"] == verdicts["user.explorer.undeclared"] == "holds"
+        curves = {theorem_id: (values, averaged) for theorem_id, values, averaged in model.bound_curves()}
+        assert "user.explorer.undeclared" not in curves
+        values, averaged = curves["user.explorer.declared"]
+        assert not averaged and np.all(values == 10.0) and values.shape == (model.state["steps"] + 1,)
+    finally:
+        for theorem_id in ids:
+            THEOREMS.pop(theorem_id, None)

@@ -13,9 +13,11 @@ The figure
   chains of stochastic runs) against t on log axes, with the predicted floor
   (:meth:`Counterexample.predict <samtheory.counterexamples.Counterexample.predict>`) and the bound
   curves of the applicable theorem-registry entries whose measure is the plotted one (or its running
-  average); the last 10 % of the steps, over which the observed floor is averaged, is shaded;
+  average), as the measure function declares it (:func:`samtheory.theorems.measures.declares`);
+  the last 10 % of the steps, over which the observed floor is averaged, is shaded;
 * **controls**: sliders for ρ, η, σ (stochastic examples), x₀ (and y₀ in 2-D), T and the Unified
-  SAM λ; a method selector (GD, SAM, USAM, Unified SAM); a same-sample / independent-samples
+  SAM λ; a method selector (GD, SAM, USAM, Unified SAM, and any registered variant under its
+  label); a same-sample / independent-samples
   selector (stochastic examples); a reset button; a switch for the theorem checks;
 * **readout**: the observed floor against the predicted one, and each applicable theorem's verdict
   on the run shown (:func:`samtheory.theorems.check` with that very simulation).

@@ -15,6 +15,7 @@ import time
 
 from .._validation import InvalidParameterError
 from ..functions import Objective
+from ..methods import get_method
 from ._panels import Panels
 from ._readout import invalid_text, readout_text, verdict_text
 from ._state import METHOD_LABELS, SAMPLING_LABELS, ExplorerState
@@ -236,11 +237,13 @@ class Explorer:
         from matplotlib.widgets import RadioButtons
         ax = fig.add_axes([0.345, 0.175, 0.182, 0.17])
         ax.set_title("method", fontsize=10.5, loc="left")
-        self.method_radio = RadioButtons(ax, [label + (" (λ)" if label == "Unified SAM" else "") for label in METHOD_LABELS],
-                                         active=list(METHOD_LABELS.values()).index(self.state["method"]))
+        # a method whose step uses λ says so: the λ slider is its control
+        shown = {label + (" (λ)" if get_method(name).uses_lam else ""): name for label, name in METHOD_LABELS.items()}
+        self._radio_methods = list(shown.values())  # the selector's entries, fixed when it is built
+        self.method_radio = RadioButtons(ax, list(shown), active=self._radio_methods.index(self.state["method"]))
         self._style_labels(self.method_radio.labels)
         self.method_radio.drawon = False
-        self.method_radio.on_clicked(lambda label: self.set(method=METHOD_LABELS[label.replace(" (λ)", "")]))
+        self.method_radio.on_clicked(lambda label: self.set(method=shown[label]))
         self.sampling_radio = None
         if self.stochastic:
             ax = fig.add_axes([0.345, 0.03, 0.182, 0.095])
@@ -271,8 +274,8 @@ class Explorer:
                 slider.eventson = False
                 slider.set_val(self.state[key])
                 slider.eventson = True
-        if "method" in keys:
-            index = list(METHOD_LABELS.values()).index(self.state["method"])
+        if "method" in keys and self.state["method"] in self._radio_methods:
+            index = self._radio_methods.index(self.state["method"])
             if self.method_radio.index_selected != index:
                 self.method_radio.eventson = False
                 self.method_radio.set_active(index)

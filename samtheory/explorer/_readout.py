@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import math
 import textwrap
 
-from ._state import METHOD_LABELS
+from ..methods import get_method
 
 if TYPE_CHECKING:  # names used in annotations only
     from ..theorems import Verdict
@@ -50,11 +50,12 @@ def measure_label(model: ExplorerState) -> str:
 def state_line(model: ExplorerState) -> str:
     """The controls in one line, e.g. ``SAM  η=0.1  ρ=0.5  x₀=1  T=60`` (only those that matter)."""
     s = model.state
-    name = "SGD" if model.method_name() == "sgd" else {v: k for k, v in METHOD_LABELS.items()}[s["method"]]
+    name = get_method(model.method_name()).label  # (GD on a stochastic example runs as SGD)
     parts = [name, f"η={s['eta']:.4g}"]
-    if s["method"] != "gd":
+    method = get_method(s["method"])
+    if method.perturbation is not None:
         parts.append(f"ρ={s['rho']:.4g}")
-    if s["method"] == "unified":
+    if method.uses_lam:
         parts.append(f"λ={s['lam']:.2f}")
     if model.stochastic:
         parts.append(f"σ={s['sigma']:.4g}")

@@ -17,16 +17,17 @@ floor is the chains' mean of the tail mean of :math:`m` over the last 10 % of th
 """
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import Any, Iterator, TYPE_CHECKING
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
 from .._validation import InvalidParameterError
 from ..counterexamples import COUNTEREXAMPLES, get_counterexample
 from ..functions import Objective
-from ..methods import METHODS
+from ..methods import METHODS, get_method
 from ..simulation import simulate
 
 if TYPE_CHECKING:  # names used in annotations only
@@ -35,10 +36,33 @@ if TYPE_CHECKING:  # names used in annotations only
     from ..simulation import SimulationResult
     from ..theorems import Instance, Verdict
 
-#: the methods the explorer offers, and their selector labels (``Method.label``) -> method names
-#: (GD becomes SGD when the example is stochastic)
-EXPLORED_METHODS = ("gd", "sam", "usam", "unified")
-METHOD_LABELS = {METHODS[name].label: name for name in EXPLORED_METHODS}
+
+class MethodLabels(Mapping[str, str]):
+    """The methods the explorer offers, as selector label (``Method.label``) -> method name: every
+    method of :data:`~samtheory.methods.METHODS` in its order except those that need an oracle
+    (``sgd``: GD becomes SGD when the example is stochastic). Read from the registry at each use,
+    so a variant registered after this module was imported (a new module in
+    ``samtheory/methods/``, found by ``discover()``, or ``register_method``) is offered too."""
+
+    def _current(self) -> dict[str, str]:
+        return {m.label: m.name for m in METHODS.values() if not m.stochastic_only}
+
+    def __getitem__(self, label: str) -> str:
+        return self._current()[label]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._current())
+
+    def __len__(self) -> int:
+        return len(self._current())
+
+    def __repr__(self) -> str:
+        return f"MethodLabels({self._current()!r})"
+
+
+#: selector label -> method name, live (see :class:`MethodLabels`): GD, SAM, USAM, Unified SAM and
+#: any registered variant
+METHOD_LABELS = MethodLabels()
 #: the sampling selector's labels: the same sample for the ascent and the descent step, or two
 SAMPLING_LABELS = ("same sample", "independent samples")
 #: chains simulated for stochastic examples (the right panel shows their mean)
@@ -51,11 +75,10 @@ SEED = 0
 CONTROLS = ("method", "eta", "rho", "sigma", "x0", "y0", "steps", "lam", "same_sample", "checks")
 #: the controls a construction may have among its own parameters
 CONSTRUCTION_CONTROLS = ("eta", "rho", "sigma", "x0", "y0")
-#: registry measures drawn against the plotted quantity: pointwise ones on the curve itself,
-#: running averages against the running average of the curve
-POINTWISE_MEASURES = {"loss": {"f(x_t) - f*", "E f(x_t) - f*", "f(x_n) - f*"}, "gradsq": set()}
-AVERAGED_MEASURES = {"loss": set(), "gradsq": {"(1/T) sum_{t<T} ||grad f(x_t)||^2",
-                                                "(1/T) sum_{t<T} E||grad f(x_t)||^2"}}
+#: the aggregations of a theorem's measure (``Theorem.measure_kind``) whose bounds are drawn against
+#: the plotted quantity: pointwise ones on the curve itself, running averages against the running
+#: average of the curve (a running minimum, "best", has no curve of its own here)
+DRAWN_AGGREGATIONS = ("pointwise", "averaged")
 #: cached objectives kept at most (a slider drag builds one per value of rho or sigma)
 _CACHE_SIZE = 64
 
@@ -258,7 +281,8 @@ class ExplorerState:
         s = self.state if state is None else state
         f = self.objective(s)
         method = self.method_name(s)
-        kwargs = dict(eta=float(s["eta"]), rho=0.0 if method in ("gd", "sgd") else float(s["rho"]),
+        no_ascent = get_method(method).perturbation is None  # GD and SGD: rho plays no part
+        kwargs = dict(eta=float(s["eta"]), rho=0.0 if no_ascent else float(s["rho"]),
                       lam=float(s["lam"]), steps=int(s["steps"]), x0=self.start(s),
                       trajectories=self.chains if self.stochastic else 1, oracle=self.oracle(f, s),
                       same_sample=bool(s["same_sample"]), seed=SEED, record_every=1, history=True)
@@ -446,7 +470,7 @@ class ExplorerState:
         from ..theorems import Instance
         f, method, kw = self.simulation_arguments()
         oracle = kw["oracle"]
-        return Instance(f, method=method, eta=kw["eta"], rho=kw["rho"], lam=kw["lam"] if method == "unified" else None,
+        return Instance(f, method=method, eta=kw["eta"], rho=kw["rho"], lam=kw["lam"] if get_method(method).uses_lam else None,
                         steps=kw["steps"], trajectories=kw["trajectories"], x0=kw["x0"], seed=kw["seed"],
                         noise=oracle.kind if oracle is not None else None,
                         sigma=oracle.sigma if oracle is not None else 0.0, same_sample=kw["same_sample"])
@@ -480,7 +504,8 @@ class ExplorerState:
     def bound_curves(self) -> list[tuple[str, np.ndarray, bool]]:
         """``(theorem id, bound per t, averaged)`` for the verdicts whose measure is the plotted one
         (``averaged`` False) or its running average (True) and whose bound holds at every t; bounds
-        that cannot be evaluated here are left out."""
+        that cannot be evaluated here are left out. What a measure is comes from its declaration
+        (:func:`samtheory.theorems.measures.declares`, read as ``Theorem.measure_kind``), not its name."""
         from ..theorems import THEOREMS, NotApplicable, make_context
         kind = self.measure_kind()
         t = self.shown_run().t
@@ -488,7 +513,9 @@ class ExplorerState:
         curves = []
         for v in self.verdicts:
             th = THEOREMS[v.theorem]
-            if th.check != "every-t" or th.measure_name not in (POINTWISE_MEASURES[kind] | AVERAGED_MEASURES[kind]):
+            declared = th.measure_kind  # what the measure function says it measures
+            if th.check != "every-t" or declared is None or declared.quantity != kind \
+                    or declared.aggregation not in DRAWN_AGGREGATIONS:
                 continue
             try:
                 bound = th.bound(make_context(inst))
@@ -496,7 +523,7 @@ class ExplorerState:
                 values = np.broadcast_to(values, (len(t), max(1, values.shape[-1] if values.ndim == 2 else 1)))[:, 0]
             except (NotApplicable, InvalidParameterError, TypeError, ValueError):
                 continue
-            curves.append((th.id, values, th.measure_name in AVERAGED_MEASURES[kind]))
+            curves.append((th.id, values, declared.aggregation == "averaged"))
         return curves
 
     def running_average(self) -> np.ndarray:

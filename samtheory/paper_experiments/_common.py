@@ -26,9 +26,9 @@ from contextlib import contextmanager
 import numpy as np
 
 from .._io import atomic_write_text, check_output_dir, open_output, to_jsonable
+from .._io import output_folder  # noqa: F401  (re-exported: the experiments resolve their outdir with it)
 from .._validation import InvalidParameterError, check_positive_int, check_unit_interval
 from ..oracles import Oracle
-from ..reproduce import output_folder  # noqa: F401  (re-exported: the experiments resolve their outdir with it)
 from .. import stepsizes as S
 
 #: The seed of the notebook of the official Unified SAM code (``dimitris-oik/unifiedsam``), used with ``default_rng``.

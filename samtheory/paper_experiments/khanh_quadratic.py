@@ -25,6 +25,8 @@ from ..simulation import simulate
 from . import _common as C
 
 NAME = "khanh-fig1-quadratic"
+#: what ``samtheory reproduce --list`` says it reproduces
+DESCRIPTION = "Khanh et al. Fig. 1 analogue: GD vs SAM with constant steps on a quadratic"
 STEM = "khanh_fig1_quadratic"
 
 FULL = {"steps": 300, "trials": 5}

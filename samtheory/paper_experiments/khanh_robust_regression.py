@@ -47,6 +47,8 @@ from ..simulation import simulate
 from . import _common as C
 
 NAME = "khanh-appendix-robust-regression"
+#: what ``samtheory reproduce --list`` says it reproduces
+DESCRIPTION = "Khanh et al. appendix analogue: GD vs SAM, rho = C vs rho_k = C/k^p, on robust regression"
 STEM = "khanh_appendix_robust_regression"
 
 FULL = {"steps": 20_000, "trials": 5}

@@ -58,6 +58,8 @@ from ..simulation import simulate
 from . import _common as C
 
 NAME = "khanh-schedules"
+#: what ``samtheory reproduce --list`` says it reproduces
+DESCRIPTION = "Khanh et al. schedules Constant / Diminish 1-3 and properties (1)-(5)"
 STEM = "khanh_schedules"
 
 FULL = {"steps": 100_000, "trials": 5}

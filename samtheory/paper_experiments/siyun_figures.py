@@ -20,7 +20,6 @@ import math
 import textwrap
 
 import numpy as np
-from matplotlib.ticker import NullFormatter
 
 from .. import virtual_loss as vl
 from ..counterexamples import COUNTEREXAMPLES
@@ -189,6 +188,7 @@ LEGEND_SPOT = {"quadratic-cycle": "upper right", "cosine-stall": "center right",
 
 def fig6_examples(outdir=None, quick=False, progress=None):
     """SAM on each 1-D example: trajectory (yellow) over f, and the measure against t with the floor."""
+    from matplotlib.ticker import NullFormatter  # (imported where drawn: listing the figures stays light)
     outdir = prepare_outdir(output_folder(outdir, quick))
     rows = []
     specs = (("quadratic-cycle", "f - f*", "loss"), ("cosine-stall", "||grad f||^2", "gradsq"),
@@ -263,6 +263,7 @@ def fig6_examples(outdir=None, quick=False, progress=None):
 
 def floor_vs_rho(outdir=None, quick=False, progress=None):
     """Measured floor against rho (log-log) per counterexample, with the fitted slope and the poster term."""
+    from matplotlib.ticker import NullFormatter
     outdir = prepare_outdir(output_folder(outdir, quick))
     names = ("quadratic-cycle", "cosine-stall", "asymmetric-noise", "cosine-noise", "valley")
     fig, axes = new_figure(2, 3, size=(13.0, 8.0))
@@ -293,7 +294,8 @@ def floor_vs_rho(outdir=None, quick=False, progress=None):
     return _finish({"name": "siyun-floor-vs-rho", "sweeps": sweeps}, fig, outdir, "siyun_floor_vs_rho")
 
 
-FIGURES = {"siyun-fig1-valley": (fig1_valley, "Si & Yun Fig. 1: GD, USAM, SAM on (xy - 1)^2"),
+#: name -> (figure script, what ``samtheory reproduce --list`` says it reproduces)
+FIGURES = {"siyun-fig1-valley": (fig1_valley, "Si & Yun Fig. 1: GD, USAM and SAM on (xy - 1)^2"),
            "siyun-fig2-virtual-loss": (fig2_virtual_loss, "Si & Yun Fig. 2: deterministic and stochastic virtual loss"),
            "siyun-fig6-examples": (fig6_examples, "Si & Yun Fig. 6: SAM on each example function"),
-           "siyun-floor-vs-rho": (floor_vs_rho, "floors against rho with fitted slopes and the poster terms")}
+           "siyun-floor-vs-rho": (floor_vs_rho, "counterexample floors against rho, slope 2, under the poster terms")}

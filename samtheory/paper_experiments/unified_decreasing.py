@@ -50,6 +50,8 @@ from ..simulation import simulate
 from . import _common as C
 
 NAME = "unified-exp3-decreasing"
+#: what ``samtheory reproduce --list`` says it reproduces
+DESCRIPTION = "Unified SAM exp. 3: constant vs decreasing step sizes on ridge"
 STEM = "unified_exp3_decreasing"
 
 FULL = {"n": 100, "steps": 1_000_000, "trials": 5, "reg": 0.03}

@@ -57,6 +57,8 @@ from ..simulation import simulate
 from . import _common as C
 
 NAME = "unified-exp2-importance"
+#: what ``samtheory reproduce --list`` says it reproduces
+DESCRIPTION = "Unified SAM exp. 2: uniform vs importance sampling (reweighted and unweighted) on ridge"
 STEM = "unified_exp2_importance"
 
 FULL = {"n": 100, "steps": 300_000, "trials": 5, "reg_times_n": 3.0}

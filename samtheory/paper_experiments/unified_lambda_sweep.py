@@ -36,6 +36,8 @@ from ..simulation import simulate
 from . import _common as C
 
 NAME = "unified-exp1-lambda-sweep"
+#: what ``samtheory reproduce --list`` says it reproduces
+DESCRIPTION = "Unified SAM exp. 1: deterministic lambda sweep on least squares"
 STEM = "unified_exp1_lambda_sweep"
 
 FULL = {"n": 100, "steps": 10_000}

@@ -172,6 +172,14 @@ class Theorem:
         if self.paper not in PAPERS:
             raise ValueError(f"{self.id}: unknown paper key {self.paper!r}")
 
+    @property
+    def measure_kind(self) -> Any:
+        """The :class:`~samtheory.theorems.measures.MeasureKind` the entry's ``measure`` declares
+        (quantity "loss" or "gradsq", aggregation "pointwise", "averaged" or "best"; see
+        :func:`~samtheory.theorems.measures.declares`), or None for a measure that declares none."""
+        from .measures import kind_of  # (measures reads runs; this module only states entries)
+        return kind_of(self.measure)
+
     def describe(self) -> dict:
         return {"id": self.id, "title": self.title, "paper": PAPERS[self.paper], "result": self.result,
                 "provenance": self.provenance, "kind": self.kind, "check": self.check,

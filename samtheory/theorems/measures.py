@@ -4,13 +4,80 @@ A measure maps a :class:`~samtheory.theorems._theorem.Run` to an array whose fir
 time (or horizon) index and whose remaining axes are the trajectories. Curves come from the
 simulator's per-step records (``record_every=1``); measures that need the perturbed point
 recompute it from the recorded iterates with the same update rule.
+
+**Kinds.** The measures of the two quantities every run records, the optimality gap
+:math:`f(x_t)-f^*` (``"loss"``) and the squared gradient norm :math:`\|\nabla f(x_t)\|^2`
+(``"gradsq"``), declare what they are with :func:`declares`: the quantity and how it is aggregated
+over time,
+
+* ``"pointwise"`` — :math:`m(x_t)` at every :math:`t` (:func:`loss`, :func:`gradsq`);
+* ``"averaged"`` — the running average :math:`\frac1T\sum_{t<T}m(x_t)` (:func:`avg_gradsq`);
+* ``"best"`` — the running minimum :math:`\min_{s\le t}m(x_s)` (:func:`best_loss`).
+
+The declaration is a :class:`MeasureKind` in the function's attribute ``measure_kind``, read back by
+:func:`kind_of` (and :attr:`Theorem.measure_kind <samtheory.theorems.Theorem.measure_kind>`). The
+explorer draws an ``every-t`` bound on its plotted quantity when the theorem's measure declares that
+quantity, pointwise or averaged: a user's measure function that declares its kind is drawn the same
+way. A measure that declares nothing (most of the derived ones: ratios, differences, projections)
+is never drawn against the plotted curve.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, TypeVar
 
 import numpy as np
 
 from ..methods import get_method
 from ._horizons import HorizonRuns
+
+
+#: the quantities a measure can declare: f(x_t) - f* and ||grad f(x_t)||^2
+QUANTITIES = ("loss", "gradsq")
+#: how a declared measure aggregates its quantity over time (see the module docstring)
+AGGREGATIONS = ("pointwise", "averaged", "best")
+
+_Measure = TypeVar("_Measure", bound=Callable)
+
+
+@dataclass(frozen=True)
+class MeasureKind:
+    """What a measure measures: a :data:`QUANTITIES` entry aggregated as one of :data:`AGGREGATIONS`."""
+
+    quantity: str
+    aggregation: str
+
+    def __post_init__(self):
+        from .._validation import InvalidParameterError
+        if self.quantity not in QUANTITIES:
+            raise InvalidParameterError(f"measure quantity must be one of {', '.join(QUANTITIES)}; got {self.quantity!r}")
+        if self.aggregation not in AGGREGATIONS:
+            raise InvalidParameterError(f"measure aggregation must be one of {', '.join(AGGREGATIONS)}; "
+                                        f"got {self.aggregation!r}")
+
+
+def declares(quantity: str, aggregation: str) -> Callable[[_Measure], _Measure]:
+    """Decorator: the measure measures ``quantity`` ("loss" or "gradsq") aggregated as
+    ``aggregation`` ("pointwise", "averaged" or "best"); stored as the function's ``measure_kind``.
+
+    Example: a user's measure of :math:`f(x_t)-f^*` read from the run's own records::
+
+        @declares("loss", "pointwise")
+        def my_loss(run):
+            return run.result.loss_history.reshape(run.result.loss_history.shape[0], -1)
+    """
+    kind = MeasureKind(quantity, aggregation)
+
+    def mark(measure):
+        measure.measure_kind = kind
+        return measure
+    return mark
+
+
+def kind_of(measure) -> MeasureKind | None:
+    """The :class:`MeasureKind` a measure declared with :func:`declares`, or None."""
+    kind = getattr(measure, "measure_kind", None)
+    return kind if isinstance(kind, MeasureKind) else None
 
 
 def value_and_slope_at_zero(objective):
@@ -41,18 +108,21 @@ def norm(v):
     return scale[..., 0] * np.sqrt(np.sum((v / safe) ** 2, axis=-1))
 
 
+@declares("loss", "pointwise")
 def loss(run):
     r""":math:`f(x_t)-f^*`, :math:`t=0..T`."""
     h = run.result.loss_history
     return _flat(h, h.shape[0])
 
 
+@declares("gradsq", "pointwise")
 def gradsq(run):
     r""":math:`\|\nabla f(x_t)\|^2`, :math:`t=0..T`."""
     h = run.result.gradsq_history
     return _flat(h, h.shape[0])
 
 
+@declares("loss", "best")
 def best_loss(run):
     r""":math:`\min_{s\le t}f(x_s)-f^*`."""
     return np.minimum.accumulate(loss(run), axis=0)
@@ -67,9 +137,19 @@ def running_average(values):
     return out
 
 
+@declares("gradsq", "averaged")
 def avg_gradsq(run):
     r""":math:`\frac1T\sum_{t=0}^{T-1}\|\nabla f(x_t)\|^2` for every :math:`T` (row :math:`T`)."""
     return running_average(gradsq(run))
+
+
+@declares("gradsq", "averaged")
+def avg_gradsq_from_one(run):
+    r""":func:`avg_gradsq` without its row 0 (which repeats :math:`\|\nabla f(x_0)\|^2` and is no
+    average): row :math:`k` is :math:`\frac1{k+1}\sum_{t\le k}\|\nabla f(x_t)\|^2`, the average
+    over the first :math:`T=k+1` iterates, as the bounds of the form
+    :math:`\frac1T\sum_{t<T}\|\nabla f(x_t)\|^2\le B(T)` state it."""
+    return avg_gradsq(run)[1:]
 
 
 def avg_gap_sq(run):
@@ -108,6 +188,9 @@ def horizon(curve_fn):
                              for part, T in zip(run.result.runs(run), run.result.horizons)])
         return at_horizons(run, curve_fn(run))
     measure.__doc__ = f"{curve_fn.__doc__} (at the horizons of a rate check)"
+    kind = kind_of(curve_fn)
+    if kind is not None:  # the same quantity, read at the horizons
+        measure.measure_kind = kind
     return measure
 
 

@@ -1,68 +1,16 @@
-r"""The SAM family, each method defined by its ascent (perturbation) direction.
+"""The registry of SAM variants: :class:`Method` (a member of the family) and :data:`METHODS`.
 
-Every method takes the step
-
-.. math::
-
-    y_t = x_t + \epsilon(g_t;\rho_t,\lambda_t),\qquad x_{t+1} = x_t - \eta_t\, h_t,
-
-where :math:`g_t` is the (stochastic) gradient at :math:`x_t` and :math:`h_t` the (stochastic)
-gradient at the perturbed point :math:`y_t`. The methods differ only in :math:`\epsilon`:
-
-=========== ============================================================================ ================================
-name        perturbation :math:`\epsilon(g;\rho,\lambda)`                                reference
-=========== ============================================================================ ================================
-``gd``      :math:`0` (with an oracle: ``sgd``)                                          —
-``sam``     :math:`\rho\, g/\|g\|` (normalized ascent)                                   Foret et al. 2021
-``usam``    :math:`\rho\, g` (unnormalized ascent)                                       Andriushchenko & Flammarion 2022
-``unified`` :math:`\rho\,\big(1-\lambda+\lambda/\|g\|\big)\, g`, :math:`\lambda\in[0,1]` Oikonomou & Loizou 2025
-=========== ============================================================================ ================================
-
-**Zero-gradient convention.** Where :math:`g=0` the normalized direction :math:`g/\|g\|` is taken
-to be :math:`0`, so an exact stationary point is a fixed point of SAM (samtheory's convention; the paper's is not known). With
-``eps > 0`` the direction is :math:`g/(\|g\|+\text{eps})` instead, as in PyTorch implementations
-(``1e-12``).
-
-A new variant is one function ``perturbation(g, rho, lam, eps)``; see :func:`register_method`.
-Perturbations are written once for numpy and JAX: they take ``xp = namespace(g)`` from
-:mod:`samtheory._array` where they need a function (``xp.sqrt``, ``xp.where``), so the JAX backend
-compiles the same code.
+See :mod:`samtheory.methods` for the family and how a new variant joins it (one new module in the
+package, or :func:`register_method` from anywhere).
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence, TYPE_CHECKING
+import inspect
+from typing import Any, Callable, Sequence
 
 from dataclasses import dataclass
 
-
-from ._array import namespace
-from ._validation import InvalidParameterError
-
-if TYPE_CHECKING:  # names used in annotations only
-    import numpy as np
-
-
-def normalized(g: np.ndarray, eps: float = 0.0) -> np.ndarray:
-    r""":math:`g/\|g\|` along the last axis, 0 where :math:`g=0` (or :math:`g/(\|g\|+\text{eps})`)."""
-    xp = namespace(g)
-    norm = xp.sqrt(xp.einsum("...i,...i->...", g, g))[..., None]
-    if eps > 0:
-        return g / (norm + eps)
-    # where the norm is 0, g is 0 too, so dividing by 1 there gives the 0 perturbation
-    return g / xp.where(norm > 0, norm, 1.0)
-
-
-def sam_perturbation(g: np.ndarray, rho: float | np.ndarray, lam: float | np.ndarray | None, eps: float) -> np.ndarray:
-    return rho * normalized(g, eps)
-
-
-def usam_perturbation(g: np.ndarray, rho: float | np.ndarray, lam: float | np.ndarray | None, eps: float) -> np.ndarray:
-    return rho * g
-
-
-def unified_perturbation(g: np.ndarray, rho: float | np.ndarray, lam: float | np.ndarray, eps: float) -> np.ndarray:
-    r""":math:`\rho\,[(1-\lambda)g + \lambda g/\|g\|]`."""
-    return rho * ((1.0 - lam) * g + lam * normalized(g, eps))
+from .._validation import InvalidParameterError
 
 
 @dataclass(frozen=True)
@@ -114,16 +62,23 @@ class Method:
                 or (self.unified_lam == 0.0 and "usam" in methods))
 
 
-METHODS = {
-    "gd": Method("gd", None, deterministic_only=True, description="gradient descent", label="GD"),
-    "sgd": Method("sgd", None, stochastic_only=True, description="stochastic gradient descent", label="SGD"),
-    "sam": Method("sam", sam_perturbation, description="SAM, normalized ascent rho*g/||g||", label="SAM",
-                  unified_lam=1.0),
-    "usam": Method("usam", usam_perturbation, description="unnormalized SAM, ascent rho*g", label="USAM",
-                   unified_lam=0.0),
-    "unified": Method("unified", unified_perturbation, uses_lam=True,
-                      description="Unified SAM, ascent rho*((1-lam) + lam/||g||)*g", label="Unified SAM"),
-}
+#: name -> Method, in the order registered: the built-ins of :mod:`samtheory.methods.builtin` first
+#: (gd, sgd, sam, usam, unified), then the package's other modules alphabetically, then the user's
+METHODS: dict[str, Method] = {}
+
+
+def add_method(method: Method, *, overwrite: bool = False) -> Method:
+    """Add a :class:`Method` as it is (gradient descent's ``perturbation=None`` and the
+    ``stochastic_only``/``deterministic_only`` flags included) under its ``name``; ``overwrite=True``
+    replaces one of that name. :func:`register_method` is the checked way to add a variant."""
+    if not isinstance(method, Method):
+        raise InvalidParameterError(f"method must be a Method; got {method!r}")
+    if not isinstance(method.name, str) or not method.name.strip():
+        raise InvalidParameterError(f"name must be a non-empty string; got {method.name!r}")
+    if method.name in METHODS and not overwrite:
+        raise InvalidParameterError(f"method {method.name!r} exists; pass overwrite=True to replace it")
+    METHODS[method.name] = method
+    return method
 
 
 def register_method(name: str, perturbation: Callable[..., Any], *, uses_lam: bool = False, description: str = "",
@@ -154,7 +109,6 @@ def register_method(name: str, perturbation: Callable[..., Any], *, uses_lam: bo
         raise InvalidParameterError(f"method {name!r} exists; pass overwrite=True to replace it")
     if not callable(perturbation):
         raise InvalidParameterError(f"perturbation must be callable as perturbation(g, rho, lam, eps); got {perturbation!r}")
-    import inspect
     try:
         inspect.signature(perturbation).bind(None, None, None, None)
     except TypeError:
@@ -165,15 +119,14 @@ def register_method(name: str, perturbation: Callable[..., Any], *, uses_lam: bo
         pass  # no signature to inspect (some builtins): accepted as it is
     if unified_lam is not None and not (isinstance(unified_lam, (int, float)) and 0.0 <= unified_lam <= 1.0):
         raise InvalidParameterError(f"unified_lam must be a number in [0, 1] or None; got {unified_lam!r}")
-    METHODS[name] = Method(name, perturbation, uses_lam=uses_lam, description=description, label=label,
-                           unified_lam=None if unified_lam is None else float(unified_lam))
-    return METHODS[name]
+    return add_method(Method(name, perturbation, uses_lam=uses_lam, description=description, label=label,
+                             unified_lam=None if unified_lam is None else float(unified_lam)), overwrite=overwrite)
 
 
 def get_method(method: str | Method) -> Method:
     if isinstance(method, Method):
         return method
     if method not in METHODS:
-        from ._validation import unknown
+        from .._validation import unknown
         raise unknown("method", method, METHODS)
     return METHODS[method]
