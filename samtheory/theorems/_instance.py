@@ -135,6 +135,8 @@ class Instance:
         if self.label:
             return self.label
         name = self.function if isinstance(self.function, str) else self.function.name
+        if self.function_args:  # a catalog entry built with other constants: say which
+            name += "(" + ", ".join(f"{k}={_fmt_arg(v)}" for k, v in self.function_args.items()) + ")"
         parts = [name, self.method]
         for key in ("eta", "rho", "lam"):
             v = getattr(self, key)
@@ -234,6 +236,12 @@ def _fmt(v):
     if isinstance(v, (int, float, np.floating)):
         return f"{float(v):.4g}"
     return getattr(v, "name", str(v))
+
+
+def _fmt_arg(v):
+    if isinstance(v, (tuple, list, np.ndarray)):
+        return "(" + ", ".join(_fmt(x) for x in np.ravel(v)) + ")"
+    return _fmt(v)
 
 
 def _jsonable(v):

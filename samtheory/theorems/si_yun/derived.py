@@ -23,7 +23,10 @@ from ._shared import PAPER, DERIVED_PROOF, X3, _const
     statement=r"\eta\le\tfrac1{2\beta}:\ f(x_t)-f^*\le\max\{(1-\eta\mu)^t\Delta,\ \beta^4\eta^2\rho^2/\mu\}",
     instances=(Instance("quadratic", eta=0.05, rho=0.1, x0=X3, steps=1500),
                Instance("quadratic-dense", eta=0.1, rho=0.2, x0=np.ones(5), steps=1500),
-               Instance("asymmetric-quadratic", eta=0.5, rho=0.3, x0=[3.0], steps=1500)))
+               Instance("asymmetric-quadratic", eta=0.5, rho=0.3, x0=[3.0], steps=1500),
+               # the floor regime (the search's tail candidate): a cycle that uses 0.49 of the floor
+               Instance("asymmetric-quadratic", function_args=dict(mu=0.99, beta=1.0), eta=0.01, rho=1.0,
+                        x0=[1e-4], steps=3000)))
 def d1(ctx):
     r"""**D1.** Deterministic SAM, β-smooth μ-strongly convex f, any :math:`0<\eta\le\frac1{2\beta}`,
     :math:`\rho\ge0`: :math:`f(x_t)-f^*\le\max\{(1-\eta\mu)^t\Delta,\beta^4\eta^2\rho^2/\mu\}` at every t.
@@ -46,7 +49,9 @@ def d1(ctx):
     statement=r"\eta\le\tfrac1{2\beta}:\ \frac1T\sum_{t<T}\|\nabla f(x_t)\|^2\le\frac{4\Delta}{3\eta T}+\frac23\beta^3\eta\rho^2",
     instances=(Instance("logcosh", eta=0.2, rho=0.1, x0=X3, steps=1500),
                Instance("huber", eta=0.5, rho=0.2, x0=[3.0, -2.0], steps=1500),
-               Instance("quadratic-rank-deficient", eta=0.1, rho=0.1, x0=X3, steps=1500)))
+               Instance("quadratic-rank-deficient", eta=0.1, rho=0.1, x0=X3, steps=1500),
+               # the neighbourhood regime: SAM's 2-cycle at eta beta = 1/2 uses 0.37 of (2/3) beta^3 eta rho^2
+               Instance("quadratic-1d", function_args=dict(curvature=1.0), eta=0.5, rho=1.0, x0=[1e-3], steps=1000)))
 def d2(ctx):
     r"""**D2.** Deterministic SAM, β-smooth convex f, :math:`\eta\le\frac1{2\beta}`:
     :math:`\frac1T\sum_{t<T}\|\nabla f(x_t)\|^2\le\frac{4\Delta}{3\eta T}+\frac23\beta^3\eta\rho^2` for every T.
@@ -166,6 +171,16 @@ def _d56_pl(same_sample):
 _STOCH = dict(paper=PAPER, provenance="derived", kind="upper", check="every-t", methods=("sam",),
               setting="stochastic", proof=DERIVED_PROOF)
 
+#: D5/D6 PL in their neighbourhood regime, rounded from the worst-case search's tail candidates
+#: (samtheory search siyun.derived.d5.pl / d6.pl, budget 600, seed 0): once (1 - eta mu/2)^t Delta
+#: has decayed, E f - f* uses about 0.3 (D5) and 0.19 (D6) of the rho^2 and noise terms
+_NEIGHBOURHOOD_PL = {
+    False: Instance("quadratic-1d", function_args=dict(curvature=0.25), eta=0.55, rho=0.025, noise="rademacher",
+                    sigma=0.08, x0=[-0.58], trajectories=256, steps=600, same_sample=False),
+    True: Instance("quadratic-1d", function_args=dict(curvature=3.5), eta=0.07, rho=0.2, noise="gaussian",
+                   sigma=2.5, x0=[0.0], trajectories=256, steps=400, same_sample=True),
+}
+
 for _same, _tag, _row in ((False, "d5", "D5"), (True, "d6", "D6")):
     _nc = _d56_nonconvex(_same)
     _nc.__doc__ = (rf"""**{_row}, nonconvex.** Stochastic SAM with {'the same sample for ascent and descent' if _same else 'independent ascent and descent samples'},
@@ -179,7 +194,11 @@ for _same, _tag, _row in ((False, "d5", "D5"), (True, "d6", "D6")):
             instances=(Instance("cosine", eta=0.25, rho=0.1, noise="gaussian", sigma=0.5, x0=[0.9],
                                 trajectories=100, steps=1500, same_sample=_same),
                        Instance("pl-sine", eta=0.03, rho=0.05, noise="rademacher", sigma=1.0, x0=[2.5],
-                                trajectories=100, steps=1500, same_sample=_same)), **_STOCH)(_nc)
+                                trajectories=100, steps=1500, same_sample=_same),
+                       # the noise term alone (rho = 0, started at the minimizer; the search's tail
+                       # candidate for D5): 0.28 of it used with independent samples, 0.14 with one
+                       Instance("pl-sine", eta=0.027, rho=0.0, noise="gaussian", sigma=0.07, x0=[0.0],
+                                trajectories=256, steps=600, same_sample=_same)), **_STOCH)(_nc)
     _pl = _d56_pl(_same)
     _pl.__doc__ = (rf"""**{_row}, PL.** As {_row} nonconvex, with f μ-PL:
     :math:`\mathbb Ef(x_t)-f^*\le(1-\frac{{\eta\mu}}2)^t\Delta+\frac{{3\beta^2\rho^2}}{{2\mu}}+\frac{{{'2' if _same else ''}\beta\eta\sigma^2}}{{\mu}}`.
@@ -191,4 +210,5 @@ for _same, _tag, _row in ((False, "d5", "D5"), (True, "d6", "D6")):
             instances=(Instance("asymmetric-quadratic", eta=0.05, rho=0.1, noise="rademacher", sigma=1.0, x0=[2.0],
                                 trajectories=200, steps=1500, same_sample=_same),
                        Instance("pl-sine", eta=0.03, rho=0.05, noise="gaussian", sigma=1.0, x0=[2.5],
-                                trajectories=100, steps=1500, same_sample=_same)), **_STOCH)(_pl)
+                                trajectories=100, steps=1500, same_sample=_same),
+                       _NEIGHBOURHOOD_PL[_same]), **_STOCH)(_pl)
