@@ -183,7 +183,8 @@ def as_source(rng):
     raise TypeError(f"expected a numpy Generator, a seed or a random source; got {type(rng).__name__}")
 
 
-def log_uniform(rng, low, high, size=None):
+def log_uniform(rng: np.random.Generator, low: float, high: float,
+                size: int | tuple | None = None) -> float | np.ndarray:
     r"""Log-uniform on :math:`[\text{low},\text{high}]` (:math:`\exp U(\log\text{low},\log\text{high})`),
     drawn from the numpy generator ``rng`` with one ``uniform`` call: a float, or an array of
     shape ``size``. Scale-free: every factor of 10 in the range is equally likely."""
