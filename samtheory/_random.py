@@ -13,6 +13,9 @@ Methods (``shape`` is a tuple):
 * ``choice(high, shape, p)``: i.i.d. with probabilities ``p``;
 * ``subsets(rows, n, b)``: ``rows`` independent uniform ``b``-subsets of :math:`\{0,\dots,n-1\}`,
   the first ``b`` entries of independent uniform permutations.
+
+:func:`log_uniform` draws scale parameters (curvatures, widths) from a numpy generator, as the
+fuzzer's random family members do.
 """
 from __future__ import annotations
 
@@ -178,3 +181,12 @@ def as_source(rng):
     if rng is None or isinstance(rng, (int, np.integer)):
         return NumpyRandom(np.random.default_rng(rng))
     raise TypeError(f"expected a numpy Generator, a seed or a random source; got {type(rng).__name__}")
+
+
+def log_uniform(rng: np.random.Generator, low: float, high: float,
+                size: int | tuple | None = None) -> float | np.ndarray:
+    r"""Log-uniform on :math:`[\text{low},\text{high}]` (:math:`\exp U(\log\text{low},\log\text{high})`),
+    drawn from the numpy generator ``rng`` with one ``uniform`` call: a float, or an array of
+    shape ``size``. Scale-free: every factor of 10 in the range is equally likely."""
+    value = np.exp(rng.uniform(np.log(low), np.log(high), size))
+    return float(value) if size is None else value

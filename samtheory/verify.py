@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .functions import (AsymmetricQuadratic, CosineFamily, Huber, LogCosh, Objective, PLSine, Quadratic,
-                        RobustRegression)
+from ._random import log_uniform
+from .functions import Objective, get_function, random_draw
 from .theorems import THEOREMS, check, check_many, get_theorem
 from .theorems._theorem import admissible
 from .theorems.literature import TiltedValley
@@ -317,61 +317,26 @@ def _safe_check(th, inst):
 # random instances
 # ---------------------------------------------------------------------------------------------
 
-def _spectrum(rng, d, low, high, zero=False):
-    lam = np.exp(rng.uniform(np.log(low), np.log(high), d))
-    if zero:
-        lam[0] = 0.0
-    return lam
-
-
 def random_function(name, rng, instance):
-    """A random member of the family of catalog entry ``name`` (same tags)."""
+    """A random member of the family of catalog entry ``name`` (same tags), drawn by the entry's
+    own ``random(rng, instance, dim)`` (registered with it, see :mod:`samtheory.functions`); an
+    entry without one keeps its default instance, with the instance's ``function_args``.
+
+    The dimension is drawn first for every entry, whether its draw uses it or not, so that the
+    fuzz stream of every entry is what it was when these draws were one function here."""
     if isinstance(name, Objective):
-        if isinstance(name, TiltedValley):
-            return name
         return name
-    d = int(rng.integers(1, 6))
-    if name in ("quadratic", "quadratic-dense"):
-        return Quadratic.with_spectrum(_spectrum(rng, max(d, 2), 0.1, 10.0), seed=int(rng.integers(1 << 30)), name=name)
-    if name == "quadratic-1d":
-        return Quadratic.diagonal([float(np.exp(rng.uniform(np.log(0.2), np.log(10))))], name=name)
-    if name == "quadratic-rank-deficient":
-        return Quadratic.with_spectrum(_spectrum(rng, max(d, 2), 0.1, 10.0, zero=True), seed=int(rng.integers(1 << 30)), name=name)
-    if name == "cosine":
-        beta = float(np.exp(rng.uniform(np.log(0.3), np.log(3))))
-        # keep the counterexample's link omega = 3 pi / (2 rho) to the run's radius
-        rho = float(instance.rho) if isinstance(instance.rho, (int, float)) and instance.rho > 0 else 0.1
-        return CosineFamily.stall_counterexample(beta, rho, name=name)
-    if name == "cosine-unit":
-        return CosineFamily(float(np.exp(rng.uniform(np.log(0.3), np.log(3)))),
-                            float(np.exp(rng.uniform(np.log(0.3), np.log(3)))), name=name)
-    if name == "pl-sine":
-        return PLSine()
-    if name == "asymmetric-quadratic":
-        beta = float(np.exp(rng.uniform(np.log(0.5), np.log(2))))
-        return AsymmetricQuadratic(beta * rng.uniform(0.05, 0.9), beta)
-    if name == "logcosh":
-        return LogCosh(np.exp(rng.uniform(np.log(0.2), np.log(3), d)), rng.normal(size=d))
-    if name == "huber":
-        return Huber(float(rng.uniform(0.3, 2.0)), d, rng.normal(size=d))
-    if name == "robust-regression":
-        return RobustRegression.random(int(rng.integers(d + 1, 30)), d, seed=int(rng.integers(1 << 30)))
-    if name in ("least-squares", "ridge", "logistic"):
-        from .functions.finite_sums import LeastSquares, LogisticRegression
-        n, seed = int(rng.integers(d + 2, 30)), int(rng.integers(1 << 30))
-        if name == "least-squares":
-            return LeastSquares.random(n, d, seed=seed)
-        if name == "ridge":
-            return LeastSquares.random(n, d, reg=float(rng.uniform(0.01, 0.5)), consistent=False, seed=seed)
-        return LogisticRegression.random(n, d, reg=float(rng.uniform(0.01, 0.5)), seed=seed)
-    from .functions import get_function
-    return get_function(name, **instance.function_args)
+    dim = int(rng.integers(1, 6))
+    draw = random_draw(name)
+    if draw is None:
+        return get_function(name, **instance.function_args)
+    return draw(rng, instance, dim)
 
 
 def _scaled(value, rng):
     """Rescale a numeric hyperparameter by a log-uniform factor in [0.1, 1.5]; keep rules/schedules."""
     if isinstance(value, (int, float, np.floating)) and not isinstance(value, bool) and value > 0:
-        return float(value) * float(np.exp(rng.uniform(np.log(0.1), np.log(1.5))))
+        return float(value) * log_uniform(rng, 0.1, 1.5)
     return value
 
 

@@ -7,7 +7,7 @@ standard errors: a false alarm has probability below 1e-6 per check).
 import numpy as np
 import pytest
 
-from samtheory._random import JaxRandom, NumpyRandom, as_source
+from samtheory._random import JaxRandom, NumpyRandom, as_source, log_uniform
 
 Z = 5.0
 
@@ -151,3 +151,13 @@ def test_subset_law_check_catches_wrong_samplers():
     sorted_sets = np.sort(NumpyRandom(rng).subsets(N_DRAWS, 8, 3), axis=1)
     assert [f for f in _subset_law_failures(sorted_sets, 8, 3) if "ordered" in f]
     assert not [f for f in _subset_law_failures(sorted_sets, 8, 3) if "inclusion" in f or "pair" in f]
+
+
+def test_log_uniform_is_one_uniform_call_on_the_log_scale():
+    a, b = np.random.default_rng(3), np.random.default_rng(3)
+    value = log_uniform(a, 0.1, 10.0)
+    assert isinstance(value, float) and value == float(np.exp(b.uniform(np.log(0.1), np.log(10.0))))
+    values = log_uniform(a, 0.1, 10.0, 4000)
+    assert values.shape == (4000,) and np.all((0.1 <= values) & (values <= 10.0))
+    # scale-free: log10 is uniform on [-1, 1], so half the draws are below 1 (to 5 standard errors)
+    assert abs(np.mean(values < 1.0) - 0.5) < Z * 0.5 / np.sqrt(4000)

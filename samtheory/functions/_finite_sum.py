@@ -276,3 +276,11 @@ def _check_targets(values, n, name):
     if not np.all(np.isfinite(t)):
         raise InvalidParameterError(f"{name} must be finite")
     return t
+
+
+def random_size_and_seed(rng: np.random.Generator, dim: int) -> tuple[int, int]:
+    """The fuzzer's draw of a random linear-model problem's shape: a number of components ``n``
+    in ``[dim + 2, 29]`` (more rows than unknowns) and a seed for the problem's data, in that
+    order (the catalog's finite-sum entries share it)."""
+    n = int(rng.integers(dim + 2, 30))
+    return n, int(rng.integers(1 << 30))

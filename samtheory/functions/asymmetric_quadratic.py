@@ -15,7 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._array import namespace
+from .._random import log_uniform
 from ._base import Constant, Family, Objective
+from ._catalog import register_function
 
 
 class AsymmetricQuadratic(Objective):
@@ -56,3 +58,15 @@ class AsymmetricQuadratic(Objective):
     def hessian(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         return self._curvature(x)[..., None]
+
+
+# -- catalog entries ------------------------------------------------------------------------
+
+def _random_member(rng, instance, dim):
+    """Smoothness beta log-uniform in [0.5, 2], mu = beta * U(0.05, 0.9) (so 0 < mu < beta)."""
+    beta = log_uniform(rng, 0.5, 2.0)
+    return AsymmetricQuadratic(beta * rng.uniform(0.05, 0.9), beta)
+
+
+register_function("asymmetric-quadratic", lambda mu=0.25, beta=1.0: AsymmetricQuadratic(mu, beta),
+                  "mu/2 x^2 (x<0), beta/2 x^2 (x>=0); mu = 0.25, beta = 1", random=_random_member, rank=80)

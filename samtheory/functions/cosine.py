@@ -23,7 +23,9 @@ from typing import Any
 import numpy as np
 
 from .._array import namespace
+from .._random import log_uniform
 from ._base import Constant, Family, Objective
+from ._catalog import register_function
 
 
 class CosineFamily(Objective):
@@ -97,3 +99,24 @@ class CosineFamily(Objective):
         x = self._as_points(x)
         diag = self.beta * np.cos(self.omega * x)
         return diag[..., :, None] * np.eye(self.dim)
+
+
+# -- catalog entries ------------------------------------------------------------------------
+
+def _random_stall(rng, instance, dim):
+    """A random height, with the frequency omega = 3 pi / (2 rho) tied to the run's radius (the
+    stall construction's link; rho = 0.1 when the instance's radius is not a positive number)."""
+    beta = log_uniform(rng, 0.3, 3.0)
+    rho = float(instance.rho) if isinstance(instance.rho, (int, float)) and instance.rho > 0 else 0.1
+    return CosineFamily.stall_counterexample(beta, rho, name="cosine")
+
+
+def _random_unit(rng, instance, dim):
+    return CosineFamily(log_uniform(rng, 0.3, 3.0), log_uniform(rng, 0.3, 3.0), name="cosine-unit")
+
+
+register_function("cosine", lambda beta=1.0, rho=0.1, theta=1.5 * np.pi, dim=1: CosineFamily.stall_counterexample(
+    beta, rho, theta, dim=dim, name="cosine"), "beta/omega^2 (1 - cos omega x), omega = 3 pi / (2 rho), rho = 0.1",
+                  random=_random_stall, rank=50)
+register_function("cosine-unit", lambda: CosineFamily(1.0, 1.0, name="cosine-unit"), "1 - cos x (hallucinated minimizers)",
+                  random=_random_unit, rank=60)

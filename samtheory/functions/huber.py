@@ -16,6 +16,7 @@ import numpy as np
 
 from .._array import namespace
 from ._base import Constant, Family, Objective
+from ._catalog import register_function
 
 if TYPE_CHECKING:  # names used in annotations only
     from numpy.typing import ArrayLike
@@ -57,3 +58,14 @@ class Huber(Objective):
     def hessian(self, x: np.ndarray) -> np.ndarray:
         z = np.abs(self._as_points(x) - self.c)
         return (z <= self.delta).astype(float)[..., :, None] * np.eye(self.dim)
+
+
+# -- catalog entries ------------------------------------------------------------------------
+
+def _random_member(rng, instance, dim):
+    """Width delta uniform in [0.3, 2] and a standard normal centre, in dimension ``dim``."""
+    return Huber(float(rng.uniform(0.3, 2.0)), dim, rng.normal(size=dim))
+
+
+register_function("huber", lambda delta=1.0, dim=2: Huber(delta, dim), "Huber, delta = 1, d = 2",
+                  random=_random_member, rank=100)

@@ -34,7 +34,8 @@ import numpy as np
 
 from .._validation import InvalidParameterError, check_nonnegative, check_positive_int
 from ._base import Constant, Family
-from ._finite_sum import _check_design, _check_targets, _LinearModelSum
+from ._catalog import register_function
+from ._finite_sum import _check_design, _check_targets, _LinearModelSum, random_size_and_seed
 from .regression_data import haar_matrix_with_given_cond, regression_targets, sq_matrix_with_given_cond
 
 __all__ = ["LeastSquares", "Ridge"]
@@ -198,3 +199,27 @@ class Ridge(LeastSquares):
             raise InvalidParameterError(f"reg must be > 0 for Ridge (allowed range: (0, inf)); got {reg!r}; "
                                         "use LeastSquares for reg = 0")
         super().__init__(A, b, reg_value, name=name, **kw)
+
+
+# -- catalog entries ------------------------------------------------------------------------
+
+def _random_least_squares(rng, instance, dim):
+    """Interpolating least squares: a random Gaussian design with consistent targets."""
+    n, seed = random_size_and_seed(rng, dim)
+    return LeastSquares.random(n, dim, seed=seed)
+
+
+def _random_ridge(rng, instance, dim):
+    """Ridge with regularization uniform in [0.01, 0.5] and inconsistent targets."""
+    n, seed = random_size_and_seed(rng, dim)
+    return LeastSquares.random(n, dim, reg=float(rng.uniform(0.01, 0.5)), consistent=False, seed=seed)
+
+
+register_function("least-squares", lambda n=20, d=5, reg=0.0, consistent=True, seed=0: LeastSquares.random(
+    n, d, reg=reg, consistent=consistent, seed=seed, name="least-squares"),
+                  "finite sum (1/2n)||Ax - b||^2, Gaussian A 20 x 5, consistent (interpolation)",
+                  random=_random_least_squares, rank=130)
+register_function("ridge", lambda n=20, d=5, reg=0.1, consistent=False, seed=0: Ridge.random(
+    n, d, reg=reg, consistent=consistent, seed=seed, name="ridge"),
+                  "finite sum (1/2n)||Ax - b||^2 + (0.1/2)||x||^2, Gaussian A 20 x 5, b ~ N(0, I)",
+                  random=_random_ridge, rank=140)

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._array import namespace
+from .._random import log_uniform
 from ._base import Constant, Family, Objective
+from ._catalog import register_function
 
 if TYPE_CHECKING:  # names used in annotations only
     from numpy.typing import ArrayLike
@@ -77,3 +79,14 @@ class LogCosh(Objective):
     def hessian(self, x: np.ndarray) -> np.ndarray:
         z = self._as_points(x) - self.c
         return (self.a / np.cosh(z) ** 2)[..., :, None] * np.eye(self.dim)
+
+
+# -- catalog entries ------------------------------------------------------------------------
+
+def _random_member(rng, instance, dim):
+    """``dim`` weights log-uniform in [0.2, 3] and a standard normal centre."""
+    return LogCosh(log_uniform(rng, 0.2, 3.0, dim), rng.normal(size=dim))
+
+
+register_function("logcosh", lambda weights=(1.0, 2.0, 0.5): LogCosh(weights), "sum a_i log cosh x_i, a = (1, 2, 0.5)",
+                  random=_random_member, rank=90)

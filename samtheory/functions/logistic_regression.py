@@ -50,7 +50,8 @@ from scipy.special import expit
 from .._array import is_jax, namespace
 from .._validation import InvalidParameterError, check_nonnegative, check_positive_int
 from ._base import Constant, Family
-from ._finite_sum import _check_design, _check_targets, _LinearModelSum
+from ._catalog import register_function
+from ._finite_sum import _check_design, _check_targets, _LinearModelSum, random_size_and_seed
 
 __all__ = ["LogisticRegression"]
 
@@ -247,3 +248,17 @@ class LogisticRegression(_LinearModelSum):
         w = rng.standard_normal(d)
         y = np.where(A @ w + label_noise * rng.standard_normal(n) >= 0, 1.0, -1.0)
         return cls(A, y, reg=reg, **kw)
+
+
+# -- catalog entries ------------------------------------------------------------------------
+
+def _random_member(rng, instance, dim):
+    """Random features and labels, regularization uniform in [0.01, 0.5]."""
+    n, seed = random_size_and_seed(rng, dim)
+    return LogisticRegression.random(n, dim, reg=float(rng.uniform(0.01, 0.5)), seed=seed)
+
+
+register_function("logistic", lambda n=30, d=3, reg=0.05, seed=0: LogisticRegression.random(
+    n, d, reg=reg, seed=seed, name="logistic"),
+                  "finite sum of logistic losses + (0.05/2)||x||^2, Gaussian A 30 x 3 (f* numerical)",
+                  random=_random_member, rank=150)

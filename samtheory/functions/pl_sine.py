@@ -24,6 +24,7 @@ from scipy.optimize import minimize_scalar
 
 from .._array import namespace
 from ._base import Constant, Family, Objective
+from ._catalog import register_function
 
 
 def _ratio(x):
@@ -76,3 +77,9 @@ class PLSine(Objective):
     def hessian(self, x: np.ndarray) -> np.ndarray:
         x = self._as_points(x)
         return (2 + 6 * np.cos(2 * x))[..., None]
+
+
+# -- catalog entries ------------------------------------------------------------------------
+
+register_function("pl-sine", lambda: PLSine(), "x^2 + 3 sin^2 x: PL, nonconvex",
+                  random=lambda rng, instance, dim: PLSine(), rank=70)  # no constants to vary

@@ -21,7 +21,9 @@ from typing import Any, TYPE_CHECKING
 import numpy as np
 
 from .._array import namespace
+from .._random import log_uniform
 from ._base import Constant, Family, Objective
+from ._catalog import register_function
 
 if TYPE_CHECKING:  # names used in annotations only
     from numpy.typing import ArrayLike
@@ -130,3 +132,42 @@ class Quadratic(Objective):
 
     def hvp(self, x: np.ndarray, v: np.ndarray) -> np.ndarray:
         return np.asarray(v) @ self.H
+
+
+# -- catalog entries ------------------------------------------------------------------------
+
+def _random_spectrum(rng: np.random.Generator, dim: int, *, zero: bool = False) -> np.ndarray:
+    """``dim`` eigenvalues log-uniform in [0.1, 10]; ``zero=True`` sets the first to 0 (singular)."""
+    eigenvalues = log_uniform(rng, 0.1, 10.0, dim)
+    if zero:
+        eigenvalues[0] = 0.0
+    return eigenvalues
+
+
+def _random_rotated(name: str, *, zero: bool = False):
+    """The draw of a dense entry: a Haar rotation of a random spectrum, in dimension at least 2."""
+    def draw(rng, instance, dim):
+        eigenvalues = _random_spectrum(rng, max(dim, 2), zero=zero)
+        return Quadratic.with_spectrum(eigenvalues, seed=int(rng.integers(1 << 30)), name=name)
+    return draw
+
+
+def _random_1d(rng, instance, dim):
+    return Quadratic.diagonal([log_uniform(rng, 0.2, 10.0)], name="quadratic-1d")
+
+
+def _quadratic_dense(d=5, low=0.5, high=4.0, seed=0):
+    return Quadratic.with_spectrum(np.linspace(low, high, d), seed=seed, name="quadratic-dense")
+
+
+register_function("quadratic", lambda eigenvalues=(1.0, 3.0, 10.0): Quadratic.diagonal(eigenvalues, name="quadratic"),
+                  "diagonal quadratic, spectrum (1, 3, 10)", random=_random_rotated("quadratic"), rank=10)
+register_function("quadratic-1d", lambda curvature=2.0: Quadratic.diagonal([curvature], name="quadratic-1d"),
+                  "1-D quadratic lambda/2 x^2, lambda = 2 (2-cycle example)", random=_random_1d, rank=20)
+register_function("quadratic-dense", _quadratic_dense,
+                  "dense quadratic with spectrum linspace(0.5, 4, 5), Haar rotation",
+                  random=_random_rotated("quadratic-dense"), rank=30)
+register_function("quadratic-rank-deficient",
+                  lambda eigenvalues=(0.0, 1.0, 4.0): Quadratic.diagonal(eigenvalues, name="quadratic-rank-deficient"),
+                  "convex, PL, not strongly convex: spectrum (0, 1, 4)",
+                  random=_random_rotated("quadratic-rank-deficient", zero=True), rank=40)

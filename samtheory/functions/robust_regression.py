@@ -19,6 +19,7 @@ import numpy as np
 
 from .._array import namespace
 from ._base import Constant, Family, Objective
+from ._catalog import register_function
 
 if TYPE_CHECKING:  # names used in annotations only
     from numpy.typing import ArrayLike
@@ -84,3 +85,14 @@ class RobustRegression(Objective):
         r = self._residual(x)
         w = 2 * (1 - r ** 2) / (1 + r ** 2) ** 2
         return np.einsum("ki,...k,kj->...ij", self.A, w, self.A)
+
+
+# -- catalog entries ------------------------------------------------------------------------
+
+def _random_member(rng, instance, dim):
+    """A random consistent problem: ``dim`` unknowns, between dim + 1 and 29 residuals."""
+    return RobustRegression.random(int(rng.integers(dim + 1, 30)), dim, seed=int(rng.integers(1 << 30)))
+
+
+register_function("robust-regression", lambda m=20, d=5, seed=0: RobustRegression.random(m, d, seed=seed),
+                  "sum log(1 + (Ax - b)_i^2), consistent, A 20 x 5", random=_random_member, rank=110)
