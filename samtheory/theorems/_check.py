@@ -222,14 +222,8 @@ def check_many(theorem: Theorem, instances: Sequence[Instance], *, share_streams
             objective = objectives[0] if all(f is objectives[0] for f in objectives) else stack(objectives)
             arguments = dict(rho=rho, lam=first.lam, x0=x0, trajectories=first.trajectories,
                              oracle=first.oracle(objective), same_sample=first.same_sample, record_every=1,
-                             history=theorem.needs_history, backend=_grid_backend(group, objective))
-            try:
-                eta, result = _simulate_grid(theorem, group, objective, arguments)
-            except InvalidParameterError:
-                if arguments["backend"] == "numpy":
-                    raise
-                arguments["backend"] = "numpy"  # JAX is not installed or cannot trace this grid
-                eta, result = _simulate_grid(theorem, group, objective, arguments)
+                             history=theorem.needs_history, backend="numpy")
+            eta, result = _simulate_grid(theorem, group, objective, arguments)
         except Exception:  # noqa: BLE001 - an instance the grid cannot hold: check each alone
             for i in members:
                 verdicts[i] = check(theorem, instances[i])
@@ -254,21 +248,6 @@ def _simulate_grid(theorem, group, objective, arguments):
     return eta, HorizonRuns([simulate(objective, first.method, eta=eta[k], steps=int(T),
                                       seed=horizon_seed(first.seed, k), **arguments)
                              for k, T in enumerate(first.horizons)], first.horizons)
-
-
-def _grid_backend(group, objective):
-    """numpy for deterministic grids, whose points must be the lone runs' numbers bit for bit;
-    a stochastic grid (samples of one shared stream, already a different sample path than the
-    lone run's) is compiled with JAX when the numpy loop is predicted to take longer than
-    :data:`~samtheory.simulation.AUTO_JAX_SECONDS` over all its horizons, as :func:`check`
-    decides for the horizons of one instance."""
-    first = group[0]
-    if first.noise is None and first.sampling is None:
-        return "numpy"
-    steps = sum(int(T) for T in first.horizons) if first.horizons is not None else int(first.steps)
-    batch = len(group) * int(first.trajectories)
-    slow = predicted_numpy_seconds(steps, batch, objective.dim, True) >= AUTO_JAX_SECONDS
-    return "jax" if slow else "numpy"
 
 
 def _with_rules_resolved(inst):
