@@ -179,6 +179,24 @@ def test_search_is_deterministic_given_the_seed():
     assert a.ratio == b.ratio and a.candidate == b.candidate
 
 
+def test_the_time_limit_counts_this_processs_cpu_time(monkeypatch):
+    # other jobs on a busy machine must not cut an in-process search short: its limit is read on
+    # the CPU clock of the process, so a wall clock racing ahead changes nothing ...
+    import itertools
+    import time
+    plain = search("literature.gd.pl", budget=30, seed=3)
+    wall = itertools.count(0.0, 1000.0)
+    monkeypatch.setattr(time, "perf_counter", lambda: next(wall))
+    racing_wall = search("literature.gd.pl", budget=30, seed=3, time_limit=5.0)
+    assert racing_wall.evaluations == plain.evaluations == 30 and "time limit" not in racing_wall.reason
+    # ... and a CPU clock that runs out stops it
+    monkeypatch.undo()
+    cpu = itertools.count(0.0, 1000.0)
+    monkeypatch.setattr(time, "process_time", lambda: next(cpu))
+    spent = search("literature.gd.pl", budget=30, seed=3, time_limit=5.0)
+    assert spent.evaluations < 30 and "time limit" in spent.reason
+
+
 def test_asymptotic_entries_are_not_searched():
     assert search("khanh.property-1", budget=5).verdict == "not-searched"
 

@@ -11,7 +11,8 @@ def configure_search(p):
     p.add_argument("theorem", help="a theorem id from `samtheory theorems`")
     p.add_argument("--budget", type=integer(1), default=500, metavar="N", help="simulated evaluations (>= 1, default 500)")
     p.add_argument("--seed", type=integer(0), default=0, metavar="S", help="seed of the search (>= 0, default 0)")
-    p.add_argument("--seconds", type=POSITIVE, default=None, metavar="S", help="time limit in seconds (default none)")
+    p.add_argument("--seconds", type=POSITIVE, default=None, metavar="S", help="time limit in seconds (default none): CPU seconds of this process, or wall-clock "
+                        "seconds with --scheduler")
     p.add_argument("--replay", metavar="JSON", default=None,
                    help="re-check one candidate printed by an earlier search (its 'rerun' line) instead of searching")
     p.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",

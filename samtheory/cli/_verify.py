@@ -33,7 +33,8 @@ def configure_verify(p):
                    help="worst-case search per entry after the defaults: N evaluations, at most "
                         "--search-seconds each (default %d; 0 turns the search off)" % _search_default())
     p.add_argument("--search-seconds", metavar="S", type=POSITIVE, default=None,
-                   help="time limit of each entry's search in seconds (default %g)" % _search_seconds_default())
+                   help="time limit of each entry's search in CPU seconds of the process running it, so that "
+                        "a busy machine does not cut it short (default %g)" % _search_seconds_default())
     p.add_argument("--search-seed", metavar="S", type=integer(0), default=None, help="seed of the searches (default 0)")
     p.add_argument("--workers", "--search-workers", dest="workers", metavar="N", type=integer(1), default=None,
                    help="processes for the checks and searches (default: one per core, at most 2)")

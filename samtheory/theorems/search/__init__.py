@@ -99,7 +99,10 @@ def _search(theorem, budget=500, seed=0, *, time_limit=None, progress=None, exec
     seed : int
         Seed of the search (>= 0); the same seed gives the same result.
     time_limit : float or None
-        Stop after this many seconds (the result says so in ``reason``).
+        Stop after this many seconds (the result says so in ``reason``): seconds of this
+        process's CPU time when the search runs here, so that other jobs on a busy machine do not
+        shorten it (its wall-clock time grows instead); wall-clock seconds with an ``executor``,
+        whose work runs in other processes.
     progress : callable or None
         ``progress(evaluations, budget, best_ratio)`` after each evaluation.
     executor : concurrent.futures.Executor or None
@@ -125,7 +128,7 @@ def _search(theorem, budget=500, seed=0, *, time_limit=None, progress=None, exec
         result.reason = "a limit statement cannot be refuted by a finite run; not searched"
         return result
     state = SearchState(th, CandidateSpace(th, np.random.default_rng(int(seed))), int(budget), time_limit, start, progress,
-                        BatchJudge(th, executor))
+                        BatchJudge(th, executor), clock=time.perf_counter if executor is not None else time.process_time)
     if not state.space.families:
         result.verdict = "no-instance"
         result.reason = f"no searchable function family has the tags {', '.join(th.function_class)}"
