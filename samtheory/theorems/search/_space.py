@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..._random import log_uniform
 from ...functions import search_families
 from ...functions._stack import stack_signature
 from ...methods import get_method
@@ -30,10 +31,6 @@ OBJECT_CACHE = 256
 
 _NOISES = ("gaussian", "rademacher")
 _SCHEMES = ("uniform", "nice", "replacement", "importance")
-
-
-def _log_uniform(rng, low, high):
-    return float(np.exp(rng.uniform(np.log(low), np.log(high))))
 
 
 def admissible_families(theorem):
@@ -108,14 +105,14 @@ class CandidateSpace:
                 sampling = {"scheme": scheme, "batch_size": int(rng.integers(1, 4)) if scheme == "nice" else 1}
             else:
                 noise = _NOISES[int(rng.integers(2))]
-                sigma = _log_uniform(rng, 1e-3, 3.0)
+                sigma = log_uniform(rng, 1e-3, 3.0)
         # extremal points get their own share of the draws: rho = 0 isolates the noise and
         # contraction terms of a bound, and (stochastic runs) a start at the minimizer removes the
         # initial gap, leaving only the neighbourhood terms
         rho = self.draw_rho()
         cand = Candidate(family=fam.name, dim=dim, data_seed=data_seed, params=params, method=method,
-                         eta_scale=None if self.horizon_rule else _log_uniform(rng, 1e-3, 2.0), rho=rho, lam=lam,
-                         start=[], steps=int(round(_log_uniform(rng, 10, 1500))), noise=noise, sigma=sigma,
+                         eta_scale=None if self.horizon_rule else log_uniform(rng, 1e-3, 2.0), rho=rho, lam=lam,
+                         start=[], steps=int(round(log_uniform(rng, 10, 1500))), noise=noise, sigma=sigma,
                          same_sample=same, sampling=sampling,
                          trajectories=SEARCH_TRAJECTORIES if stochastic else (2 if th.paired else 1),
                          seed=int(rng.integers(1 << 30)))
@@ -130,11 +127,11 @@ class CandidateSpace:
         cand.start = self._start(fam, obj, cand)
         if th.check == "rate":
             if self.horizon_rule:
-                base = int(round(_log_uniform(self.rng, 30, 500)))
+                base = int(round(log_uniform(self.rng, 30, 500)))
                 cand.horizons = [base * 2 ** k for k in range(5)]
                 cand.steps = cand.horizons[-1]
             else:
-                cand.steps = int(round(_log_uniform(self.rng, 500, 8000)))
+                cand.steps = int(round(log_uniform(self.rng, 500, 8000)))
         return cand
 
     def _draw_params(self, fam, extremal=False):
@@ -144,7 +141,7 @@ class CandidateSpace:
         for key, (low, high) in fam.space.items():
             specials = fam.specials.get(key, ())
             params[key] = (float(specials[int(rng.integers(len(specials)))]) if specials and (extremal or rng.random() < 0.25)
-                           else _log_uniform(rng, low, high))
+                           else log_uniform(rng, low, high))
         return params
 
     def _stochastic(self, method):
@@ -169,7 +166,7 @@ class CandidateSpace:
         fam = search_families()[base.family]
         cand = replace(base, seed=int(rng.integers(1 << 30)))
         if base.eta_scale is not None:
-            cand.eta_scale = _log_uniform(rng, 1e-3, 2.0)
+            cand.eta_scale = log_uniform(rng, 1e-3, 2.0)
         if self.stackable(base):
             # half the siblings of a family's first (extremal) member keep its special values
             extremal = any(base is c for c in self._extremal) and rng.random() < 0.5
@@ -193,7 +190,7 @@ class CandidateSpace:
     def draw_rho(self) -> float:
         """ρ = 0 in 15 % of the draws (it isolates the noise and contraction terms of a bound), else
         log-uniform on [1e-3, 3]."""
-        return 0.0 if self.rng.random() < 0.15 else _log_uniform(self.rng, 1e-3, 3.0)
+        return 0.0 if self.rng.random() < 0.15 else log_uniform(self.rng, 1e-3, 3.0)
 
     def rho_dependent(self, cand) -> bool:
         """Whether the family's members change with ρ (the cosine's ω = θ/ρ does): tried once per
@@ -231,7 +228,7 @@ class CandidateSpace:
                 return ((point - centre) / obj.sample_scale).tolist()
         if cand.stochastic and obj.minimizer is not None and rng.random() < 0.2:
             return [0.0] * cand.dim
-        scale = float(rng.uniform(0, 1)) if rng.random() < 0.5 else _log_uniform(rng, 1e-3, 3.0)
+        scale = float(rng.uniform(0, 1)) if rng.random() < 0.5 else log_uniform(rng, 1e-3, 3.0)
         direction = rng.normal(size=cand.dim)
         return (scale * direction / max(np.linalg.norm(direction), 1e-12)).tolist()
 
