@@ -19,6 +19,8 @@ fuzzer's random family members do.
 """
 from __future__ import annotations
 
+from typing import overload
+
 import numpy as np
 
 
@@ -181,6 +183,14 @@ def as_source(rng):
     if rng is None or isinstance(rng, (int, np.integer)):
         return NumpyRandom(np.random.default_rng(rng))
     raise TypeError(f"expected a numpy Generator, a seed or a random source; got {type(rng).__name__}")
+
+
+@overload
+def log_uniform(rng: np.random.Generator, low: float, high: float, size: None = None) -> float: ...
+
+
+@overload
+def log_uniform(rng: np.random.Generator, low: float, high: float, size: int | tuple) -> np.ndarray: ...
 
 
 def log_uniform(rng: np.random.Generator, low: float, high: float,
