@@ -50,6 +50,27 @@ def test_finite_sum_modules_define_what_functions_exports():
     assert np.allclose(matrix, matrix.T) and eigenvalues.max() / eigenvalues.min() == pytest.approx(50.0, rel=1e-9)
 
 
+def test_catalog_module_holds_the_entries_the_functions_package_exports():
+    catalog = importlib.import_module("samtheory.functions._catalog")
+    assert functions.CATALOG is catalog.CATALOG and functions.register_function is catalog.register_function
+    assert set(catalog.ENTRIES) == set(catalog.CATALOG)
+    # every built-in entry keeps its rank order, and every named instance but the valley has a draw
+    ranks = [catalog.ENTRIES[name].rank for name in catalog.CATALOG]
+    assert ranks == sorted(ranks)
+    assert [name for name in catalog.CATALOG if catalog.random_draw(name) is None] == ["hyperbola-valley"]
+
+
+def test_builtin_methods_module_defines_the_registrys_first_five():
+    from samtheory.methods import METHODS
+    builtin = importlib.import_module("samtheory.methods.builtin")
+    assert list(METHODS)[:5] == ["gd", "sgd", "sam", "usam", "unified"]
+    assert METHODS["sam"].perturbation is builtin.sam_perturbation
+    g = np.array([[3.0, 4.0]])
+    np.testing.assert_allclose(builtin.sam_perturbation(g, 0.5, None, 0.0), [[0.3, 0.4]])
+    np.testing.assert_allclose(builtin.unified_perturbation(g, 0.5, 1.0, 0.0), builtin.sam_perturbation(g, 0.5, None, 0.0))
+    np.testing.assert_allclose(builtin.unified_perturbation(g, 0.5, 0.0, 0.0), builtin.usam_perturbation(g, 0.5, None, 0.0))
+
+
 def test_theorem_engine_modules_define_what_theorems_exports():
     check_module = importlib.import_module("samtheory.theorems._check")
     instance_module = importlib.import_module("samtheory.theorems._instance")
