@@ -1,5 +1,6 @@
 r"""How many searched instances does each upper bound survive? ``python benchmarks/search_scale.py
-[--budget 10000] [--seconds 300] [--seeds 0] [--only PREFIX] [--json PATH] [--markdown PATH]``
+[--budget 10000] [--seconds 300] [--seeds 0] [--only PREFIXES] [--skip PREFIXES] [--json PATH]
+[--markdown PATH]``
 
 Question
 ========
@@ -39,10 +40,12 @@ from samtheory.theorems.search import search
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def run(budget, seconds, seeds, only=None, progress=print):
+def run(budget, seconds, seeds, only=None, skip=None, progress=print):
+    """Search every upper-bound entry whose id starts with one of ``only`` (all if empty) and
+    with none of ``skip`` (prefix tuples), one after the other."""
     rows = []
     for tid, th in THEOREMS.items():
-        if th.kind != "upper" or (only and not tid.startswith(only)):
+        if th.kind != "upper" or (only and not tid.startswith(tuple(only))) or (skip and tid.startswith(tuple(skip))):
             continue
         for seed in seeds:
             start = time.perf_counter()
@@ -82,12 +85,14 @@ def main(argv=None):
     parser.add_argument("--budget", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=300.0)
     parser.add_argument("--seeds", default="0", help="comma-separated search seeds")
-    parser.add_argument("--only", default=None, help="only entries whose id starts with this")
+    parser.add_argument("--only", default="", help="comma-separated id prefixes: only these entries")
+    parser.add_argument("--skip", default="", help="comma-separated id prefixes: not these entries")
     parser.add_argument("--json", default=os.path.join(HERE, "results", "search_scale.json"))
     parser.add_argument("--markdown", default=os.path.join(HERE, "results", "search_scale.md"))
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
-    rows = run(args.budget, args.seconds, seeds, args.only)
+    prefixes = lambda text: [p for p in text.split(",") if p]  # noqa: E731
+    rows = run(args.budget, args.seconds, seeds, prefixes(args.only), prefixes(args.skip))
     atomic_write_text(args.json, json.dumps({"budget": args.budget, "seconds": args.seconds, "rows": rows}, indent=1))
     atomic_write_text(args.markdown, markdown(rows, args.budget, args.seconds))
     return 1 if any(r["verdict"] == "violated" for r in rows) else 0
