@@ -179,6 +179,18 @@ def test_search_is_deterministic_given_the_seed():
     assert a.ratio == b.ratio and a.candidate == b.candidate
 
 
+def test_a_search_spends_its_whole_budget_in_rounds(monkeypatch):
+    # a local climb ends when its step has shrunk to nothing (a search of 10^4 evaluations of
+    # literature.gd.pl used to stop after about 7 000); the budget left goes to further rounds of
+    # draws. With climbs that end at once, the first round leaves 40 % of the budget unused
+    from samtheory.theorems.search._state import SearchState
+    rounds = []
+    monkeypatch.setattr(SearchState, "local_phase", lambda self, since=0: rounds.append(self.evaluations))
+    result = search("literature.gd.pl", budget=30, seed=3)
+    assert result.evaluations == 30
+    assert rounds[0] == 18 and len(rounds) > 1  # 60 % of the budget, then 60 % of what remains, ...
+
+
 def test_the_time_limit_counts_this_processs_cpu_time(monkeypatch):
     # other jobs on a busy machine must not cut an in-process search short: its limit is read on
     # the CPU clock of the process, so a wall clock racing ahead changes nothing ...

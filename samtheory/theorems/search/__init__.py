@@ -34,7 +34,10 @@ candidates found and from the best one in the neighbourhood regime. In the globa
 (family, method, noise, horizon) gets 16 siblings with fresh η, start and ρ, and fresh family
 parameters where the family's members stack (:func:`samtheory.functions.stack`); they are
 simulated as one grid (:func:`~samtheory.theorems.check_many`): one vectorized run instead of
-sixteen, and the local climb evaluates its moves the same way. A stochastic candidate whose
+sixteen, and the local climb evaluates its moves the same way. A climb ends when its step has
+shrunk to nothing; what is left of the budget goes to further rounds (60 % of the remainder to new
+draws, then climbs from the best of them), so a search makes its whole budget of evaluations unless
+the time limit or a violation stops it first. A stochastic candidate whose
 Monte-Carlo mean reaches the bound (the closest of its grid) is re-run alone with 4, 16, then 64
 times the trajectories, each with a fresh seed, and reported violated only when such an
 independent larger run is (mean − 5 standard errors above the bound, the rule of
@@ -133,9 +136,7 @@ def _search(theorem, budget=500, seed=0, *, time_limit=None, progress=None, exec
         result.verdict = "no-instance"
         result.reason = f"no searchable function family has the tags {', '.join(th.function_class)}"
         return result
-    state.global_phase()
-    if not state.done():
-        state.local_phase()
+    state.run()
     return state.finish(result)
 
 

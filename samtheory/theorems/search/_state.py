@@ -200,6 +200,20 @@ class SearchState:
     def best(self):
         return max((s for s, _, _ in self.scored), default=None)
 
+    def run(self):
+        """Rounds of a global phase and a local phase until the budget, the time limit or a
+        violation stops the search. A local climb ends when its step has shrunk to nothing, so one
+        round may leave budget unused: the next round draws new candidates (a share of what
+        remains) and climbs from the best of them, so that a budget of N is N evaluations."""
+        while not self.done():
+            first = len(self.scored)
+            evaluations = self.evaluations
+            self.global_phase()
+            if not self.done():
+                self.local_phase(since=first)
+            if self.evaluations == evaluations:  # nothing admissible was drawn: another round would not be either
+                return
+
     def global_phase(self):
         # the batches are drawn by _global_batches and judged in the same order (on an executor,
         # several at once: drawing reads no verdict, the docstring of samtheory.theorems.search._executor)
@@ -216,12 +230,16 @@ class SearchState:
         """Yield the global phase's batches ``(candidates, admissible indices)``; ``planned`` counts
         the evaluations they will make (each admissible candidate makes one, whatever its verdict)."""
         rng = self.space.rng
-        target = max(1, int(math.ceil(GLOBAL_SHARE * self.budget)))
-        attempts = 0
         planned = self.evaluations
-        # with a time limit, the global phase also stops at its share of the time, so that the
-        # local refinement (sequential runs, the slower kind per evaluation) gets the rest
-        deadline = math.inf if self.time_limit is None else self.clock_start + GLOBAL_SHARE * self.time_limit
+        # the phase's share of what remains of the budget (all of it in the first round)
+        target = planned + max(1, int(math.ceil(GLOBAL_SHARE * (self.budget - planned))))
+        attempts = 0
+        # with a time limit, the global phase also stops at its share of the remaining time, so
+        # that the local refinement (sequential runs, the slower kind per evaluation) gets the rest
+        deadline = math.inf
+        if self.time_limit is not None:
+            now = self.clock()
+            deadline = now + GLOBAL_SHARE * (self.clock_start + self.time_limit - now)
         while (not self.done() and planned < min(target, self.budget) and attempts < 50 * self.budget
                and self.clock() < deadline):
             attempts += 1
@@ -252,8 +270,12 @@ class SearchState:
                 planned += len(admissible)
                 yield batch, admissible
 
-    def local_phase(self):
-        ranked = sorted((item for item in self.scored if np.isfinite(item[0])), key=lambda item: -item[0])
+    def local_phase(self, since=0):
+        """Climb from the best candidates of the leading families, and from the best one in the
+        neighbourhood regime, among those scored from index ``since`` on (this round's draws:
+        earlier rounds' climbs have converged)."""
+        drawn = self.scored[since:]
+        ranked = sorted((item for item in drawn if np.isfinite(item[0])), key=lambda item: -item[0])
         starts, seen = [], set()
         for score, cand, _ in ranked:  # the best of the leading families: extremal points differ by family
             if cand.family not in seen:
@@ -261,8 +283,11 @@ class SearchState:
                 seen.add(cand.family)
             if len(starts) == LOCAL_STARTS:
                 break
-        if self.best_tail[1] is not None:  # and the best start for the neighbourhood regime
-            starts.append((self.best_tail[1], "tail", self.best_tail[0]))
+        tails = [(verdict.tail_ratio, cand) for _, cand, verdict in drawn
+                 if verdict.tail_ratio is not None and np.isfinite(verdict.tail_ratio)]
+        if tails:  # and the best start for the neighbourhood regime
+            tail, cand = max(tails, key=lambda item: item[0])
+            starts.append((cand, "tail", tail))
         for k, (cand, key, score) in enumerate(starts):
             if self.done():
                 return
