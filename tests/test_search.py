@@ -346,6 +346,14 @@ FALSE_ALARMS = [
      '"eta_scale":1.9834931579500183,"rho":0.005179726841103243,"lam":null,"start":[-0.0007427684920401868,'
      '-0.0009572558637426854,-0.00034447648093846557],"steps":894,"horizons":null,"noise":null,"sigma":0.0,'
      '"same_sample":true,"sampling":null,"trajectories":1,"seed":823609657,"rule_from":null}'),
+    # GD's contraction is an identity in 1-D (|x_n - y_n| = |1 - gamma L|^n |x_0 - y_0|); near a
+    # least-squares minimizer the pair's difference (3.6e-7) shrinks while each iterate keeps its
+    # rounding (1e-16), so the squared ratio read 1 + 1.2e-9 (literature._pair_distance_rounding)
+    ("literature.gd.contraction", "holds",
+     '{"family":"least-squares","dim":1,"data_seed":673025056,"params":{},"method":"gd",'
+     '"eta_scale":0.050559812546451616,"rho":0.005599442934913364,"lam":null,"start":[[-0.002433469615331877],'
+     '[-0.001525507168143835]],"steps":1232,"horizons":null,"noise":null,"sigma":0.0,"same_sample":true,'
+     '"sampling":null,"trajectories":2,"seed":396693362,"rule_from":null}'),
     # 1 - cos(omega x) left 1e-16 of absolute error at the scale beta/omega^2 (now 2 sin^2)
     ("khanh.usam-descent", "holds",
      '{"family":"cosine","dim":1,"data_seed":860815412,"params":{"smoothness":2.2640825865972745,'
