@@ -211,7 +211,7 @@ class SearchState:
             self.global_phase()
             if not self.done():
                 self.local_phase(since=first)
-            if self.evaluations == evaluations:  # nothing admissible was drawn: another round would not be either
+            if self.evaluations == evaluations:  # a round that evaluated nothing: the draws find no admissible candidate
                 return
 
     def global_phase(self):
@@ -231,7 +231,7 @@ class SearchState:
         the evaluations they will make (each admissible candidate makes one, whatever its verdict)."""
         rng = self.space.rng
         planned = self.evaluations
-        # the phase's share of what remains of the budget (all of it in the first round)
+        # the phase's share of what remains of the budget (of the whole budget in the first round)
         target = planned + max(1, int(math.ceil(GLOBAL_SHARE * (self.budget - planned))))
         attempts = 0
         # with a time limit, the global phase also stops at its share of the remaining time, so
