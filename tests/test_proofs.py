@@ -321,6 +321,34 @@ def test_d3_d5_d6_one_step_constants():
     assert zero(beta * eta ** 2 / 2 * 2 * sigma ** 2 - beta * eta ** 2 * sigma ** 2)
 
 
+def test_d3_prime_polarization_and_constants():
+    # <g, h> = (||g||^2 + ||h||^2 - ||h - g||^2)/2 for vectors (here in R^3, componentwise symbols)
+    gs, hs = sp.symbols("g0:3", real=True), sp.symbols("h0:3", real=True)
+    dot = lambda u, v: sum(a * b for a, b in zip(u, v))  # noqa: E731
+    d = [h - g for g, h in zip(gs, hs)]
+    assert zero(dot(gs, hs) - (dot(gs, gs) + dot(hs, hs) - dot(d, d)) / 2)
+    # the one-step bound: -eta <g,h> + beta eta^2/2 ||h||^2 = -eta/2 G - eta/2 (1 - beta eta) H + eta/2 D
+    Gs, Hs, Ds = sp.symbols("G H D", nonnegative=True)
+    assert zero((-eta * (Gs + Hs - Ds) / 2 + beta * eta ** 2 / 2 * Hs)
+                - (-eta / 2 * Gs - eta / 2 * (1 - beta * eta) * Hs + eta / 2 * Ds))
+    # summed and divided by eta T / 2
+    Tn = sp.symbols("T", positive=True)
+    assert zero((Delta + Tn * eta * beta ** 2 * rho ** 2 / 2) / (eta * Tn / 2) - (2 * Delta / (eta * Tn) + beta ** 2 * rho ** 2))
+
+
+def test_d3_prime_code_bound():
+    from samtheory.theorems.si_yun._certificates import _d3_prime_certificate
+    th = THEOREMS["siyun.deterministic.smooth.upper"]
+    inst = th.instances[1]
+    ctx = make_context(inst)
+    bv, ev, rv = ctx.beta, float(inst.eta), float(inst.rho)
+    for T in [1, 50, 4000]:
+        value, additive = _d3_prime_certificate(ctx, T, ev)
+        assert math.isclose(float(value), 2 * float(np.max(ctx.delta)) / (ev * T) + bv ** 2 * rv ** 2, rel_tol=1e-12)
+        assert math.isclose(additive, bv ** 2 * rv ** 2, rel_tol=1e-12)
+    assert _d3_prime_certificate(ctx, 10, 1.01 / bv) is None  # outside eta <= 1/beta
+
+
 @pytest.mark.parametrize("tid,c", [("siyun.derived.d5.nonconvex", 2), ("siyun.derived.d6.nonconvex", 4),
                                    ("siyun.derived.d5.pl", 1), ("siyun.derived.d6.pl", 2)])
 def test_d5_d6_code_constants(tid, c):

@@ -67,7 +67,8 @@ def _judge_every_t(theorem, run, measured, bound):
     rows = t if centre.ndim == 1 else t[:, None]
     b = _bound_array(bound, rows, centre.shape)
     floor = float_floor(run) if theorem.rounding is None else np.broadcast_to(theorem.rounding(run), centre.shape)
-    tol = theorem.tolerance * np.abs(b) + floor
+    slack = float_floor(run, centre) if theorem.rounding is None else floor
+    tol = theorem.tolerance * np.abs(b) + slack
     if not stochastic:
         excess = centre - b
         bad = excess > tol
@@ -159,27 +160,44 @@ def _tail_ratio(centre, bound, limit, resolvable=0.0, ratio_from=1, paid=None):
     return float(np.max((centre[ok] - paid[ok]) / limit[ok]))
 
 
-def float_floor(run):
-    """Absolute slack for values that sit at the float64 floor (e.g. f − f* ≈ 1e-30 when the
+def float_floor(run, measured=None):
+    r"""Absolute slack for values that sit at the float64 floor (e.g. f − f* ≈ 1e-30 when the
     bound decays to 1e-40): 1e-13 times the scale of f at the start, plus what rounding of the
     iterates alone puts into f or ∇f (:func:`_iterate_floor`; a run started at an interpolating
-    minimizer has Δ ≈ 1e-33 and measures of the same size)."""
+    minimizer has Δ ≈ 1e-33 and measures of the same size).
+
+    Given the ``measured`` values m (f − f* or :math:`\|\nabla f\|^2`, row by row), also the
+    first-order part of that rounding away from a minimizer: an iterate off by δx moves f by
+    :math:`\|\nabla f\|\delta x\le\sqrt{2\beta m}\,\delta x` (β-smoothness with f*) and
+    :math:`\|\nabla f\|^2` by :math:`2\beta\sqrt m\,\delta x`; a thousand times the larger,
+    :math:`2\cdot10^3\beta\sqrt m\,\delta x` (β taken ≥ 1). The residuals of a least-squares sum
+    carry ε|b| each whatever the iterate, which is such a δx: a search found GD's PL bound, an
+    identity in 1-D, exceeded by 3e-22 at f − f* = 1e-13 (relative 3e-9; this slack there: 7e-6)."""
     res = run.result
     scale = abs(run.ctx.f_star) + float(np.nanmax(np.abs(res.loss_history[0]))) if res.loss_history is not None else 1.0
-    return 1e-13 * scale + _iterate_floor(run)
+    floor = 1e-13 * scale + _iterate_floor(run)
+    if measured is None:
+        return floor
+    beta, dx = _iterate_rounding(run)
+    return floor + 2e3 * beta * dx * np.sqrt(np.abs(np.asarray(measured, dtype=float)))
 
 
-def _iterate_floor(run):
-    r"""What rounding alone can put into a measure of f − f* or :math:`\|\nabla f\|^2`: iterates
-    are known to :math:`\delta x=\varepsilon(1+\|x_0\|+\|x^*\|)`, so f to
-    :math:`\beta\,\delta x^2` and :math:`\|\nabla f\|^2` to :math:`\beta^2\delta x^2`; a thousand times
-    the larger of the two (β taken ≥ 1)."""
+def _iterate_rounding(run):
+    r"""(β taken ≥ 1, δx): iterates are known to :math:`\delta x=\varepsilon(1+\|x_0\|+\|x^*\|)`."""
     ctx = run.ctx
     x0 = np.asarray(ctx.instance.x0 if ctx.instance.x0 is not None else 0.0, dtype=float)
     minimizer = ctx.objective.minimizer
     size = 1.0 + float(np.max(np.abs(x0), initial=0.0)) + (0.0 if minimizer is None else float(np.max(np.abs(minimizer))))
-    beta = max(1.0, float(ctx.beta or 1.0))
-    return 1e3 * beta ** 2 * (np.finfo(float).eps * size) ** 2
+    return max(1.0, float(ctx.beta or 1.0)), np.finfo(float).eps * size
+
+
+def _iterate_floor(run):
+    r"""What rounding alone can put into a measure of f − f* or :math:`\|\nabla f\|^2` at a
+    minimizer: iterates are known to δx (:func:`_iterate_rounding`), so f to
+    :math:`\beta\,\delta x^2` and :math:`\|\nabla f\|^2` to :math:`\beta^2\delta x^2`; a thousand
+    times the larger of the two (β taken ≥ 1)."""
+    beta, dx = _iterate_rounding(run)
+    return 1e3 * (beta * dx) ** 2
 
 
 def _verdict_from_excess(status, excess, centre, b, t, bad, theorem, resolvable=0.0):
@@ -392,6 +410,8 @@ def _judge_rate(theorem, run, measured, additive):
     v.exponent = None if slope is None else slope - theorem.rate
     claim = _rate_text(theorem.rate, theorem.log_power)
     if _certified(theorem, run, v, centre + half, a):
+        if np.all(upper == 0):  # proven on this instance, but the instance tests no rate
+            v.reason += f"; the measure never exceeds the additive term {a:.4g}, so the rate {claim} is not exercised"
         return v
     growth_lower = lower[late].max() / upper[early].max() if upper[early].max() > 0 else (np.inf if lower[late].max() > 0 else 0.0)
     growth_upper = upper[late].max() / lower[early].max() if lower[early].max() > 0 else (np.inf if upper[late].max() > 0 else 0.0)

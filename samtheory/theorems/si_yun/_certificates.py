@@ -1,5 +1,5 @@
-r"""Our derived bounds D1, D2, D5/D6 and D5/D6 + β²ρ² as functions of the horizon :math:`T` and
-step size :math:`\eta`: the poster rows P1, P3, P5–P7 use them as certificates (and, without the
+r"""Our derived bounds D1, D2, D3′, D5/D6 and D5/D6 + β²ρ² as functions of the horizon :math:`T` and
+step size :math:`\eta`: the poster rows P1, P3–P7 use them as certificates (and, without the
 noise term, as envelopes) in their rate checks; P1's step-size rule lives here too, since it is
 D1's schedule. Proofs in ``docs/proofs/si-yun-derived.md``."""
 from __future__ import annotations
@@ -32,6 +32,14 @@ def _d1_certificate(ctx, T, eta):
 def _d2_certificate(ctx, T, eta):
     """D2 at horizon T: (1/T)Σ||∇f||² ≤ 4Δ/(3ηT) + (2/3)β³ηρ²."""
     return 4 * np.max(ctx.delta) / (3 * eta * T) + (2 / 3) * ctx.beta ** 3 * eta * float(ctx.rho) ** 2, 0.0
+
+
+def _d3_prime_certificate(ctx, T, eta):
+    """D3′ at horizon T: (1/T)Σ||∇f||² ≤ 2Δ/(ηT) + β²ρ² for η ≤ 1/β (P4's additive constant
+    exactly; ``docs/proofs/si-yun-derived.md`` §3′). None without a known f* (no Δ) or above 1/β."""
+    if ctx.delta is None or not ctx.beta or eta > 1 / ctx.beta:
+        return None
+    return 2 * np.max(ctx.delta) / (eta * T) + (ctx.beta * float(ctx.rho)) ** 2, (ctx.beta * float(ctx.rho)) ** 2
 
 
 def _noise_constant(ctx):
