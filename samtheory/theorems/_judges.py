@@ -67,7 +67,7 @@ def _judge_every_t(theorem, run, measured, bound):
     rows = t if centre.ndim == 1 else t[:, None]
     b = _bound_array(bound, rows, centre.shape)
     floor = float_floor(run) if theorem.rounding is None else np.broadcast_to(theorem.rounding(run), centre.shape)
-    slack = float_floor(run, centre) if theorem.rounding is None else floor
+    slack = floor + _first_order_floor(run, centre) if theorem.rounding is None else floor
     tol = theorem.tolerance * np.abs(b) + slack
     if not stochastic:
         excess = centre - b
@@ -160,26 +160,27 @@ def _tail_ratio(centre, bound, limit, resolvable=0.0, ratio_from=1, paid=None):
     return float(np.max((centre[ok] - paid[ok]) / limit[ok]))
 
 
-def float_floor(run, measured=None):
-    r"""Absolute slack for values that sit at the float64 floor (e.g. f − f* ≈ 1e-30 when the
+def float_floor(run):
+    """Absolute slack for values that sit at the float64 floor (e.g. f − f* ≈ 1e-30 when the
     bound decays to 1e-40): 1e-13 times the scale of f at the start, plus what rounding of the
     iterates alone puts into f or ∇f (:func:`_iterate_floor`; a run started at an interpolating
-    minimizer has Δ ≈ 1e-33 and measures of the same size).
-
-    Given the ``measured`` values m (f − f* or :math:`\|\nabla f\|^2`, row by row), also the
-    first-order part of that rounding away from a minimizer: an iterate off by δx moves f by
-    :math:`\|\nabla f\|\delta x\le\sqrt{2\beta m}\,\delta x` (β-smoothness with f*) and
-    :math:`\|\nabla f\|^2` by :math:`2\beta\sqrt m\,\delta x`; a thousand times the larger,
-    :math:`2\cdot10^3\beta\sqrt m\,\delta x` (β taken ≥ 1). The residuals of a least-squares sum
-    carry ε|b| each whatever the iterate, which is such a δx: a search found GD's PL bound, an
-    identity in 1-D, exceeded by 3e-22 at f − f* = 1e-13 (relative 3e-9; this slack there: 7e-6)."""
+    minimizer has Δ ≈ 1e-33 and measures of the same size)."""
     res = run.result
     scale = abs(run.ctx.f_star) + float(np.nanmax(np.abs(res.loss_history[0]))) if res.loss_history is not None else 1.0
-    floor = 1e-13 * scale + _iterate_floor(run)
-    if measured is None:
-        return floor
+    return 1e-13 * scale + _iterate_floor(run)
+
+
+def _first_order_floor(run, measured):
+    r"""The first-order part of the iterates' rounding in measured values m (f − f* or
+    :math:`\|\nabla f\|^2`, row by row), which :func:`float_floor` (second order, at a minimizer)
+    leaves out: an iterate off by δx moves f by :math:`\|\nabla f\|\delta x\le\sqrt{2\beta m}\,\delta x`
+    (β-smoothness with f*) and :math:`\|\nabla f\|^2` by :math:`2\beta\sqrt m\,\delta x`; a thousand
+    times the larger, :math:`2\cdot10^3\beta\sqrt m\,\delta x` (β taken ≥ 1). The residuals of a
+    least-squares sum carry ε|b| each whatever the iterate, which is such a δx: a search found GD's
+    PL bound, an identity in 1-D, exceeded by 3e-22 at f − f* = 1e-13 (relative 3e-9; this slack
+    there: 7e-6)."""
     beta, dx = _iterate_rounding(run)
-    return floor + 2e3 * beta * dx * np.sqrt(np.abs(np.asarray(measured, dtype=float)))
+    return 2e3 * beta * dx * np.sqrt(np.abs(np.asarray(measured, dtype=float)))
 
 
 def _iterate_rounding(run):

@@ -337,10 +337,16 @@ def gd_smooth_convex(ctx):
     return lambda n: L * r2 / (4 * n * L * gamma + 2)
 
 
-def _pair_distance(run):
+def _pair_histories(run):
+    """The iterates as (steps + 1, trajectories, dim) and the squared distances of the pairs of
+    trajectories (0–1, 2–3, …) at each step."""
     x = run.result.x_history
     x = x.reshape(x.shape[0], -1, x.shape[-1])
-    d = np.sum((x[:, 0::2] - x[:, 1::2]) ** 2, axis=-1)
+    return x, np.sum((x[:, 0::2] - x[:, 1::2]) ** 2, axis=-1)
+
+
+def _pair_distance(run):
+    d = _pair_histories(run)[1]
     return d / d[0]
 
 
@@ -354,14 +360,12 @@ def _pair_distance_rounding(run):
     difference shrinks while the rounding of the iterates does not: a search found a 1-D least-squares
     pair whose squared distance after 151 steps exceeded the (exact) contraction by 1.2e-9 relative,
     i.e. iterates off by 1e-16."""
-    x = run.result.x_history
-    x = x.reshape(x.shape[0], -1, x.shape[-1])
+    x, d = _pair_histories(run)
     eta = float(run.ctx.instance.eta)
     L = run.ctx.beta or 1.0
     X = float(np.max(np.abs(x), initial=0.0)) * np.sqrt(x.shape[-1])
     slope = M.value_and_slope_at_zero(run.ctx.objective)[1]
     delta = 4 * np.finfo(float).eps * (X + eta * (slope + L * X)) * np.arange(x.shape[0])[:, None]
-    d = np.sum((x[:, 0::2] - x[:, 1::2]) ** 2, axis=-1)
     return (4 * delta * np.sqrt(d) + 4 * delta ** 2) / d[0]
 
 

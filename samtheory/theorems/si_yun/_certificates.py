@@ -39,7 +39,8 @@ def _d3_prime_certificate(ctx, T, eta):
     exactly; ``docs/proofs/si-yun-derived.md`` §3′). None without a known f* (no Δ) or above 1/β."""
     if ctx.delta is None or not ctx.beta or eta > 1 / ctx.beta:
         return None
-    return 2 * np.max(ctx.delta) / (eta * T) + (ctx.beta * float(ctx.rho)) ** 2, (ctx.beta * float(ctx.rho)) ** 2
+    additive = (ctx.beta * float(ctx.rho)) ** 2
+    return 2 * np.max(ctx.delta) / (eta * T) + additive, additive
 
 
 def _noise_constant(ctx):
