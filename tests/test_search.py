@@ -362,7 +362,7 @@ FALSE_ALARMS = [
     # GD's PL bound is an identity in 1-D (f(x_n) = (1 - gamma L)^(2n) Delta with mu = L); near an
     # interpolating least-squares minimizer at 1.56 the residuals carry eps |b| each, which moved
     # f - f* = 1e-13 by 3e-22 (relative 3e-9) until the default floor counted the first-order
-    # effect of iterate rounding (_judges.float_floor)
+    # effect of iterate rounding (_judges._first_order_floor)
     ("literature.gd.pl", "holds",
      '{"family":"least-squares","dim":1,"data_seed":25247742,"params":{},"method":"gd",'
      '"eta_scale":0.03911372884942446,"rho":0.03421516777875554,"lam":null,"start":[-1.4818149015157594e-05],'
